@@ -1,0 +1,127 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { TixError } from '../../errors.ts';
+import { ingest, type IngestResult } from '../../ingest/ingest.ts';
+import { expandPaths, type Input } from '../../io/input.ts';
+import { formatIssue, type Issue } from '../../model/index.ts';
+import { urlInput } from '../../ops/fetch.ts';
+import { EXIT, type CliContext } from '../context.ts';
+import { parseConfidenceOption, parseDuration, parseMapOption, parseTlpOption } from '../options.ts';
+import { Progress } from '../progress.ts';
+
+const SHOWN_ISSUES = 20;
+
+interface IngestFlags {
+  source?: string;
+  format?: string;
+  tlp?: string;
+  confidence?: string;
+  map?: string;
+  fullDump?: boolean;
+  expireAfter?: string;
+  rejects?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerIngest(program: Command, ctx: CliContext): void {
+  program
+    .command('ingest')
+    .description('import indicators from files, directories, URLs or stdin (-); the format is detected unless --format is given')
+    .argument('<inputs...>', 'files, directories (read recursively), http(s) URLs, or - for stdin')
+    .option('-s, --source <name>', 'source name recorded with every value (default: the format\'s source, else the file name)')
+    .option('-f, --format <id>', 'read the input as this format (see tix formats)')
+    .option('--tlp <level>', 'TLP 2.0 marking for values without one: clear, green, amber, amber+strict, red')
+    .option('--confidence <0-100>', 'confidence for values without one')
+    .option('--map <field=column,...>', 'column mapping for the csv format, e.g. value=ioc,first_seen=date,separator=;')
+    .option('--full-dump', 'the input is the source\'s complete list: its values missing here are delisted')
+    .option('--expire-after <age>', 'with --full-dump: delisted values expire this long after last seen (e.g. 30d)')
+    .option('--rejects <file>', 'write every rejected line here (default: a file in the data directory)')
+    .option('--json', 'print the summary as JSON')
+    .option('-q, --quiet', 'print only problems')
+    .action(async (inputs: string[], flags: IngestFlags) => {
+      const options = {
+        source: flags.source,
+        format: flags.format,
+        tlp: flags.tlp === undefined ? undefined : parseTlpOption(flags.tlp),
+        confidence: flags.confidence === undefined ? undefined : parseConfidenceOption(flags.confidence),
+        formatOptions: flags.map ? parseMapOption(flags.map) : undefined,
+        fullDump: flags.fullDump
+          ? { ...(flags.expireAfter ? { expireAfterMs: parseDuration(flags.expireAfter, '--expire-after') } : {}) }
+          : undefined,
+      };
+      const resolved: Input[] = [];
+      for (const name of inputs) {
+        if (/^https?:\/\//i.test(name)) resolved.push(await urlInput(name));
+        else resolved.push(...(await expandPaths([name])));
+      }
+      const rejects = new RejectLog(flags.rejects ?? join(ctx.dataDir(), 'rejects', `${stamp(ctx.now())}.txt`));
+      const results: IngestResult[] = [];
+      let shown = 0;
+      const onIssue = (issue: Issue): void => {
+        rejects.write(issue);
+        if (shown < SHOWN_ISSUES) ctx.err.write(`${formatIssue(issue)}\n`);
+        else if (shown === SHOWN_ISSUES) ctx.err.write(`… more problems: see the rejects file\n`);
+        shown++;
+      };
+      await ctx.withStore(async (store) => {
+        for (const input of resolved) {
+          const progress = new Progress(input.name, input.size);
+          try {
+            const result = await ingest(store, input, {
+              ...options,
+              now: ctx.now(),
+              onIssue,
+              onProgress: ({ bytes, lines }) => progress.update(bytes, lines),
+            });
+            progress.done();
+            results.push(result);
+            if (result.rejected > 0 || result.skipped) ctx.setExitCode(EXIT.partial);
+            if (!flags.quiet && !flags.json) ctx.out.write(`${summaryLine(result)}\n`);
+          } catch (error) {
+            progress.done();
+            if (!(error instanceof TixError)) throw error;
+            ctx.err.write(`error: ${error.message}\n`);
+            rejects.write({ code: error.code, file: input.name, line: 0, message: error.message, severity: 'error' });
+            ctx.setExitCode(EXIT.error);
+          }
+        }
+      });
+      await rejects.close();
+      if (flags.json) ctx.out.write(`${JSON.stringify({ results, rejectsFile: rejects.written ? rejects.path : undefined })}\n`);
+      if (rejects.written && !flags.json) ctx.err.write(`${rejects.written} problem(s) written to ${rejects.path}\n`);
+    });
+}
+
+function summaryLine(r: IngestResult): string {
+  const head = `${r.input} [${r.format} → ${r.source}]`;
+  if (r.skipped) return `${head}: ${r.skipped}`;
+  return `${head}: read ${r.read} lines, accepted ${r.accepted}, new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected}${r.delisted ? `, delisted ${r.delisted}` : ''}`;
+}
+
+function stamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+}
+
+/** Every rejected line, complete, in a file; created only when there is something to write. */
+class RejectLog {
+  written = 0;
+  private stream: WriteStream | undefined;
+  constructor(readonly path: string) {}
+
+  write(issue: Issue): void {
+    if (!this.stream) {
+      mkdirSync(join(this.path, '..'), { recursive: true });
+      this.stream = createWriteStream(this.path, { flags: 'a' });
+    }
+    this.stream.write(`${formatIssue(issue)}\n`);
+    this.written++;
+  }
+
+  async close(): Promise<void> {
+    const stream = this.stream;
+    if (!stream) return;
+    await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+}

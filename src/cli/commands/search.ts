@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { ConfigError } from '../../errors.ts';
+import type { Indicator } from '../../model/index.ts';
+import { interpretSearch } from '../../query/index.ts';
+import type { IndicatorQuery } from '../../store/store.ts';
+import { EXIT, type CliContext } from '../context.ts';
+import { parseThreatOption, parseLimit, parseSince, parseTypeOption } from '../options.ts';
+import { isoDate, parseOutputFormat, RowWriter } from '../output.ts';
+
+interface SearchFlags {
+  type?: string;
+  source?: string;
+  malware?: string;
+  threat?: string;
+  tag?: string;
+  since?: string;
+  all?: boolean;
+  limit: string;
+  output: string;
+}
+
+export const INDICATOR_COLUMNS = ['type', 'value', 'status', 'first_seen', 'last_seen', 'sources', 'threat', 'malware', 'confidence', 'tlp'];
+
+export function indicatorCells(item: Indicator): Array<string | number | undefined> {
+  return [
+    item.type,
+    item.value,
+    item.status,
+    isoDate(item.firstSeen),
+    isoDate(item.lastSeen),
+    item.sources.join(' '),
+    item.threatTypes.join(' '),
+    item.malware.join(' '),
+    item.confidence,
+    item.tlp,
+  ];
+}
+
+export function indicatorRecord(item: Indicator): Record<string, unknown> {
+  return { ...item, firstSeen: isoDate(item.firstSeen), lastSeen: isoDate(item.lastSeen), addedAt: isoDate(item.addedAt) };
+}
+
+export function registerSearch(program: Command, ctx: CliContext): void {
+  program
+    .command('search')
+    .description('find indicators: a value, an IP (also the CIDRs holding it), a CIDR (everything inside), a domain (with everything below it), or pasted text')
+    .argument('[query...]', 'what to look for; omit to list by filters alone')
+    .option('-t, --type <types>', 'only these types, comma-separated (ipv4,url,sha256,...)')
+    .option('--source <name>', 'only values this source reported')
+    .option('--malware <family>', 'only values of this malware family')
+    .option('--threat <type>', 'only this threat type (c2, phishing, payload-delivery, ...)')
+    .option('--tag <tag>', 'only values with this tag')
+    .option('--since <date|age>', 'only values last seen since a date (2024-01-31) or an age (7d)')
+    .option('-a, --all', 'include revoked and expired values')
+    .option('-n, --limit <n>', 'at most this many results', '100')
+    .option('-o, --output <format>', 'table, jsonl or csv', 'table')
+    .action(async (words: string[], flags: SearchFlags) => {
+      const now = ctx.now();
+      const output = parseOutputFormat(flags.output);
+      const limit = parseLimit(flags.limit);
+      const query: IndicatorQuery = { now, limit: Math.min(limit, 1000) };
+      const text = words.join(' ');
+      if (text.trim() !== '') {
+        const terms = interpretSearch(text);
+        if (!terms) throw new ConfigError(`nothing to search for in "${text.slice(0, 80)}": not an indicator`);
+        Object.assign(query, terms);
+      }
+      if (flags.type) query.types = parseTypeOption(flags.type);
+      if (flags.source) query.source = flags.source;
+      if (flags.malware) query.malware = flags.malware;
+      if (flags.threat) query.threatType = parseThreatOption(flags.threat);
+      if (flags.tag) query.tag = flags.tag.toLowerCase();
+      if (flags.since) query.seenSince = parseSince(flags.since, now);
+      if (flags.all) query.includeInactive = true;
+      const writer = new RowWriter(ctx.out, output, INDICATOR_COLUMNS);
+      let found = 0;
+      await ctx.withStore(async (store) => {
+        let after: string | undefined;
+        while (found < limit) {
+          const page = await store.search({ ...query, limit: Math.min(1000, limit - found), ...(after ? { after } : {}) });
+          for (const item of page.items) writer.row(indicatorCells(item), indicatorRecord(item));
+          found += page.items.length;
+          if (!page.next) break;
+          after = page.next;
+        }
+      });
+      writer.end();
+      if (found === 0) {
+        ctx.err.write('no indicator found\n');
+        ctx.setExitCode(EXIT.partial);
+      }
+    });
+}

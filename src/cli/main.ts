@@ -1,0 +1,53 @@
+import { Command, CommanderError } from 'commander';
+import { TixError } from '../errors.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerFeeds } from './commands/feeds.ts';
+import { registerFormats } from './commands/formats.ts';
+import { registerImports } from './commands/imports.ts';
+import { registerIngest } from './commands/ingest.ts';
+import { registerRevoke } from './commands/revoke.ts';
+import { registerSearch } from './commands/search.ts';
+import { registerShow } from './commands/show.ts';
+import { registerStats } from './commands/stats.ts';
+import { createContext, EXIT } from './context.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('tix');
+  const ctx = createContext(() => program.opts<{ data?: string }>());
+  program
+    .description('tix: a threat-intelligence exchange. Ingest IoC feeds, search them, share them.')
+    .version('0.1.0')
+    .option('-d, --data <dir>', 'data directory of the embedded store (default: $TIX_DATA, else ./tix-data)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerFeeds, registerImports, registerFormats, registerDemo]) {
+    register(program, ctx);
+  }
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version are not errors
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.error;
+      return;
+    }
+    if (error instanceof TixError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exitCode = EXIT.error;
+      return;
+    }
+    process.stderr.write(`internal error: ${(error as Error).message}\n`);
+    if (process.env.TIX_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    else process.stderr.write('(set TIX_DEBUG=1 for details, and please report it)\n');
+    process.exitCode = EXIT.error;
+  }
+}

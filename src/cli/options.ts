@@ -1,0 +1,62 @@
+import { ConfigError } from '../errors.ts';
+import { parseIndicatorType, parseThreatType, parseTlp, type IndicatorType, type ThreatType, type Tlp } from '../model/index.ts';
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `90s`, `15m`, `1h`, `7d`, `2w` → milliseconds. */
+export function parseDuration(text: string, option: string): number {
+  const match = /^(\d+)\s*([smhdw])$/i.exec(text.trim());
+  if (!match) throw new ConfigError(`${option}: "${text}" is not a duration like 15m, 1h or 7d`);
+  const ms = Number(match[1]) * UNITS[match[2]!.toLowerCase()]!;
+  if (ms <= 0) throw new ConfigError(`${option}: the duration must be more than zero`);
+  return ms;
+}
+
+export function parseTlpOption(text: string): Tlp {
+  const tlp = parseTlp(text);
+  if (!tlp) throw new ConfigError(`--tlp: "${text}" is not a TLP 2.0 level (clear, green, amber, amber+strict, red)`);
+  return tlp;
+}
+
+export function parseConfidenceOption(text: string): number {
+  if (!/^\d{1,3}$/.test(text) || Number(text) > 100) throw new ConfigError(`--confidence: "${text}" is not a number from 0 to 100`);
+  return Number(text);
+}
+
+export function parseTypeOption(text: string): IndicatorType[] {
+  return text.split(',').map((name) => {
+    const type = parseIndicatorType(name);
+    if (!type) throw new ConfigError(`--type: unknown indicator type "${name}"`);
+    return type;
+  });
+}
+
+export function parseThreatOption(text: string): ThreatType {
+  const threat = parseThreatType(text);
+  if (!threat) throw new ConfigError(`--threat: unknown threat type "${text}"`);
+  return threat;
+}
+
+/** `value=ioc,first_seen=date` → { value: 'ioc', first_seen: 'date' }. */
+export function parseMapOption(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`--map: "${pair}" is not FIELD=COLUMN`);
+    out[pair.slice(0, eq).trim().toLowerCase()] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** A date (2024-01-31, ISO time) or an age (7d: that long before now). */
+export function parseSince(text: string, now: number): number {
+  if (/^\d+\s*[smhdw]$/i.test(text.trim())) return now - parseDuration(text, '--since');
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(ms)) throw new ConfigError(`--since: "${text}" is neither a date nor an age like 7d`);
+  return ms;
+}
+
+export function parseLimit(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 1_000_000) throw new ConfigError(`--limit: "${text}" is not a number from 1 to 1000000`);
+  return Number(text);
+}

@@ -1,0 +1,79 @@
+/**
+ * Every error tix raises carries a stable code (documented in docs/errors.md)
+ * and its facts as fields, so the CLI and the API can report it without
+ * parsing message text.
+ */
+export const ERROR_CODES = {
+  TIX_INPUT_BAD_VALUE: 'a value is not a valid indicator of its type',
+  TIX_INPUT_BAD_FIELD: 'a field of a record is missing or malformed',
+  TIX_INPUT_BINARY: 'the input is a binary file, not text',
+  TIX_INPUT_ENCODING: 'a line is not valid UTF-8',
+  TIX_INPUT_LINE_TOO_LONG: 'a line is longer than the reader accepts',
+  TIX_INPUT_EMPTY: 'the input holds no data',
+  TIX_INPUT_UNREADABLE: 'the input could not be read',
+  TIX_FORMAT_UNKNOWN: 'no format matches the input, or the named format does not exist',
+  TIX_FORMAT_AMBIGUOUS: 'several formats match the input equally well',
+  TIX_CONFIG_BAD_OPTION: 'a command-line option or setting has a bad value',
+  TIX_STORE_FAILED: 'the store could not complete an operation',
+  TIX_STORE_SCHEMA: 'the store schema is newer than this tix',
+  TIX_NOT_FOUND: 'the named object does not exist',
+  TIX_CONFLICT: 'the object already exists',
+  TIX_FEED_FETCH: 'a feed could not be fetched',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class TixError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+export interface InputFacts {
+  file?: string;
+  line?: number;
+  field?: string;
+  value?: string;
+}
+
+export class InputError extends TixError {
+  readonly file?: string;
+  readonly line?: number;
+  readonly field?: string;
+  readonly value?: string;
+  constructor(code: ErrorCode, message: string, facts: InputFacts = {}, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.file = facts.file;
+    this.line = facts.line;
+    this.field = facts.field;
+    this.value = facts.value === undefined ? undefined : clip(facts.value);
+  }
+}
+
+export class ConfigError extends TixError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TIX_CONFIG_BAD_OPTION', message, options);
+  }
+}
+
+export class StoreError extends TixError {}
+
+export class NotFoundError extends TixError {
+  constructor(message: string) {
+    super('TIX_NOT_FOUND', message);
+  }
+}
+
+export class ConflictError extends TixError {
+  constructor(message: string) {
+    super('TIX_CONFLICT', message);
+  }
+}
+
+/** Values quoted in messages are cut so a 10 MB line never floods a terminal. */
+export function clip(value: string, max = 80): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+}

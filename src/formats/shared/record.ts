@@ -1,0 +1,85 @@
+import { clip } from '../../errors.ts';
+import type { IndicatorType, Observation, ThreatType, Tlp } from '../../model/index.ts';
+import { normalise } from '../../normalise/index.ts';
+import type { ParseContext, ParseSink } from '../format.ts';
+
+/** What a feed line says about a value, before normalisation. */
+export interface RawRecord {
+  value: string;
+  type?: IndicatorType;
+  /** Field the value came from, for messages (`ioc_value`, `dst_ip`). */
+  field?: string;
+  firstSeen?: number;
+  lastSeen?: number;
+  confidence?: number;
+  threatType?: ThreatType;
+  malware?: string;
+  tags?: string[];
+  reference?: string;
+  tlp?: Tlp;
+  validUntil?: number;
+}
+
+/**
+ * Normalises one record's value and hands it to the sink, or reports why not.
+ * Every format ends in this one place, so every value that reaches the store
+ * has passed the same checks.
+ */
+export function emitRecord(sink: ParseSink, ctx: ParseContext, no: number, raw: string, record: RawRecord): boolean {
+  const normalised = normalise(record.value, record.type);
+  if (!normalised.ok) {
+    sink.reject({
+      code: 'TIX_INPUT_BAD_VALUE',
+      file: ctx.file,
+      line: no,
+      field: record.field ?? 'value',
+      message: `${normalised.reason} (got "${clip(record.value.trim(), 60)}")`,
+      severity: 'error',
+    });
+    return false;
+  }
+  const firstSeen = record.firstSeen ?? record.lastSeen ?? ctx.now;
+  const lastSeen = Math.max(record.lastSeen ?? firstSeen, firstSeen);
+  const observation: Observation = {
+    type: normalised.type,
+    value: normalised.value,
+    firstSeen,
+    lastSeen,
+    tags: record.tags ?? [],
+    raw,
+    line: no,
+  };
+  if (record.confidence !== undefined) observation.confidence = record.confidence;
+  if (record.threatType !== undefined) observation.threatType = record.threatType;
+  if (record.malware) observation.malware = record.malware;
+  if (record.reference) observation.reference = record.reference;
+  if (record.tlp) observation.tlp = record.tlp;
+  if (record.validUntil !== undefined) observation.validUntil = record.validUntil;
+  sink.accept(observation);
+  return true;
+}
+
+export function badField(sink: ParseSink, ctx: ParseContext, no: number, field: string, message: string): void {
+  sink.reject({ code: 'TIX_INPUT_BAD_FIELD', file: ctx.file, line: no, field, message, severity: 'error' });
+}
+
+/** Feeds write "n/a", "None", "" and "-" for nothing. */
+export function present(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed === '-' || /^(n\/a|none|null|unknown)$/i.test(trimmed)) return undefined;
+  return trimmed;
+}
+
+export function splitTags(text: string | undefined): string[] {
+  const value = present(text);
+  if (!value) return [];
+  return [...new Set(value.split(',').map((tag) => tag.trim().toLowerCase()).filter(Boolean))].sort();
+}
+
+export function parseConfidence(text: string | undefined): number | undefined {
+  const value = present(text);
+  if (value === undefined || !/^\d{1,3}$/.test(value)) return undefined;
+  const number = Number(value);
+  return number <= 100 ? number : undefined;
+}

@@ -1,0 +1,166 @@
+import { basename } from 'node:path';
+import { InputError, TixError } from '../errors.ts';
+import { detectFormat, getFormat, type FormatModule } from '../formats/index.ts';
+import type { Issue, Observation, Tlp } from '../model/index.ts';
+import type { Input } from '../io/input.ts';
+import { peek } from '../io/input.ts';
+import { looksBinary, splitLines } from '../io/lines.ts';
+import type { ImportCounts, Store } from '../store/store.ts';
+
+export interface IngestOptions {
+  source?: string;
+  format?: string;
+  formatOptions?: Record<string, string>;
+  tlp?: Tlp;
+  confidence?: number;
+  fullDump?: { expireAfterMs?: number };
+  /** The clock: when the import happens. */
+  now: number;
+  /** When the data was observed, for records without dates; defaults to the input's mtime, then `now`. */
+  observedAt?: number;
+  batchSize?: number;
+  maxLineBytes?: number;
+  onIssue?: (issue: Issue) => void;
+  onProgress?: (progress: { bytes: number; lines: number }) => void;
+}
+
+export interface IngestResult extends ImportCounts {
+  input: string;
+  format: string;
+  source: string;
+  /** Lines read. */
+  read: number;
+  /** Values that passed normalisation (a line may yield several). */
+  accepted: number;
+  /** Records reported as issues and skipped. */
+  rejected: number;
+  /** Nothing was written: the input was empty or nothing in it could be read. */
+  skipped?: string;
+}
+
+/**
+ * Reads one input into the store as one atomic import: detect (or take) the
+ * format, stream lines through its parser, write in batches, commit. Bad
+ * records become issues and the rest lands; if anything fails, the store is
+ * left as it was.
+ */
+export async function ingest(store: Store, input: Input, options: IngestOptions): Promise<IngestResult> {
+  const { head, stream } = await peekInput(input);
+  if (looksBinary(head)) {
+    throw new InputError('TIX_INPUT_BINARY', `${input.name}: a binary file, not a text feed; nothing imported`, { file: input.name });
+  }
+  const format = pickFormat(head, input, options.format);
+  const source =
+    options.source ??
+    (typeof format.defaultSource === 'function' ? format.defaultSource(input.name) : format.defaultSource) ??
+    sourceFromName(input.name);
+  const result: IngestResult = {
+    input: input.name,
+    format: format.id,
+    source,
+    read: 0,
+    accepted: 0,
+    rejected: 0,
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    delisted: 0,
+  };
+  if (head.length === 0 || head.toString('utf8').trim() === '') {
+    const issue = emptyIssue(input.name);
+    options.onIssue?.(issue);
+    result.skipped = issue.message;
+    return result;
+  }
+
+  const session = await store.beginImport({
+    source,
+    origin: input.name,
+    format: format.id,
+    startedAt: options.now,
+    tlp: options.tlp ?? format.defaultTlp ?? 'amber',
+    ...(options.confidence === undefined ? {} : { confidence: options.confidence }),
+    ...(options.fullDump ? { fullDump: options.fullDump } : {}),
+  });
+  try {
+    const batchSize = options.batchSize ?? 5000;
+    let batch: Observation[] = [];
+    const reject = (issue: Issue): void => {
+      result.rejected++;
+      options.onIssue?.(issue);
+    };
+    const parser = format.createParser(
+      { file: input.name, now: options.observedAt ?? input.modifiedAt ?? options.now, options: options.formatOptions ?? {} },
+      {
+        accept(observation) {
+          result.accepted++;
+          batch.push(observation);
+        },
+        reject,
+      },
+    );
+    let bytes = 0;
+    result.read = await splitLines(
+      stream,
+      {
+        line: (text, no) => parser.line(text, no),
+        problem: (problem) => reject({ ...problem, file: input.name, severity: 'error' }),
+      },
+      {
+        maxLineBytes: options.maxLineBytes,
+        onChunk: async (size) => {
+          bytes += size;
+          if (batch.length >= batchSize) {
+            const full = batch;
+            batch = [];
+            await session.add(full);
+          }
+          options.onProgress?.({ bytes, lines: result.read });
+        },
+      },
+    );
+    parser.end();
+    if (batch.length) await session.add(batch);
+    if (result.accepted === 0) {
+      await session.rollback();
+      result.skipped = result.rejected
+        ? `no record in ${input.name} could be read as ${format.id}; nothing imported`
+        : `${input.name} holds no indicators; nothing imported`;
+      return result;
+    }
+    Object.assign(result, await session.commit({ read: result.read, accepted: result.accepted, rejected: result.rejected }));
+    return result;
+  } catch (error) {
+    await session.rollback();
+    if (error instanceof TixError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' ? 'the gzip data is truncated or corrupt' : (error as Error).message;
+    throw new InputError('TIX_INPUT_UNREADABLE', `${input.name}: ${reason}; nothing imported`, { file: input.name }, { cause: error });
+  }
+}
+
+async function peekInput(input: Input): Promise<Awaited<ReturnType<typeof peek>>> {
+  try {
+    return await peek(input.open());
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code?.startsWith('Z_') ? 'the gzip data is corrupt' : (error as Error).message;
+    throw new InputError('TIX_INPUT_UNREADABLE', `${input.name}: ${reason}`, { file: input.name }, { cause: error });
+  }
+}
+
+function pickFormat(head: Buffer, input: Input, forced: string | undefined): FormatModule {
+  if (forced) return getFormat(forced);
+  return detectFormat(head.toString('utf8'), input.name);
+}
+
+function emptyIssue(file: string): Issue {
+  return { code: 'TIX_INPUT_EMPTY', file, line: 0, message: 'empty input; nothing imported', severity: 'warning' };
+}
+
+/** `feeds/ci-badguys.txt.gz` → `ci-badguys`. */
+export function sourceFromName(name: string): string {
+  const base = basename(name).replace(/(\.gz)$/i, '').replace(/\.(txt|csv|list|tsv|json)$/i, '');
+  return base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'local';
+}

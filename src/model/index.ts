@@ -1,0 +1,3 @@
+export * from './vocab.ts';
+export * from './observation.ts';
+export * from './indicator.ts';

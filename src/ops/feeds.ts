@@ -1,0 +1,57 @@
+import { TixError } from '../errors.ts';
+import { ingest, type IngestResult } from '../ingest/ingest.ts';
+import type { Issue } from '../model/index.ts';
+import type { FeedState, Store } from '../store/store.ts';
+import { fetchFeed } from './fetch.ts';
+
+export type PullResult =
+  | { feed: string; status: 'not-modified' }
+  | { feed: string; status: 'ok'; result: IngestResult }
+  | { feed: string; status: 'error'; error: string };
+
+export function isDue(feed: FeedState, now: number): boolean {
+  return feed.lastPullAt === undefined || feed.lastPullAt + feed.everyMs <= now;
+}
+
+/**
+ * Pulls one feed: conditional GET, then an atomic import under the feed's
+ * name. A full-dump feed delists what it no longer lists. The ETag is kept
+ * only after a successful import, so a failed one is fetched again.
+ */
+export async function pullFeed(
+  store: Store,
+  feed: FeedState,
+  now: number,
+  hooks: { onIssue?: (issue: Issue) => void; onProgress?: (p: { bytes: number; lines: number }) => void } = {},
+): Promise<PullResult> {
+  try {
+    const outcome = await fetchFeed(feed.url, { etag: feed.etag, lastModified: feed.lastModified });
+    if (outcome.status === 'not-modified') {
+      await store.recordPull(feed.name, { lastPullAt: now, lastStatus: 'not-modified', lastError: '' });
+      return { feed: feed.name, status: 'not-modified' };
+    }
+    const result = await ingest(store, outcome.input, {
+      source: feed.name,
+      ...(feed.format ? { format: feed.format } : {}),
+      ...(feed.tlp ? { tlp: feed.tlp } : {}),
+      ...(feed.confidence === undefined ? {} : { confidence: feed.confidence }),
+      ...(feed.mode === 'full' ? { fullDump: feed.expireAfterMs === undefined ? {} : { expireAfterMs: feed.expireAfterMs } } : {}),
+      now,
+      observedAt: now,
+      ...hooks,
+    });
+    await store.recordPull(feed.name, {
+      etag: outcome.etag ?? '',
+      lastModified: outcome.lastModified ?? '',
+      lastPullAt: now,
+      lastStatus: result.skipped ? 'empty' : 'ok',
+      lastError: result.skipped ?? '',
+      lastCounts: { read: result.read, accepted: result.accepted, rejected: result.rejected, new: result.new, updated: result.updated, delisted: result.delisted },
+    });
+    return { feed: feed.name, status: 'ok', result };
+  } catch (error) {
+    if (!(error instanceof TixError)) throw error;
+    await store.recordPull(feed.name, { lastPullAt: now, lastStatus: 'error', lastError: error.message });
+    return { feed: feed.name, status: 'error', error: error.message };
+  }
+}

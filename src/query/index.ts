@@ -1,0 +1,1 @@
+export { interpretSearch, type SearchTerms } from './interpret.ts';

@@ -1,0 +1,181 @@
+import type Database from 'better-sqlite3';
+import type { Observation } from '../../model/index.ts';
+import { indexKeys } from '../../normalise/index.ts';
+import type { ImportCounts, ImportMeta, ImportSession } from '../store.ts';
+import { mergeBatch } from '../merge.ts';
+
+/** Metadata from a newer report replaces the stored one; an older or equal report only fills gaps. Order of arrival never matters. */
+const newerOr = (column: string): string =>
+  `CASE WHEN excluded.last_seen > last_seen THEN coalesce(excluded.${column}, ${column}) ELSE coalesce(${column}, excluded.${column}) END`;
+
+const UPSERT_OBSERVATIONS = `
+  INSERT INTO observations (indicator_id, source_id, first_seen, last_seen, confidence, threat_type, malware, tags,
+    reference, tlp, valid_until, revoked_at, listed, raw, origin_import, origin_line, added_at, updated_at)
+  SELECT i.id, @source, s.first_seen, s.last_seen, coalesce(s.confidence, @confidence), s.threat_type, s.malware, s.tags,
+    s.reference, coalesce(s.tlp, @tlp), s.valid_until, CASE WHEN s.revoked THEN @now END, 1, s.raw, @import, s.line, @now, @now
+  FROM temp.stage s JOIN indicators i ON i.value = s.value AND i.type = s.type
+  WHERE true
+  ON CONFLICT (indicator_id, source_id) DO UPDATE SET
+    first_seen = min(first_seen, excluded.first_seen),
+    last_seen = max(last_seen, excluded.last_seen),
+    confidence = ${newerOr('confidence')},
+    threat_type = ${newerOr('threat_type')},
+    malware = ${newerOr('malware')},
+    reference = ${newerOr('reference')},
+    tags = CASE WHEN (excluded.last_seen > last_seen AND excluded.tags <> '') OR tags = '' THEN excluded.tags ELSE tags END,
+    tlp = CASE WHEN excluded.last_seen > last_seen THEN excluded.tlp ELSE tlp END,
+    valid_until = CASE WHEN listed = 0 OR excluded.last_seen > last_seen THEN excluded.valid_until ELSE coalesce(valid_until, excluded.valid_until) END,
+    revoked_at = CASE WHEN excluded.revoked_at IS NOT NULL THEN coalesce(revoked_at, excluded.revoked_at)
+                      WHEN excluded.last_seen > last_seen THEN NULL ELSE revoked_at END,
+    listed = 1,
+    updated_at = excluded.updated_at
+  WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen OR listed = 0
+    OR (confidence IS NULL AND excluded.confidence IS NOT NULL)
+    OR (threat_type IS NULL AND excluded.threat_type IS NOT NULL)
+    OR (malware IS NULL AND excluded.malware IS NOT NULL)
+    OR (reference IS NULL AND excluded.reference IS NOT NULL)
+    OR (valid_until IS NULL AND excluded.valid_until IS NOT NULL)
+    OR (tags = '' AND excluded.tags <> '')
+    OR (revoked_at IS NULL AND excluded.revoked_at IS NOT NULL)`;
+
+/**
+ * An import as one SQLite transaction, written in set-based steps per batch:
+ * rows go to a temporary staging table, then new values, observation merges
+ * and the values' seen range are each one statement. Readers (WAL) see the
+ * store as it was until commit.
+ */
+export class SqliteImportSession implements ImportSession {
+  readonly id: number;
+  private readonly sourceId: number;
+  private readonly stageRow: Database.Statement;
+  private readonly insertIndicators: Database.Statement;
+  private readonly upsertObservations: Database.Statement;
+  private readonly widenSeen: Database.Statement;
+  private readonly markSeen: Database.Statement | undefined;
+  private readonly params: Record<string, unknown>;
+  private counts: ImportCounts = { new: 0, updated: 0, unchanged: 0, delisted: 0 };
+  private open = true;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly meta: ImportMeta,
+    private readonly onFinish: () => void,
+  ) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage (
+        type TEXT, value TEXT, ip_first BLOB, ip_last BLOB, host_key TEXT, first_seen INTEGER, last_seen INTEGER,
+        confidence INTEGER, threat_type TEXT, malware TEXT, tags TEXT, reference TEXT, tlp TEXT, valid_until INTEGER,
+        revoked INTEGER, raw TEXT, line INTEGER)`);
+      db.exec('DELETE FROM temp.stage');
+      db.prepare('INSERT INTO sources (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(meta.source, meta.startedAt);
+      this.sourceId = (db.prepare('SELECT id FROM sources WHERE name = ?').get(meta.source) as { id: number }).id;
+      this.id = Number(
+        db
+          .prepare("INSERT INTO imports (source_id, origin, format, started_at, status) VALUES (?, ?, ?, ?, 'running')")
+          .run(this.sourceId, meta.origin, meta.format, meta.startedAt).lastInsertRowid,
+      );
+      if (meta.fullDump) {
+        db.exec('CREATE TEMP TABLE IF NOT EXISTS seen (id INTEGER PRIMARY KEY)');
+        db.exec('DELETE FROM temp.seen');
+        this.markSeen = db.prepare(
+          'INSERT OR IGNORE INTO temp.seen (id) SELECT i.id FROM temp.stage s JOIN indicators i ON i.value = s.value AND i.type = s.type',
+        );
+      }
+      this.stageRow = db.prepare(`INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      this.insertIndicators = db.prepare(`
+        INSERT INTO indicators (type, value, ip_first, ip_last, host_key, first_seen, last_seen, added_at)
+        SELECT type, value, ip_first, ip_last, host_key, first_seen, last_seen, @now FROM temp.stage WHERE true
+        ON CONFLICT (value, type) DO NOTHING`);
+      this.upsertObservations = db.prepare(UPSERT_OBSERVATIONS);
+      this.widenSeen = db.prepare(`
+        UPDATE indicators SET first_seen = min(indicators.first_seen, s.first_seen), last_seen = max(indicators.last_seen, s.last_seen)
+        FROM temp.stage s
+        WHERE indicators.value = s.value AND indicators.type = s.type
+          AND (indicators.first_seen > s.first_seen OR indicators.last_seen < s.last_seen)`);
+      this.params = {
+        source: this.sourceId,
+        import: this.id,
+        now: meta.startedAt,
+        tlp: meta.tlp,
+        confidence: meta.confidence ?? null,
+      };
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async add(batch: readonly Observation[]): Promise<void> {
+    if (!this.open) throw new Error('import session is closed');
+    const rows = mergeBatch(batch);
+    for (const o of rows) {
+      const keys = indexKeys(o.type, o.value);
+      this.stageRow.run(
+        o.type,
+        o.value,
+        keys.ipFirst ?? null,
+        keys.ipLast ?? null,
+        keys.hostKey ?? null,
+        o.firstSeen,
+        o.lastSeen,
+        o.confidence ?? null,
+        o.threatType ?? null,
+        o.malware ?? null,
+        o.tags.join(','),
+        o.reference ?? null,
+        o.tlp ?? null,
+        o.validUntil ?? null,
+        o.revoked ? 1 : 0,
+        o.raw,
+        o.line,
+      );
+    }
+    const created = this.insertIndicators.run({ now: this.params.now }).changes;
+    const changed = this.upsertObservations.run(this.params).changes;
+    this.widenSeen.run();
+    this.markSeen?.run();
+    this.db.exec('DELETE FROM temp.stage');
+    this.counts.new += created;
+    this.counts.updated += changed - created;
+    this.counts.unchanged += rows.length - changed;
+  }
+
+  async commit(summary: { read: number; accepted: number; rejected: number }): Promise<ImportCounts> {
+    if (!this.open) throw new Error('import session is closed');
+    try {
+      if (this.meta.fullDump) {
+        const expire = this.meta.fullDump.expireAfterMs ?? null;
+        this.counts.delisted = this.db
+          .prepare(
+            `UPDATE observations SET listed = 0, updated_at = @now,
+               valid_until = CASE WHEN @expire IS NULL THEN valid_until ELSE min(coalesce(valid_until, last_seen + @expire), last_seen + @expire) END
+             WHERE source_id = @source AND listed = 1 AND indicator_id NOT IN (SELECT id FROM temp.seen)`,
+          )
+          .run({ now: this.params.now, expire, source: this.sourceId }).changes;
+        this.db.exec('DELETE FROM temp.seen');
+      }
+      this.db
+        .prepare("UPDATE imports SET status = 'committed', finished_at = ?, counts = ? WHERE id = ?")
+        .run(this.params.now, JSON.stringify({ ...summary, ...this.counts }), this.id);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      this.finish();
+      throw error;
+    }
+    this.finish();
+    return { ...this.counts };
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.open) return;
+    this.db.exec('ROLLBACK');
+    this.finish();
+  }
+
+  private finish(): void {
+    this.open = false;
+    this.onFinish();
+  }
+}

@@ -1,0 +1,102 @@
+import type Database from 'better-sqlite3';
+import { StoreError } from '../../errors.ts';
+
+/**
+ * Versioned schema, applied in order inside one transaction each and
+ * recorded in PRAGMA user_version. A migration is never edited once
+ * released; a change is a new entry.
+ */
+const MIGRATIONS: Array<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        origin TEXT NOT NULL,
+        format TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        status TEXT NOT NULL,
+        counts TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE TABLE indicators (
+        id INTEGER PRIMARY KEY,
+        type TEXT NOT NULL,
+        value TEXT NOT NULL,
+        ip_first BLOB,
+        ip_last BLOB,
+        host_key TEXT,
+        first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        added_at INTEGER NOT NULL,
+        UNIQUE (value, type)
+      );
+      CREATE INDEX indicators_ip ON indicators(ip_first) WHERE ip_first IS NOT NULL;
+      CREATE INDEX indicators_host ON indicators(host_key) WHERE host_key IS NOT NULL;
+      CREATE INDEX indicators_type ON indicators(type, id);
+      CREATE TABLE observations (
+        indicator_id INTEGER NOT NULL REFERENCES indicators(id),
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        confidence INTEGER,
+        threat_type TEXT,
+        malware TEXT,
+        tags TEXT NOT NULL DEFAULT '',
+        reference TEXT,
+        tlp TEXT NOT NULL,
+        valid_until INTEGER,
+        revoked_at INTEGER,
+        revoke_reason TEXT,
+        listed INTEGER NOT NULL DEFAULT 1,
+        raw TEXT NOT NULL,
+        origin_import INTEGER NOT NULL REFERENCES imports(id),
+        origin_line INTEGER NOT NULL,
+        added_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (indicator_id, source_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX observations_source ON observations(source_id, indicator_id);
+      CREATE INDEX observations_malware ON observations(malware COLLATE NOCASE) WHERE malware IS NOT NULL;
+      CREATE TABLE feeds (
+        name TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        format TEXT,
+        every_ms INTEGER NOT NULL,
+        mode TEXT NOT NULL,
+        expire_after_ms INTEGER,
+        tlp TEXT,
+        confidence INTEGER,
+        etag TEXT,
+        last_modified TEXT,
+        last_pull_at INTEGER,
+        last_status TEXT,
+        last_error TEXT,
+        last_counts TEXT,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new StoreError('TIX_STORE_SCHEMA', `the store has schema version ${current}; this tix knows up to ${SCHEMA_VERSION}. Upgrade tix.`);
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,87 @@
+import { enclosingCidrs, ipRange } from '../../normalise/index.ts';
+import type { IndicatorQuery } from '../store.ts';
+
+export interface BuiltQuery {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Translates a backend-neutral query into SQL over indicators. Value-shaped
+ * criteria (exact values, CIDR ranges, domains) are OR-ed, as one search box
+ * means "anything matching this"; every other filter narrows.
+ */
+export function buildSearch(query: IndicatorQuery, prefixes: { v4: number[]; v6: number[] }): BuiltQuery {
+  const anyOf: string[] = [];
+  const params: unknown[] = [];
+  for (const { type, value } of query.values ?? []) {
+    anyOf.push('(i.value = ? AND i.type = ?)');
+    params.push(value, type);
+  }
+  if (query.within) {
+    const range = ipRange(query.within.includes('/') ? 'cidr' : query.within.includes(':') ? 'ipv6' : 'ipv4', query.within)!;
+    anyOf.push('(i.ip_first >= ? AND i.ip_first <= ? AND i.ip_last <= ?)');
+    params.push(range.first, range.last, range.last);
+  }
+  if (query.containing) {
+    const family = query.containing.includes(':') ? prefixes.v6 : prefixes.v4;
+    const networks = family.length ? enclosingCidrs(query.containing, family) : [];
+    if (networks.length) {
+      anyOf.push(`(i.type = 'cidr' AND i.value IN (${networks.map(() => '?').join(',')}))`);
+      params.push(...networks);
+    }
+  }
+  if (query.under) {
+    const key = query.under.split('.').reverse().join('.');
+    anyOf.push('(i.host_key = ? OR (i.host_key > ? AND i.host_key < ?))');
+    params.push(key, `${key}.`, `${key}/`);
+  }
+  const where: string[] = [];
+  const asked = query.values !== undefined || query.within !== undefined || query.containing !== undefined || query.under !== undefined;
+  if (asked) where.push(anyOf.length ? `(${anyOf.join(' OR ')})` : '0');
+  if (query.types?.length) {
+    where.push(`i.type IN (${query.types.map(() => '?').join(',')})`);
+    params.push(...query.types);
+  }
+  if (query.seenSince !== undefined) {
+    where.push('i.last_seen >= ?');
+    params.push(query.seenSince);
+  }
+  const observed: string[] = [];
+  if (query.source) {
+    observed.push('o.source_id = (SELECT id FROM sources WHERE name = ?)');
+    params.push(query.source);
+  }
+  if (query.malware) {
+    observed.push('o.malware = ? COLLATE NOCASE');
+    params.push(query.malware);
+  }
+  if (query.threatType) {
+    observed.push('o.threat_type = ?');
+    params.push(query.threatType);
+  }
+  if (query.tag) {
+    observed.push("(',' || o.tags || ',') LIKE ? ESCAPE '\\'");
+    params.push(`%,${query.tag.replace(/[\\%_]/g, (c) => `\\${c}`)},%`);
+  }
+  if (!query.includeInactive) {
+    observed.push('o.revoked_at IS NULL AND (o.valid_until IS NULL OR o.valid_until > ?)');
+    params.push(query.now);
+  }
+  if (observed.length) {
+    // with a value to look up, probe each candidate's observations; without one, let the observation indexes drive
+    where.push(
+      asked
+        ? `EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = i.id AND ${observed.join(' AND ')})`
+        : `i.id IN (SELECT o.indicator_id FROM observations o WHERE ${observed.join(' AND ')})`,
+    );
+  }
+  if (query.after !== undefined) {
+    where.push('i.id > ?');
+    params.push(Number(query.after));
+  }
+  const sql = `SELECT i.id, i.type, i.value, i.first_seen, i.last_seen, i.added_at FROM indicators i
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.id LIMIT ?`;
+  params.push(query.limit + 1);
+  return { sql, params };
+}

@@ -1,0 +1,254 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError } from '../../errors.ts';
+import type { IndicatorDetail, IndicatorType } from '../../model/index.ts';
+import type {
+  FeedDefinition,
+  FeedState,
+  ImportMeta,
+  ImportRecord,
+  ImportSession,
+  IndicatorPage,
+  IndicatorQuery,
+  RevokeRequest,
+  Store,
+  StoreStats,
+} from '../store.ts';
+import { SqliteImportSession } from './import.ts';
+import { migrate } from './migrations.ts';
+import {
+  OBSERVATION_COLUMNS,
+  OBSERVATION_JOINS,
+  summarise,
+  toSourceView,
+  type IndicatorRow,
+  type ObservationRow,
+} from './rows.ts';
+import { buildSearch } from './search.ts';
+import { toFeedState, type FeedRow } from './feeds.ts';
+
+/** The embedded store: one SQLite file (WAL) in the data directory. */
+export class SqliteStore implements Store {
+  readonly location: string;
+  private readonly db: Database.Database;
+  private prefixes: { v4: number[]; v6: number[] } | undefined;
+  private importing = false;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private constructor(file: string) {
+    this.location = file;
+    try {
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('cache_size = -65536');
+      this.db.pragma('busy_timeout = 5000');
+      migrate(this.db);
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      throw new StoreError('TIX_STORE_FAILED', `cannot open the store at ${file}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** Opens (creating if needed) the store in `directory`. */
+  static open(directory: string): SqliteStore {
+    mkdirSync(directory, { recursive: true });
+    return new SqliteStore(join(directory, 'tix.db'));
+  }
+
+  /** A store in memory, gone when closed: for tests of code above the store. */
+  static memory(): SqliteStore {
+    return new SqliteStore(':memory:');
+  }
+
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
+  async beginImport(meta: ImportMeta): Promise<ImportSession> {
+    if (this.importing) throw new StoreError('TIX_STORE_FAILED', 'another import is running on this store handle');
+    this.importing = true;
+    try {
+      return new SqliteImportSession(this.db, meta, () => {
+        this.importing = false;
+        this.prefixes = undefined;
+      });
+    } catch (error) {
+      this.importing = false;
+      throw error;
+    }
+  }
+
+  async cidrPrefixes(): Promise<{ v4: number[]; v6: number[] }> {
+    if (!this.prefixes) {
+      const rows = this.statement(
+        `SELECT DISTINCT instr(value, ':') > 0 AS v6, CAST(substr(value, instr(value, '/') + 1) AS INTEGER) AS prefix
+         FROM indicators WHERE type = 'cidr'`,
+      ).all() as Array<{ v6: number; prefix: number }>;
+      this.prefixes = {
+        v4: rows.filter((row) => !row.v6).map((row) => row.prefix),
+        v6: rows.filter((row) => row.v6).map((row) => row.prefix),
+      };
+    }
+    return this.prefixes;
+  }
+
+  async search(query: IndicatorQuery): Promise<IndicatorPage> {
+    const built = buildSearch(query, query.containing ? await this.cidrPrefixes() : { v4: [], v6: [] });
+    const rows = this.statement(built.sql).all(...built.params) as IndicatorRow[];
+    const more = rows.length > query.limit;
+    if (more) rows.pop();
+    const views = this.observationsOf(rows.map((row) => row.id));
+    const items = rows.map((row) => summarise(row, (views.get(row.id) ?? []).map(toSourceView), query.now));
+    const last = rows[rows.length - 1];
+    return more && last ? { items, next: String(last.id) } : { items };
+  }
+
+  private observationsOf(ids: number[]): Map<number, ObservationRow[]> {
+    const byId = new Map<number, ObservationRow[]>();
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      const rows = this.statement(
+        `SELECT ${OBSERVATION_COLUMNS} FROM observations o ${OBSERVATION_JOINS}
+         WHERE o.indicator_id IN (${chunk.map(() => '?').join(',')}) ORDER BY o.indicator_id, s.name`,
+      ).all(...chunk) as ObservationRow[];
+      for (const row of rows) {
+        const list = byId.get(row.indicator_id);
+        if (list) list.push(row);
+        else byId.set(row.indicator_id, [row]);
+      }
+    }
+    return byId;
+  }
+
+  async get(type: IndicatorType, value: string, now: number): Promise<IndicatorDetail | undefined> {
+    const row = this.statement('SELECT id, type, value, first_seen, last_seen, added_at FROM indicators WHERE value = ? AND type = ?').get(
+      value,
+      type,
+    ) as IndicatorRow | undefined;
+    if (!row) return undefined;
+    const observations = (this.observationsOf([row.id]).get(row.id) ?? []).map(toSourceView);
+    return { ...summarise(row, observations, now), observations };
+  }
+
+  async stats(): Promise<StoreStats> {
+    const count = (sql: string): number => (this.statement(sql).get() as { n: number }).n;
+    const grouped = (sql: string): Record<string, number> =>
+      Object.fromEntries((this.statement(sql).all() as Array<{ k: string; n: number }>).map((row) => [row.k, row.n]));
+    const bySource = this.statement(
+      `SELECT s.name AS source, (SELECT count(*) FROM observations o WHERE o.source_id = s.id) AS indicators,
+         (SELECT max(finished_at) FROM imports im WHERE im.source_id = s.id AND im.status = 'committed') AS last_import
+       FROM sources s ORDER BY s.name`,
+    ).all() as Array<{ source: string; indicators: number; last_import: number | null }>;
+    return {
+      indicators: count('SELECT count(*) AS n FROM indicators'),
+      observations: count('SELECT count(*) AS n FROM observations'),
+      byType: grouped('SELECT type AS k, count(*) AS n FROM indicators GROUP BY type ORDER BY type'),
+      bySource: bySource.map((row) =>
+        row.last_import === null
+          ? { source: row.source, indicators: row.indicators }
+          : { source: row.source, indicators: row.indicators, lastImport: row.last_import },
+      ),
+      byThreatType: grouped(
+        "SELECT coalesce(threat_type, 'unknown') AS k, count(DISTINCT indicator_id) AS n FROM observations GROUP BY k ORDER BY k",
+      ),
+      byTlp: grouped('SELECT tlp AS k, count(DISTINCT indicator_id) AS n FROM observations GROUP BY tlp ORDER BY tlp'),
+    };
+  }
+
+  async revoke(request: RevokeRequest): Promise<boolean> {
+    const result = this.statement(
+      `UPDATE observations SET revoked_at = @at, revoke_reason = @reason, updated_at = @at
+       WHERE indicator_id = (SELECT id FROM indicators WHERE value = @value AND type = @type)
+         AND source_id = (SELECT id FROM sources WHERE name = @source)`,
+    ).run({ at: request.at, reason: request.reason ?? null, value: request.value, type: request.type, source: request.source });
+    return result.changes > 0;
+  }
+
+  async listImports(limit: number): Promise<ImportRecord[]> {
+    const rows = this.statement(
+      `SELECT im.id, s.name AS source, im.origin, im.format, im.started_at, im.finished_at, im.status, im.counts
+       FROM imports im JOIN sources s ON s.id = im.source_id ORDER BY im.id DESC LIMIT ?`,
+    ).all(limit) as Array<{
+      id: number;
+      source: string;
+      origin: string;
+      format: string;
+      started_at: number;
+      finished_at: number | null;
+      status: ImportRecord['status'];
+      counts: string;
+    }>;
+    return rows.map((row) => ({
+      id: row.id,
+      source: row.source,
+      origin: row.origin,
+      format: row.format,
+      startedAt: row.started_at,
+      ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
+      status: row.status,
+      counts: JSON.parse(row.counts) as Record<string, number>,
+    }));
+  }
+
+  async addFeed(feed: FeedDefinition, now: number): Promise<void> {
+    this.statement(
+      `INSERT INTO feeds (name, url, format, every_ms, mode, expire_after_ms, tlp, confidence, created_at)
+       VALUES (@name, @url, @format, @everyMs, @mode, @expireAfterMs, @tlp, @confidence, @now)
+       ON CONFLICT (name) DO UPDATE SET url = excluded.url, format = excluded.format, every_ms = excluded.every_ms,
+         mode = excluded.mode, expire_after_ms = excluded.expire_after_ms, tlp = excluded.tlp, confidence = excluded.confidence`,
+    ).run({
+      name: feed.name,
+      url: feed.url,
+      format: feed.format ?? null,
+      everyMs: feed.everyMs,
+      mode: feed.mode,
+      expireAfterMs: feed.expireAfterMs ?? null,
+      tlp: feed.tlp ?? null,
+      confidence: feed.confidence ?? null,
+      now,
+    });
+  }
+
+  async removeFeed(name: string): Promise<boolean> {
+    return this.statement('DELETE FROM feeds WHERE name = ?').run(name).changes > 0;
+  }
+
+  async listFeeds(): Promise<FeedState[]> {
+    return (this.statement('SELECT * FROM feeds ORDER BY name').all() as FeedRow[]).map(toFeedState);
+  }
+
+  async getFeed(name: string): Promise<FeedState | undefined> {
+    const row = this.statement('SELECT * FROM feeds WHERE name = ?').get(name) as FeedRow | undefined;
+    return row ? toFeedState(row) : undefined;
+  }
+
+  async recordPull(
+    name: string,
+    state: Partial<Pick<FeedState, 'etag' | 'lastModified' | 'lastPullAt' | 'lastStatus' | 'lastError' | 'lastCounts'>>,
+  ): Promise<void> {
+    const columns: Record<string, unknown> = {
+      etag: state.etag,
+      last_modified: state.lastModified,
+      last_pull_at: state.lastPullAt,
+      last_status: state.lastStatus,
+      last_error: state.lastError,
+      last_counts: state.lastCounts === undefined ? undefined : JSON.stringify(state.lastCounts),
+    };
+    const set = Object.entries(columns).filter(([, value]) => value !== undefined);
+    if (!set.length) return;
+    this.db
+      .prepare(`UPDATE feeds SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE name = ?`)
+      .run(...set.map(([, value]) => (value === '' ? null : value)), name);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,146 @@
+import type { Indicator, IndicatorDetail, IndicatorType, Observation, ThreatType, Tlp } from '../model/index.ts';
+
+/** What an import is: which source says it, from where, and how to treat its absences. */
+export interface ImportMeta {
+  source: string;
+  /** The input as the user named it (file path or URL). */
+  origin: string;
+  format: string;
+  startedAt: number;
+  /** Applied to observations that carry no TLP of their own. */
+  tlp: Tlp;
+  /** Applied to observations that carry no confidence of their own. */
+  confidence?: number;
+  /**
+   * The input is the source's complete current list: values of this source
+   * missing from it are delisted (last seen frozen) and, with
+   * `expireAfterMs`, expire that long after they were last seen.
+   */
+  fullDump?: { expireAfterMs?: number };
+}
+
+export interface ImportCounts {
+  /** Values the store had never held. */
+  new: number;
+  /** Values already held whose view from this source changed (or that this source reports for the first time). */
+  updated: number;
+  /** Values already held exactly as this input says. */
+  unchanged: number;
+  /** With a full dump: this source's values no longer in its list. */
+  delisted: number;
+}
+
+/**
+ * One atomic import. Nothing is visible to readers until `commit`;
+ * `rollback` (or a crash) leaves the store as it was.
+ */
+export interface ImportSession {
+  readonly id: number;
+  add(batch: readonly Observation[]): Promise<void>;
+  commit(summary: { read: number; accepted: number; rejected: number }): Promise<ImportCounts>;
+  rollback(): Promise<void>;
+}
+
+export interface IndicatorQuery {
+  /** Exact canonical values (any of). */
+  values?: Array<{ type: IndicatorType; value: string }>;
+  /** IP-based indicators (IPs, ip:port, CIDRs, URLs on a literal IP) inside this canonical CIDR or equal to this IP. */
+  within?: string;
+  /** CIDR indicators that contain this canonical IP. */
+  containing?: string;
+  /** Host-based indicators (domains, hostnames, URLs, e-mail addresses) on this domain or below it. */
+  under?: string;
+  types?: IndicatorType[];
+  source?: string;
+  malware?: string;
+  threatType?: ThreatType;
+  tag?: string;
+  /** Last seen at or after. */
+  seenSince?: number;
+  /** Include revoked and expired values. */
+  includeInactive?: boolean;
+  /** The clock against which validity is judged. */
+  now: number;
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  after?: string;
+}
+
+export interface IndicatorPage {
+  items: Indicator[];
+  /** Cursor for the next page; absent on the last page. */
+  next?: string;
+}
+
+export interface StoreStats {
+  indicators: number;
+  observations: number;
+  byType: Record<string, number>;
+  bySource: Array<{ source: string; indicators: number; lastImport?: number }>;
+  byThreatType: Record<string, number>;
+  byTlp: Record<string, number>;
+}
+
+export interface FeedDefinition {
+  name: string;
+  url: string;
+  format?: string;
+  everyMs: number;
+  mode: 'full' | 'delta';
+  expireAfterMs?: number;
+  tlp?: Tlp;
+  confidence?: number;
+}
+
+export interface FeedState extends FeedDefinition {
+  etag?: string;
+  lastModified?: string;
+  lastPullAt?: number;
+  lastStatus?: string;
+  lastError?: string;
+  lastCounts?: Record<string, number>;
+  createdAt: number;
+}
+
+export interface ImportRecord {
+  id: number;
+  source: string;
+  origin: string;
+  format: string;
+  startedAt: number;
+  finishedAt?: number;
+  status: 'running' | 'committed' | 'rolled-back';
+  counts: Record<string, number>;
+}
+
+export interface RevokeRequest {
+  type: IndicatorType;
+  value: string;
+  source: string;
+  at: number;
+  reason?: string;
+}
+
+/**
+ * The one storage interface. SQLite (embedded) and PostgreSQL (server)
+ * implement it; nothing outside src/store knows which one is behind it.
+ */
+export interface Store {
+  readonly location: string;
+  beginImport(meta: ImportMeta): Promise<ImportSession>;
+  search(query: IndicatorQuery): Promise<IndicatorPage>;
+  /** Every source's view of one value, or undefined. */
+  get(type: IndicatorType, value: string, now: number): Promise<IndicatorDetail | undefined>;
+  stats(): Promise<StoreStats>;
+  /** A source withdraws a value. Returns false if that source never reported it. */
+  revoke(request: RevokeRequest): Promise<boolean>;
+  listImports(limit: number): Promise<ImportRecord[]>;
+  /** Distinct CIDR prefix lengths held, per family, so containment lookups probe only those. */
+  cidrPrefixes(): Promise<{ v4: number[]; v6: number[] }>;
+  addFeed(feed: FeedDefinition, now: number): Promise<void>;
+  removeFeed(name: string): Promise<boolean>;
+  listFeeds(): Promise<FeedState[]>;
+  getFeed(name: string): Promise<FeedState | undefined>;
+  recordPull(name: string, state: Partial<Pick<FeedState, 'etag' | 'lastModified' | 'lastPullAt' | 'lastStatus' | 'lastError' | 'lastCounts'>>): Promise<void>;
+  close(): Promise<void>;
+}
