@@ -49,14 +49,15 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
   if (looksBinary(head)) {
     throw new InputError('TIX_INPUT_BINARY', `${input.name}: a binary file, not a text feed; nothing imported`, { file: input.name });
   }
-  const format = pickFormat(head, input, options.format);
+  const empty = head.length === 0 || head.toString('utf8').trim() === '';
+  const format = empty ? undefined : pickFormat(head, input, options.format);
   const source =
     options.source ??
-    (typeof format.defaultSource === 'function' ? format.defaultSource(input.name) : format.defaultSource) ??
+    (typeof format?.defaultSource === 'function' ? format.defaultSource(input.name) : format?.defaultSource) ??
     sourceFromName(input.name);
   const result: IngestResult = {
     input: input.name,
-    format: format.id,
+    format: format?.id ?? options.format ?? 'none',
     source,
     read: 0,
     accepted: 0,
@@ -66,7 +67,7 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
     unchanged: 0,
     delisted: 0,
   };
-  if (head.length === 0 || head.toString('utf8').trim() === '') {
+  if (!format) {
     const issue = emptyIssue(input.name);
     options.onIssue?.(issue);
     result.skipped = issue.message;

@@ -24,16 +24,20 @@ export const plainList: FormatModule = {
     const lines = head.split('\n').slice(0, 400);
     if (head.length >= 65536) lines.pop(); // the last line of a cut head may be partial
     let values = 0;
+    let shaped = 0;
     let good = 0;
     for (const line of lines) {
       if (line.trim() === '' || COMMENT.test(line)) continue;
       values++;
       const tokens = line.trim().split(/\s+/);
-      if (tokens.length <= 2 && !line.includes(',') && normalise(tokens[0]!).ok) good++;
+      if (tokens.length > 2 || line.includes(',')) continue;
+      shaped++;
+      if (normalise(tokens[0]!).ok) good++;
     }
     if (values === 0) return 0;
-    const ratio = good / values;
-    return ratio >= 0.8 ? 0.5 * ratio : 0;
+    // a list keeps its shape even where some of its values are bad
+    if (shaped / values < 0.9 || good / values < 0.5) return 0;
+    return 0.3 + 0.2 * (good / values);
   },
   createParser(ctx, sink) {
     return {
