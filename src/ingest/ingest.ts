@@ -84,7 +84,7 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
     ...(options.fullDump ? { fullDump: options.fullDump } : {}),
   });
   try {
-    const batchSize = options.batchSize ?? 5000;
+    const batchSize = options.batchSize ?? 50_000;
     let batch: Observation[] = [];
     const reject = (issue: Issue): void => {
       result.rejected++;

@@ -40,5 +40,6 @@ export function normaliseSsdeep(input: string): Normalised {
 export function normaliseTlsh(input: string): Normalised {
   const text = input.trim().toLowerCase();
   if (!TLSH.test(text)) return reject('not a TLSH digest (70 hex digits, optionally prefixed T1)');
-  return accept('tlsh', text);
+  // T1 only names the digest's version (TLSH 4 prints it, older tools do not): one digest, one canonical form
+  return accept('tlsh', text.startsWith('t1') ? text : `t1${text}`);
 }

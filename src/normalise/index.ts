@@ -6,4 +6,5 @@ export type { IpRange } from './ip.ts';
 export { normaliseHost, registrableDomain, reversedHost } from './host.ts';
 export { normaliseUrl, splitUrl, urlHost } from './url.ts';
 export { normaliseHash, normaliseSsdeep, normaliseTlsh } from './hash.ts';
-export { indexKeys } from './keys.ts';
+export { indexKeys, ipKeyRange, valueHash } from './keys.ts';
+export type { IndexKeys, IpKeyRange } from './keys.ts';

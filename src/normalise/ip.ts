@@ -20,6 +20,12 @@ export function normaliseIpv6(input: string): Normalised {
   if (text.startsWith('[') && text.endsWith(']')) text = text.slice(1, -1);
   if (text.includes('%')) return reject('IPv6 zone identifiers are local to a host');
   if (!ipaddr.IPv6.isValid(text)) return reject('not an IPv6 address');
+  // an embedded dotted quad (::ffff:1.2.3.4) follows the IPv4 rules: no ambiguous leading zeros
+  const dotted = /[\d.]+$/.exec(text);
+  if (dotted && dotted[0].includes('.')) {
+    const embedded = normaliseIpv4(dotted[0]);
+    if (!embedded.ok) return reject(`embedded ${embedded.reason}`);
+  }
   const address = ipaddr.IPv6.parse(text);
   if (address.isIPv4MappedAddress()) return accept('ipv4', address.toIPv4Address().toString());
   return accept('ipv6', address.toString());

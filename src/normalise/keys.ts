@@ -1,12 +1,13 @@
+import ipaddr from 'ipaddr.js';
 import type { IndicatorType } from '../model/index.ts';
 import { reversedHost } from './host.ts';
-import { ipRange } from './ip.ts';
 import { splitUrl } from './url.ts';
 
 /**
  * The ordered keys the store indexes a value under: the IP range it covers
- * (for "inside this CIDR" and "CIDRs holding this IP") and its reversed host
- * (for "everything under this domain"). Pure, so every backend agrees.
+ * (for "inside this CIDR" and "CIDRs holding this IP"), its reversed host
+ * (for "everything under this domain") and a hash of the value (for exact
+ * lookups through a small integer index). Pure, so every backend agrees.
  */
 export interface IndexKeys {
   ipFirst?: Buffer;
@@ -14,14 +15,72 @@ export interface IndexKeys {
   hostKey?: string;
 }
 
+/**
+ * IP keys are a family byte then the address, big-endian: 5 bytes for IPv4,
+ * 17 for IPv6. Byte order is numeric order, so a CIDR is one key range, and
+ * the two families never interleave.
+ */
+export interface IpKeyRange {
+  first: Buffer;
+  last: Buffer;
+}
+
+const V4 = 4;
+const V6 = 6;
+
+function ipv4Key(dotted: string): Buffer {
+  const key = Buffer.allocUnsafe(5);
+  key[0] = V4;
+  let part = 0;
+  let at = 1;
+  for (let i = 0; i < dotted.length; i++) {
+    const code = dotted.charCodeAt(i);
+    if (code === 46) {
+      key[at++] = part;
+      part = 0;
+    } else part = part * 10 + (code - 48);
+  }
+  key[at] = part;
+  return key;
+}
+
+function ipv6Key(text: string): Buffer {
+  return Buffer.from([V6, ...ipaddr.IPv6.parse(text).toByteArray()]);
+}
+
+function addressKey(text: string): Buffer {
+  return text.includes(':') ? ipv6Key(text) : ipv4Key(text);
+}
+
+/** The key range of a canonical IP address or CIDR block. */
+export function ipKeyRange(addressOrCidr: string): IpKeyRange {
+  const slash = addressOrCidr.indexOf('/');
+  if (slash < 0) {
+    const key = addressKey(addressOrCidr);
+    return { first: key, last: key };
+  }
+  const first = addressKey(addressOrCidr.slice(0, slash));
+  const prefix = Number(addressOrCidr.slice(slash + 1));
+  const last = Buffer.from(first);
+  for (let bit = prefix; bit < (last.length - 1) * 8; bit++) last[1 + (bit >> 3)]! |= 0x80 >> (bit & 7);
+  return { first, last };
+}
+
+function hostOfIpPort(value: string): string {
+  return value.startsWith('[') ? value.slice(1, value.indexOf(']')) : value.slice(0, value.lastIndexOf(':'));
+}
+
 export function indexKeys(type: IndicatorType, value: string): IndexKeys {
   switch (type) {
     case 'ipv4':
     case 'ipv6':
-    case 'cidr':
-    case 'ip-port': {
-      const range = ipRange(type, value)!;
+    case 'cidr': {
+      const range = ipKeyRange(value);
       return { ipFirst: range.first, ipLast: range.last };
+    }
+    case 'ip-port': {
+      const key = addressKey(hostOfIpPort(value));
+      return { ipFirst: key, ipLast: key };
     }
     case 'domain':
     case 'hostname':
@@ -33,12 +92,32 @@ export function indexKeys(type: IndicatorType, value: string): IndexKeys {
       if (!parts.ok) return {};
       const { host, hostType } = parts.value;
       if (hostType === 'ipv4' || hostType === 'ipv6') {
-        const range = ipRange(hostType, host)!;
-        return { ipFirst: range.first, ipLast: range.last };
+        const key = addressKey(host);
+        return { ipFirst: key, ipLast: key };
       }
       return { hostKey: reversedHost(host) };
     }
     default:
       return {};
   }
+}
+
+/**
+ * A 53-bit hash of a typed value (two 32-bit FNV-1a-style lanes mixed with
+ * Math.imul). The store indexes this small integer instead of the value's
+ * text and compares the text on lookup, so a collision costs a second row
+ * read, never a wrong answer.
+ */
+export function valueHash(type: string, value: string): number {
+  let h1 = 0x811c9dc5 ^ type.length;
+  let h2 = 0x01000193 ^ type.charCodeAt(0);
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 0x01000193);
+    h2 = Math.imul(h2 ^ code, 0x5bd1e995);
+  }
+  for (let i = 0; i < type.length; i++) h1 = Math.imul(h1 ^ type.charCodeAt(i), 0x01000193);
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b) ^ Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0x85ebca6b) ^ Math.imul(h1 ^ (h1 >>> 13), 0xc2b2ae35);
+  return (h2 & 0x1fffff) * 4294967296 + (h1 >>> 0);
 }

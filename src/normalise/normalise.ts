@@ -90,11 +90,12 @@ function normaliseUntyped(text: string, options: NormaliseOptions): Normalised {
   if (LOOKS_IPV4.test(text)) return normaliseIpv4(text);
   if (text.includes('/') && /^[\d.:a-fA-F[\]]+\/\d+$/.test(text)) return normaliseCidr(text);
   if (text.includes('://')) return normaliseUrl(text, options);
+  // before the hex digests: a TLSH digest without its T1 prefix is 70 hex digits
+  if (/^(t1)?[0-9a-f]{70}$/i.test(text)) return normaliseTlsh(text);
   if (LOOKS_HEX.test(text)) {
     if (/^\d+$/.test(text)) return reject('a bare number is not an indicator');
     return normaliseHash(text);
   }
-  if (/^(t1)?[0-9a-f]{70}$/i.test(text)) return normaliseTlsh(text);
   if (/^\d+:[A-Za-z0-9/+]+:[A-Za-z0-9/+]+$/.test(text)) return normaliseSsdeep(text);
   if (/^[\d.]+:\d+$/.test(text) || /^\[[0-9a-fA-F:.]+\]:\d+$/.test(text)) return normaliseIpPort(text);
   if (LOOKS_IPV6.test(text) && text.split(':').length >= 3) return normaliseIpv6(text);

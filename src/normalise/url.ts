@@ -29,7 +29,9 @@ export function normaliseUrl(input: string, options: { knownSuffix?: boolean } =
   const hostText = hostType === 'ipv6' ? `[${host}]` : host;
   const portText = port && DEFAULT_PORTS[scheme] !== port ? `:${port}` : '';
   const auth = userinfo ? `${userinfo}@` : '';
-  return accept('url', `${scheme}://${auth}${hostText}${portText}${rest || '/'}`);
+  // an empty path is "/" also when a query or fragment follows (http://x.com?a=1 is http://x.com/?a=1)
+  const path = rest.startsWith('/') ? rest : `/${rest}`;
+  return accept('url', `${scheme}://${auth}${hostText}${portText}${path}`);
 }
 
 export function splitUrl(input: string, options: { knownSuffix?: boolean } = {}): { ok: true; value: UrlParts } | { ok: false; reason: string } {

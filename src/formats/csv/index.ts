@@ -45,9 +45,12 @@ export const csv: FormatModule = {
       if (mapped) mapping.set(field, mapped.toLowerCase());
     }
     let resolved: Map<Field, string> | undefined;
+    // Filled once the header is resolved, before the table reads it: a row too short to reach every
+    // used column is then reported as truncated instead of landing without its date or type.
+    const used: string[] = [];
     const inner = createCsvTableParser(ctx, sink, {
       separator,
-      required: [],
+      required: used,
       row(row) {
         if (!resolved) return;
         const get = (field: Field): string | undefined => {
@@ -97,12 +100,14 @@ export const csv: FormatModule = {
             badField(sink, ctx, no, 'header', 'no value column: map one with --map value=COLUMN');
             resolved = new Map();
           }
+          used.push(...new Set(resolved.values()));
         }
         if (resolved && resolved.size === 0) return;
         inner.line(text, no);
       },
       end() {
-        inner.end();
+        // a header without a value column was reported on its own line; the table never saw it
+        if (resolved?.size !== 0) inner.end();
       },
     };
   },

@@ -14,7 +14,8 @@ const PROSE_FANGS: Array<[RegExp, string]> = [
 /** Characters that end a candidate token in running text. */
 const SPLIT = /[\s,;"'<>(){}|]+/;
 const TRAILING = /[.,;:!?)\]}>'"*]+$/;
-const LEADING = /^[(<\['"*]+/;
+/** Not "[": a bracketed IPv6 address keeps it; an unmatched one is dropped below. */
+const LEADING = /^[(<'"*]+/;
 /** A token worth normalising: it has a dot, colon or @, or is a long hex string. */
 const CANDIDATE = /[.:@]|^[0-9a-fA-F]{32,}$/;
 

@@ -18,7 +18,8 @@ export const maltrail: FormatModule = {
   createParser(ctx, sink) {
     const base = ctx.file.replace(/^.*[\\/]/, '').replace(/\.txt$/i, '').toLowerCase();
     const threatType: ThreatType = /scanner/.test(base) ? 'scanner' : /^(malware|malicious)[-_]/.test(base) || /^[a-z0-9]+$/.test(base) ? 'malware' : 'unknown';
-    let malware: string | undefined = /^malware[-_](.+)$/.exec(base)?.[1];
+    const named = /^malware[-_](.+)$/.exec(base)?.[1];
+    let malware: string | undefined = named;
     let reference: string | undefined;
     return {
       line(text, no) {
@@ -26,7 +27,12 @@ export const maltrail: FormatModule = {
         if (trimmed === '') return;
         if (trimmed.startsWith('#')) {
           const aliases = /^#\s*Aliases:\s*(.+)$/i.exec(trimmed);
-          if (aliases) malware = aliases[1]!.split(',')[0]!.trim() || malware;
+          if (aliases) {
+            // The file names the malware (malware-agenttesla.txt, whose aliases start with "aggha"): an
+            // alias only gives that name its spelling (Emotet), or names the malware when the file does not.
+            const names = aliases[1]!.split(',').map((name) => name.trim()).filter(Boolean);
+            malware = named ? names.find((name) => name.toLowerCase() === named) ?? named : names[0] ?? malware;
+          }
           const ref = /^#\s*Reference:\s*(\S+)/i.exec(trimmed);
           if (ref) reference = ref[1];
           return;

@@ -82,7 +82,7 @@ export function createCsvTableParser(ctx: ParseContext, sink: ParseSink, spec: C
     },
     end() {
       if (!columns && !headerMissingReported) {
-        badField(sink, ctx, 0, 'header', `no header with ${spec.required.join(', ')} found`);
+        badField(sink, ctx, 0, 'header', spec.required.length ? `no header with ${spec.required.join(', ')} found` : 'no header row found');
       }
     },
   };

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Observation } from '../../model/index.ts';
-import { indexKeys } from '../../normalise/index.ts';
+import { indexKeys, valueHash } from '../../normalise/index.ts';
 import type { ImportCounts, ImportMeta, ImportSession } from '../store.ts';
 import { mergeBatch } from '../merge.ts';
 
@@ -11,9 +11,9 @@ const newerOr = (column: string): string =>
 const UPSERT_OBSERVATIONS = `
   INSERT INTO observations (indicator_id, source_id, first_seen, last_seen, confidence, threat_type, malware, tags,
     reference, tlp, valid_until, revoked_at, listed, raw, origin_import, origin_line, added_at, updated_at)
-  SELECT i.id, @source, s.first_seen, s.last_seen, coalesce(s.confidence, @confidence), s.threat_type, s.malware, s.tags,
+  SELECT s.indicator_id, @source, s.first_seen, s.last_seen, coalesce(s.confidence, @confidence), s.threat_type, s.malware, s.tags,
     s.reference, coalesce(s.tlp, @tlp), s.valid_until, CASE WHEN s.revoked THEN @now END, 1, s.raw, @import, s.line, @now, @now
-  FROM temp.stage s JOIN indicators i ON i.value = s.value AND i.type = s.type
+  FROM temp.stage s
   WHERE true
   ON CONFLICT (indicator_id, source_id) DO UPDATE SET
     first_seen = min(first_seen, excluded.first_seen),
@@ -48,7 +48,10 @@ export class SqliteImportSession implements ImportSession {
   readonly id: number;
   private readonly sourceId: number;
   private readonly stageRow: Database.Statement;
+  private readonly findExisting: Database.Statement;
   private readonly insertIndicators: Database.Statement;
+  private readonly assignNewIds: Database.Statement;
+  private readonly maxId: Database.Statement;
   private readonly upsertObservations: Database.Statement;
   private readonly widenSeen: Database.Statement;
   private readonly markSeen: Database.Statement | undefined;
@@ -64,9 +67,9 @@ export class SqliteImportSession implements ImportSession {
     db.exec('BEGIN IMMEDIATE');
     try {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage (
-        type TEXT, value TEXT, ip_first BLOB, ip_last BLOB, host_key TEXT, first_seen INTEGER, last_seen INTEGER,
+        hash INTEGER, type TEXT, value TEXT, ip_first BLOB, ip_last BLOB, host_key TEXT, first_seen INTEGER, last_seen INTEGER,
         confidence INTEGER, threat_type TEXT, malware TEXT, tags TEXT, reference TEXT, tlp TEXT, valid_until INTEGER,
-        revoked INTEGER, raw TEXT, line INTEGER)`);
+        revoked INTEGER, raw TEXT, line INTEGER, indicator_id INTEGER, is_new INTEGER)`);
       db.exec('DELETE FROM temp.stage');
       db.prepare('INSERT INTO sources (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(meta.source, meta.startedAt);
       this.sourceId = (db.prepare('SELECT id FROM sources WHERE name = ?').get(meta.source) as { id: number }).id;
@@ -78,20 +81,24 @@ export class SqliteImportSession implements ImportSession {
       if (meta.fullDump) {
         db.exec('CREATE TEMP TABLE IF NOT EXISTS seen (id INTEGER PRIMARY KEY)');
         db.exec('DELETE FROM temp.seen');
-        this.markSeen = db.prepare(
-          'INSERT OR IGNORE INTO temp.seen (id) SELECT i.id FROM temp.stage s JOIN indicators i ON i.value = s.value AND i.type = s.type',
-        );
+        this.markSeen = db.prepare('INSERT OR IGNORE INTO temp.seen (id) SELECT indicator_id FROM temp.stage');
       }
-      this.stageRow = db.prepare(`INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      this.stageRow = db.prepare(`INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`);
+      this.findExisting = db.prepare(`
+        UPDATE temp.stage SET indicator_id = (
+          SELECT i.id FROM indicators i WHERE i.hash = stage.hash AND i.value = stage.value AND i.type = stage.type)`);
+      // new values take ids above every existing one, in staging order, so the table only ever grows at its end
+      this.assignNewIds = db.prepare('UPDATE temp.stage SET indicator_id = @base + rowid, is_new = 1 WHERE indicator_id IS NULL');
       this.insertIndicators = db.prepare(`
-        INSERT INTO indicators (type, value, ip_first, ip_last, host_key, first_seen, last_seen, added_at)
-        SELECT type, value, ip_first, ip_last, host_key, first_seen, last_seen, @now FROM temp.stage WHERE true
-        ON CONFLICT (value, type) DO NOTHING`);
+        INSERT INTO indicators (id, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, added_at)
+        SELECT indicator_id, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, @now FROM temp.stage
+        WHERE is_new = 1 ORDER BY rowid`);
+      this.maxId = db.prepare('SELECT coalesce(max(id), 0) AS id FROM indicators');
       this.upsertObservations = db.prepare(UPSERT_OBSERVATIONS);
       this.widenSeen = db.prepare(`
         UPDATE indicators SET first_seen = min(indicators.first_seen, s.first_seen), last_seen = max(indicators.last_seen, s.last_seen)
         FROM temp.stage s
-        WHERE indicators.value = s.value AND indicators.type = s.type
+        WHERE s.is_new IS NULL AND indicators.id = s.indicator_id
           AND (indicators.first_seen > s.first_seen OR indicators.last_seen < s.last_seen)`);
       this.params = {
         source: this.sourceId,
@@ -112,6 +119,7 @@ export class SqliteImportSession implements ImportSession {
     for (const o of rows) {
       const keys = indexKeys(o.type, o.value);
       this.stageRow.run(
+        valueHash(o.type, o.value),
         o.type,
         o.value,
         keys.ipFirst ?? null,
@@ -131,6 +139,8 @@ export class SqliteImportSession implements ImportSession {
         o.line,
       );
     }
+    this.findExisting.run();
+    this.assignNewIds.run({ base: (this.maxId.get() as { id: number }).id });
     const created = this.insertIndicators.run({ now: this.params.now }).changes;
     const changed = this.upsertObservations.run(this.params).changes;
     this.widenSeen.run();

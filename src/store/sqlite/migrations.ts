@@ -27,6 +27,7 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
       );
       CREATE TABLE indicators (
         id INTEGER PRIMARY KEY,
+        hash INTEGER NOT NULL,
         type TEXT NOT NULL,
         value TEXT NOT NULL,
         ip_first BLOB,
@@ -34,9 +35,11 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
         host_key TEXT,
         first_seen INTEGER NOT NULL,
         last_seen INTEGER NOT NULL,
-        added_at INTEGER NOT NULL,
-        UNIQUE (value, type)
+        added_at INTEGER NOT NULL
       );
+      -- exact lookups go through a 53-bit hash of (type, value): a small integer index instead of one on long text;
+      -- the import keeps (type, value) unique, comparing text on every hash hit
+      CREATE INDEX indicators_hash ON indicators(hash);
       CREATE INDEX indicators_ip ON indicators(ip_first) WHERE ip_first IS NOT NULL;
       CREATE INDEX indicators_host ON indicators(host_key) WHERE host_key IS NOT NULL;
       CREATE INDEX indicators_type ON indicators(type, id);

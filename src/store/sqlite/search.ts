@@ -1,4 +1,4 @@
-import { enclosingCidrs, ipRange } from '../../normalise/index.ts';
+import { enclosingCidrs, ipKeyRange, valueHash } from '../../normalise/index.ts';
 import type { IndicatorQuery } from '../store.ts';
 
 export interface BuiltQuery {
@@ -15,20 +15,20 @@ export function buildSearch(query: IndicatorQuery, prefixes: { v4: number[]; v6:
   const anyOf: string[] = [];
   const params: unknown[] = [];
   for (const { type, value } of query.values ?? []) {
-    anyOf.push('(i.value = ? AND i.type = ?)');
-    params.push(value, type);
+    anyOf.push('(i.hash = ? AND i.value = ? AND i.type = ?)');
+    params.push(valueHash(type, value), value, type);
   }
   if (query.within) {
-    const range = ipRange(query.within.includes('/') ? 'cidr' : query.within.includes(':') ? 'ipv6' : 'ipv4', query.within)!;
+    const range = ipKeyRange(query.within);
     anyOf.push('(i.ip_first >= ? AND i.ip_first <= ? AND i.ip_last <= ?)');
     params.push(range.first, range.last, range.last);
   }
   if (query.containing) {
     const family = query.containing.includes(':') ? prefixes.v6 : prefixes.v4;
     const networks = family.length ? enclosingCidrs(query.containing, family) : [];
-    if (networks.length) {
-      anyOf.push(`(i.type = 'cidr' AND i.value IN (${networks.map(() => '?').join(',')}))`);
-      params.push(...networks);
+    for (const network of networks) {
+      anyOf.push("(i.hash = ? AND i.value = ? AND i.type = 'cidr')");
+      params.push(valueHash('cidr', network), network);
     }
   }
   if (query.under) {

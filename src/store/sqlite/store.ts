@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../errors.ts';
+import { valueHash } from '../../normalise/index.ts';
 import type { IndicatorDetail, IndicatorType } from '../../model/index.ts';
 import type {
   FeedDefinition,
@@ -128,10 +129,9 @@ export class SqliteStore implements Store {
   }
 
   async get(type: IndicatorType, value: string, now: number): Promise<IndicatorDetail | undefined> {
-    const row = this.statement('SELECT id, type, value, first_seen, last_seen, added_at FROM indicators WHERE value = ? AND type = ?').get(
-      value,
-      type,
-    ) as IndicatorRow | undefined;
+    const row = this.statement(
+      'SELECT id, type, value, first_seen, last_seen, added_at FROM indicators WHERE hash = ? AND value = ? AND type = ?',
+    ).get(valueHash(type, value), value, type) as IndicatorRow | undefined;
     if (!row) return undefined;
     const observations = (this.observationsOf([row.id]).get(row.id) ?? []).map(toSourceView);
     return { ...summarise(row, observations, now), observations };
@@ -165,9 +165,16 @@ export class SqliteStore implements Store {
   async revoke(request: RevokeRequest): Promise<boolean> {
     const result = this.statement(
       `UPDATE observations SET revoked_at = @at, revoke_reason = @reason, updated_at = @at
-       WHERE indicator_id = (SELECT id FROM indicators WHERE value = @value AND type = @type)
+       WHERE indicator_id = (SELECT id FROM indicators WHERE hash = @hash AND value = @value AND type = @type)
          AND source_id = (SELECT id FROM sources WHERE name = @source)`,
-    ).run({ at: request.at, reason: request.reason ?? null, value: request.value, type: request.type, source: request.source });
+    ).run({
+      at: request.at,
+      reason: request.reason ?? null,
+      hash: valueHash(request.type, request.value),
+      value: request.value,
+      type: request.type,
+      source: request.source,
+    });
     return result.changes > 0;
   }
 
