@@ -80,6 +80,7 @@ describe('normalise: host:port without a type gives the host', () => {
     ['evil.com:8080', undefined, domain('evil.com')],
     ['a.evil.co.uk:443', undefined, hostname('a.evil.co.uk')],
     ['ppp[.]xxxatat456[.]com:1520', undefined, hostname('ppp.xxxatat456.com')],
+    ['evil.com:99999', undefined, /port "99999" is not a number from 1 to 65535/],
   ]);
 });
 

@@ -90,6 +90,7 @@ describe('normalise: CIDR', () => {
     ['1.2.3.4/0', undefined, cidr('0.0.0.0/0')],
     ['1.2.3.4/32', undefined, ipv4('1.2.3.4')],
     ['1.2.3.4/32', 'cidr', ipv4('1.2.3.4')],
+    ['1.2.3.4', 'cidr', ipv4('1.2.3.4')],
     ['10.0.0.0/8', 'ipv4', cidr('10.0.0.0/8')],
     ['2001:DB8:1:2::ff/48', undefined, cidr('2001:db8:1::/48')],
     ['2001:db8::1/64', 'cidr', cidr('2001:db8::/64')],
@@ -102,7 +103,7 @@ describe('normalise: CIDR', () => {
     ['2001:db8::/129', 'cidr', /\/129 is longer than 128/],
     ['999.1.1.0/24', undefined, /over 255 before the "\/"/],
     ['1.2.3.0/x', 'cidr', /prefix length is not a number/],
-    ['1.2.3.4', 'cidr', /not a CIDR block/],
+    ['1.2.3.4/', 'cidr', /prefix length is not a number/],
   ]);
 });
 

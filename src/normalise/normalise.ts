@@ -1,7 +1,7 @@
 import type { IndicatorType } from '../model/index.ts';
 import { normaliseHash, normaliseSsdeep, normaliseTlsh } from './hash.ts';
 import { normaliseHost } from './host.ts';
-import { normaliseCidr, normaliseIp, normaliseIpPort, normaliseIpv4, normaliseIpv6 } from './ip.ts';
+import { normaliseCidr, normaliseIp, normaliseIpPort, normaliseIpv4, normaliseIpv6, parsePort } from './ip.ts';
 import { refang } from './refang.ts';
 import { accept, reject, type Normalised } from './result.ts';
 import { normaliseUrl } from './url.ts';
@@ -53,7 +53,8 @@ export function normalise(input: string, type?: IndicatorType, options: Normalis
       return ip;
     }
     case 'cidr':
-      return normaliseCidr(text);
+      // a lone address is the narrowest block: the address itself
+      return normaliseCidr(text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`);
     case 'ip-port':
       return normaliseIpPort(text);
     case 'domain':
@@ -106,7 +107,10 @@ function normaliseUntyped(text: string, options: NormaliseOptions): Normalised {
   if (/^[\d.]+$/.test(text)) return reject('not an IPv4 address');
   // host:port names a service on a host; the host is the indicator
   const hostPort = /^([^\s/:]+):(\d{1,5})$/.exec(text);
-  if (hostPort) return normaliseHost(hostPort[1]!, options);
+  if (hostPort) {
+    if (parsePort(hostPort[2]!) === undefined) return reject(`port "${hostPort[2]}" is not a number from 1 to 65535`);
+    return normaliseHost(hostPort[1]!, options);
+  }
   return normaliseHost(text, options);
 }
 

@@ -4,7 +4,8 @@ import { accept, reject, type Normalised } from './result.ts';
 
 const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443', ftp: '21', ws: '80', wss: '443' };
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-const FORBIDDEN = /[\s<>"{}|\\^`\x00-\x1f\x7f]/;
+/** Never in a URL as sent on the wire; `{ } | ^` and backticks do occur unescaped in real malicious paths, so they pass. */
+const FORBIDDEN = /[\s<>"\\\x00-\x1f\x7f]/;
 
 export interface UrlParts {
   scheme: string;
@@ -36,7 +37,7 @@ export function normaliseUrl(input: string, options: { knownSuffix?: boolean } =
 
 export function splitUrl(input: string, options: { knownSuffix?: boolean } = {}): { ok: true; value: UrlParts } | { ok: false; reason: string } {
   const text = input.trim();
-  if (FORBIDDEN.test(text)) return { ok: false, reason: 'URL contains spaces or characters that are never valid in a URL' };
+  if (FORBIDDEN.test(text)) return { ok: false, reason: 'URL contains spaces, quotes, angle brackets, backslashes or control characters' };
   let scheme = 'http';
   let afterScheme = text;
   const match = SCHEME.exec(text);

@@ -115,7 +115,7 @@ describe('csv: broken input', () => {
     'evil-example.info,domain',
     '"evil-example.biz,domain,2024-01-01,e',
     'evil-example.com,url,2024-01-01,"f,g"',
-    '1.2.3.4,cidr,2024-01-01,',
+    '1.2.3.4/40,cidr,2024-01-01,',
   ].join('\n');
 
   it('reports each bad row by line and field, and keeps the good ones', async () => {
@@ -132,7 +132,7 @@ describe('csv: broken input', () => {
     assert.match(issues[2]!.message, /not a date \(got "2024-02-30"\)/);
     assert.match(issues[3]!.message, /row has 2 field\(s\).*truncated/);
     assert.match(issues[4]!.message, /unterminated quote/);
-    assert.match(issues[5]!.message, /not a CIDR block/);
+    assert.match(issues[5]!.message, /CIDR prefix \/40 is longer than 32/);
     assert.deepEqual(
       accepted.map((o) => [o.line, o.type, o.value, o.tags]),
       [

@@ -4,6 +4,9 @@ import { indexKeys, valueHash } from '../../normalise/index.ts';
 import type { ImportCounts, ImportMeta, ImportSession } from '../store.ts';
 import { mergeBatch } from '../merge.ts';
 
+const STAGE_COLUMNS = 18;
+const STAGE_ROWS = 100;
+
 /** Metadata from a newer report replaces the stored one; an older or equal report only fills gaps. Order of arrival never matters. */
 const newerOr = (column: string): string =>
   `CASE WHEN excluded.last_seen > last_seen THEN coalesce(excluded.${column}, ${column}) ELSE coalesce(${column}, excluded.${column}) END`;
@@ -48,6 +51,7 @@ export class SqliteImportSession implements ImportSession {
   readonly id: number;
   private readonly sourceId: number;
   private readonly stageRow: Database.Statement;
+  private readonly stageRows: Database.Statement;
   private readonly findExisting: Database.Statement;
   private readonly insertIndicators: Database.Statement;
   private readonly assignNewIds: Database.Statement;
@@ -83,7 +87,10 @@ export class SqliteImportSession implements ImportSession {
         db.exec('DELETE FROM temp.seen');
         this.markSeen = db.prepare('INSERT OR IGNORE INTO temp.seen (id) SELECT indicator_id FROM temp.stage');
       }
-      this.stageRow = db.prepare(`INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`);
+      const placeholders = `(${Array.from({ length: STAGE_COLUMNS }, () => '?').join(', ')}, NULL, NULL)`;
+      this.stageRow = db.prepare(`INSERT INTO temp.stage VALUES ${placeholders}`);
+      // many rows per statement: one call into SQLite per STAGE_ROWS values instead of one per value
+      this.stageRows = db.prepare(`INSERT INTO temp.stage VALUES ${Array.from({ length: STAGE_ROWS }, () => placeholders).join(', ')}`);
       this.findExisting = db.prepare(`
         UPDATE temp.stage SET indicator_id = (
           SELECT i.id FROM indicators i WHERE i.hash = stage.hash AND i.value = stage.value AND i.type = stage.type)`);
@@ -116,10 +123,20 @@ export class SqliteImportSession implements ImportSession {
   async add(batch: readonly Observation[]): Promise<void> {
     if (!this.open) throw new Error('import session is closed');
     const rows = mergeBatch(batch);
-    for (const o of rows) {
+    // staged in hash order: lookups and the hash index then walk the tree in one direction instead of at random
+    const hashes = new Float64Array(rows.length);
+    const order = new Uint32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      hashes[i] = valueHash(rows[i]!.type, rows[i]!.value);
+      order[i] = i;
+    }
+    order.sort((a, b) => hashes[a]! - hashes[b]!);
+    const params: unknown[] = [];
+    for (const at of order) {
+      const o = rows[at]!;
       const keys = indexKeys(o.type, o.value);
-      this.stageRow.run(
-        valueHash(o.type, o.value),
+      params.push(
+        hashes[at]!,
         o.type,
         o.value,
         keys.ipFirst ?? null,
@@ -138,7 +155,12 @@ export class SqliteImportSession implements ImportSession {
         o.raw,
         o.line,
       );
+      if (params.length === STAGE_COLUMNS * STAGE_ROWS) {
+        this.stageRows.run(params);
+        params.length = 0;
+      }
     }
+    for (let at = 0; at < params.length; at += STAGE_COLUMNS) this.stageRow.run(params.slice(at, at + STAGE_COLUMNS));
     this.findExisting.run();
     this.assignNewIds.run({ base: (this.maxId.get() as { id: number }).id });
     const created = this.insertIndicators.run({ now: this.params.now }).changes;
