@@ -14,6 +14,8 @@ export interface IngestOptions {
   tlp?: Tlp;
   confidence?: number;
   fullDump?: { expireAfterMs?: number };
+  /** Values without a validity of their own are valid this long after they were last seen. */
+  validForMs?: number;
   /** The clock: when the import happens. */
   now: number;
   /** When the data was observed, for records without dates; defaults to the input's mtime, then `now`. */
@@ -95,6 +97,9 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
       {
         accept(observation) {
           result.accepted++;
+          if (options.validForMs !== undefined && observation.validUntil === undefined) {
+            observation.validUntil = observation.lastSeen + options.validForMs;
+          }
           batch.push(observation);
         },
         reject,

@@ -132,3 +132,20 @@ describe('tix ingest (end to end)', () => {
     assert.equal(tix(data, ['ingest', join(dir.path, 'missing.txt')]).code, 2);
   });
 });
+
+describe('tix ingest --valid-for', () => {
+  const dir = tempDir();
+  after(() => dir.remove());
+  it('gives values a validity after their last seen, and expired values leave default searches', () => {
+    const data = join(dir.path, 'data');
+    const file = join(dir.path, 'old.csv');
+    writeFileSync(file, 'value,last_seen\n192.0.2.77,2020-01-01\n192.0.2.78,2099-01-01\n');
+    const run = tix(data, ['ingest', file, '--valid-for', '30d']);
+    assert.equal(run.code, 0, run.stderr);
+    const old = JSON.parse(tix(data, ['show', '192.0.2.77', '-o', 'jsonl']).stdout);
+    assert.equal(old.observations[0].validUntil, '2020-01-31T00:00:00Z');
+    assert.equal(old.status, 'expired');
+    const found = tix(data, ['search', '192.0.2.0/24', '-o', 'jsonl']).stdout.trim().split('\n').map((line) => JSON.parse(line).value);
+    assert.deepEqual(found, ['192.0.2.78']);
+  });
+});

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { getFormat } from '../../src/formats/index.ts';
 import { splitLines } from '../../src/io/lines.ts';
-import type { Issue, Observation } from '../../src/model/index.ts';
+import { IssueSchema, ObservationSchema, type Issue, type Observation } from '../../src/model/index.ts';
 
 /** Absolute path of a fixture under test/fixtures/feeds. */
 export function fixture(relative: string): string {
@@ -29,7 +29,11 @@ async function run(format: string, chunks: AsyncIterable<Buffer>, file: string, 
   const issues: Issue[] = [];
   const parser = getFormat(format).createParser(
     { file, now: NOW, options },
-    { accept: (observation) => accepted.push(observation), reject: (issue) => issues.push(issue) },
+    {
+      // every value a parser yields must already satisfy the model's schema, and every issue its own
+      accept: (observation) => accepted.push(ObservationSchema.strict().parse(observation)),
+      reject: (issue) => issues.push(IssueSchema.strict().parse(issue)),
+    },
   );
   const lines = await splitLines(chunks, {
     line: (text, no) => parser.line(text, no),

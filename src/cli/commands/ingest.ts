@@ -20,6 +20,7 @@ interface IngestFlags {
   map?: string;
   fullDump?: boolean;
   expireAfter?: string;
+  validFor?: string;
   rejects?: string;
   json?: boolean;
   quiet?: boolean;
@@ -37,6 +38,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option('--map <field=column,...>', 'column mapping for the csv format, e.g. value=ioc,first_seen=date,separator=;')
     .option('--full-dump', 'the input is the source\'s complete list: its values missing here are delisted')
     .option('--expire-after <age>', 'with --full-dump: delisted values expire this long after last seen (e.g. 30d)')
+    .option('--valid-for <age>', 'values without a validity of their own are valid this long after last seen (e.g. 90d)')
     .option('--rejects <file>', 'write every rejected line here (default: a file in the data directory)')
     .option('--json', 'print the summary as JSON')
     .option('-q, --quiet', 'print only problems')
@@ -47,6 +49,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
         tlp: flags.tlp === undefined ? undefined : parseTlpOption(flags.tlp),
         confidence: flags.confidence === undefined ? undefined : parseConfidenceOption(flags.confidence),
         formatOptions: flags.map ? parseMapOption(flags.map) : undefined,
+        validForMs: flags.validFor === undefined ? undefined : parseDuration(flags.validFor, '--valid-for'),
         fullDump: flags.fullDump
           ? { ...(flags.expireAfter ? { expireAfterMs: parseDuration(flags.expireAfter, '--expire-after') } : {}) }
           : undefined,
