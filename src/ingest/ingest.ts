@@ -114,14 +114,14 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
       },
       {
         maxLineBytes: options.maxLineBytes,
-        onChunk: async (size) => {
+        onChunk: async (size, lines) => {
           bytes += size;
           if (batch.length >= batchSize) {
             const full = batch;
             batch = [];
             await session.add(full);
           }
-          options.onProgress?.({ bytes, lines: result.read });
+          options.onProgress?.({ bytes, lines });
         },
       },
     );

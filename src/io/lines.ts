@@ -23,7 +23,7 @@ export interface LineHandler {
 export async function splitLines(
   chunks: AsyncIterable<Buffer>,
   handler: LineHandler,
-  options: { maxLineBytes?: number; onChunk?: (bytes: number) => void | Promise<void> } = {},
+  options: { maxLineBytes?: number; onChunk?: (bytes: number, lines: number) => void | Promise<void> } = {},
 ): Promise<number> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   let carry: Buffer[] = [];
@@ -84,7 +84,7 @@ export async function splitLines(
       }
       position = newline < 0 ? chunk.length : newline + 1;
     }
-    if (options.onChunk) await options.onChunk(chunk.length);
+    if (options.onChunk) await options.onChunk(chunk.length, no);
   }
   if (overflowing) {
     no++;
