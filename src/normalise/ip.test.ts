@@ -1,30 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { table } from '../../test/helpers/normalise-table.ts';
 import type { IndicatorType } from '../model/index.ts';
 import { enclosingCidrs } from './ip.ts';
 import { indexKeys } from './keys.ts';
 import { normalise } from './normalise.ts';
 
-/** input, type hint, then the canonical {type, value} or a pattern the rejection reason must match. */
-type Row = [input: string, hint: IndicatorType | undefined, expected: { type: IndicatorType; value: string } | RegExp];
-
-function table(rows: Row[]): void {
-  for (const [input, hint, expected] of rows) {
-    const title = `${JSON.stringify(input)}${hint ? ` as ${hint}` : ''} → ${expected instanceof RegExp ? `rejected: ${expected.source}` : `${expected.type} ${expected.value}`}`;
-    it(title, () => {
-      const result = normalise(input, hint);
-      if (expected instanceof RegExp) {
-        assert.equal(result.ok, false, `expected a rejection, got ${JSON.stringify(result)}`);
-        if (!result.ok) assert.match(result.reason, expected);
-        return;
-      }
-      assert.deepEqual(result, { ok: true, ...expected });
-      // a canonical value is a fixed point, typed or not
-      assert.deepEqual(normalise(expected.value, expected.type), result, 'typed re-normalisation');
-      assert.deepEqual(normalise(expected.value), result, 'untyped re-normalisation');
-    });
-  }
-}
 
 const ipv4 = (value: string) => ({ type: 'ipv4' as const, value });
 const ipv6 = (value: string) => ({ type: 'ipv6' as const, value });
