@@ -42,7 +42,12 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
       CREATE INDEX indicators_hash ON indicators(hash);
       CREATE INDEX indicators_ip ON indicators(ip_first) WHERE ip_first IS NOT NULL;
       CREATE INDEX indicators_host ON indicators(host_key) WHERE host_key IS NOT NULL;
-      CREATE INDEX indicators_type ON indicators(type, id);
+      -- the CIDR prefix lengths held, so "which blocks contain this IP" probes only lengths that exist
+      CREATE TABLE cidr_prefixes (
+        family INTEGER NOT NULL,
+        prefix INTEGER NOT NULL,
+        PRIMARY KEY (family, prefix)
+      ) WITHOUT ROWID;
       CREATE TABLE observations (
         indicator_id INTEGER NOT NULL REFERENCES indicators(id),
         source_id INTEGER NOT NULL REFERENCES sources(id),
@@ -58,7 +63,7 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
         revoked_at INTEGER,
         revoke_reason TEXT,
         listed INTEGER NOT NULL DEFAULT 1,
-        raw TEXT NOT NULL,
+        raw TEXT, -- the input line; NULL where it was the value itself
         origin_import INTEGER NOT NULL REFERENCES imports(id),
         origin_line INTEGER NOT NULL,
         added_at INTEGER NOT NULL,

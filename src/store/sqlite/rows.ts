@@ -33,10 +33,11 @@ export interface ObservationRow {
 }
 
 export const OBSERVATION_COLUMNS = `o.indicator_id, s.name AS source, o.first_seen, o.last_seen, o.confidence, o.threat_type,
-  o.malware, o.tags, o.reference, o.tlp, o.valid_until, o.revoked_at, o.revoke_reason, o.listed, o.raw,
+  o.malware, o.tags, o.reference, o.tlp, o.valid_until, o.revoked_at, o.revoke_reason, o.listed, coalesce(o.raw, i.value) AS raw,
   im.origin, o.origin_line, o.added_at, o.updated_at`;
 
-export const OBSERVATION_JOINS = 'JOIN sources s ON s.id = o.source_id LEFT JOIN imports im ON im.id = o.origin_import';
+export const OBSERVATION_JOINS =
+  'JOIN indicators i ON i.id = o.indicator_id JOIN sources s ON s.id = o.source_id LEFT JOIN imports im ON im.id = o.origin_import';
 
 export function toSourceView(row: ObservationRow): SourceView {
   const view: SourceView = {

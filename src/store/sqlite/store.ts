@@ -88,13 +88,10 @@ export class SqliteStore implements Store {
 
   async cidrPrefixes(): Promise<{ v4: number[]; v6: number[] }> {
     if (!this.prefixes) {
-      const rows = this.statement(
-        `SELECT DISTINCT instr(value, ':') > 0 AS v6, CAST(substr(value, instr(value, '/') + 1) AS INTEGER) AS prefix
-         FROM indicators WHERE type = 'cidr'`,
-      ).all() as Array<{ v6: number; prefix: number }>;
+      const rows = this.statement('SELECT family, prefix FROM cidr_prefixes').all() as Array<{ family: number; prefix: number }>;
       this.prefixes = {
-        v4: rows.filter((row) => !row.v6).map((row) => row.prefix),
-        v6: rows.filter((row) => row.v6).map((row) => row.prefix),
+        v4: rows.filter((row) => row.family === 4).map((row) => row.prefix),
+        v6: rows.filter((row) => row.family === 6).map((row) => row.prefix),
       };
     }
     return this.prefixes;
