@@ -84,6 +84,7 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
     tlp: options.tlp ?? format.defaultTlp ?? 'amber',
     ...(options.confidence === undefined ? {} : { confidence: options.confidence }),
     ...(options.fullDump ? { fullDump: options.fullDump } : {}),
+    ...(input.size === undefined ? {} : { sizeHint: input.size }),
   });
   try {
     const batchSize = options.batchSize ?? 50_000;

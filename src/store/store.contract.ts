@@ -190,6 +190,23 @@ export function storeContract(backend: string, fresh: () => Promise<Store>): voi
       await store.close();
     });
 
+    it('a bulk-sized import answers range and domain searches like any other, and a rolled-back one leaves them working', async () => {
+      const store = await fresh();
+      const bulk = { sizeHint: 100_000_000 };
+      await load(store, 'a', [obs('10.9.0.0/16', 'cidr'), obs('10.9.8.7', 'ipv4'), obs('x.bulk.example', 'hostname')], bulk);
+      const values = async (query: object) => (await store.search({ now, limit: 100, ...query })).items.map((item) => item.value).sort();
+      assert.deepEqual(await values({ within: '10.9.0.0/16' }), ['10.9.0.0/16', '10.9.8.7']);
+      assert.deepEqual(await values({ under: 'bulk.example' }), ['x.bulk.example']);
+      const session = await store.beginImport(meta('a', bulk));
+      await session.add([obs('10.9.1.1', 'ipv4')]);
+      await session.rollback();
+      assert.deepEqual(await values({ within: '10.9.0.0/16' }), ['10.9.0.0/16', '10.9.8.7']);
+      assert.deepEqual(await values({ under: 'bulk.example' }), ['x.bulk.example']);
+      await load(store, 'b', [obs('10.9.2.2', 'ipv4')], bulk);
+      assert.deepEqual(await values({ within: '10.9.2.0/24' }), ['10.9.2.2']);
+      await store.close();
+    });
+
     it('revocation is per source and leaves default searches', async () => {
       const store = await fresh();
       await load(store, 'a', [obs('192.0.2.9', 'ipv4')]);

@@ -17,6 +17,8 @@ export interface ImportMeta {
    * `expireAfterMs`, expire that long after they were last seen.
    */
   fullDump?: { expireAfterMs?: number };
+  /** Size of the input in bytes, if known: lets a backend choose a bulk-load path for large inputs. */
+  sizeHint?: number;
 }
 
 export interface ImportCounts {

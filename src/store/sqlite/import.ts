@@ -3,6 +3,7 @@ import type { Observation } from '../../model/index.ts';
 import { indexKeys, valueHash } from '../../normalise/index.ts';
 import type { ImportCounts, ImportMeta, ImportSession } from '../store.ts';
 import { mergeBatch } from '../merge.ts';
+import { SECONDARY_INDEXES } from './migrations.ts';
 
 /** Metadata from a newer report replaces the stored one; an older or equal report only fills gaps. Order of arrival never matters. */
 const newerOr = (column: string): string =>
@@ -47,6 +48,22 @@ const UPSERT_OBSERVATIONS = `${INSERT_OBSERVATIONS} WHERE s.is_new IS NULL
  * and the values' seen range are each one statement. Readers (WAL) see the
  * store as it was until commit.
  */
+/** Average bytes per value in feeds; only used to guess how many values a large input holds. */
+const BYTES_PER_VALUE = 32;
+const BULK_MIN_VALUES = 500_000;
+
+/**
+ * A bulk import (an input expected to add at least half as many values as
+ * the store holds, and at least 500,000) rebuilds the secondary indexes once
+ * at commit instead of updating them value by value.
+ */
+function isBulk(db: Database.Database, meta: ImportMeta): boolean {
+  const expected = (meta.sizeHint ?? 0) / BYTES_PER_VALUE;
+  if (expected < BULK_MIN_VALUES) return false;
+  const held = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM indicators').get() as { n: number }).n;
+  return expected >= held / 2;
+}
+
 function isBare(o: Observation): boolean {
   return (
     o.confidence === undefined &&
@@ -77,6 +94,8 @@ export class SqliteImportSession implements ImportSession {
   private readonly params: Record<string, unknown>;
   private counts: ImportCounts = { new: 0, updated: 0, unchanged: 0, delisted: 0 };
   private open = true;
+  /** Secondary indexes were dropped for this import and are rebuilt at commit (inside the same transaction). */
+  private readonly bulk: boolean;
 
   constructor(
     private readonly db: Database.Database,
@@ -90,6 +109,8 @@ export class SqliteImportSession implements ImportSession {
         confidence INTEGER, threat_type TEXT, malware TEXT, tags TEXT, reference TEXT, tlp TEXT, valid_until INTEGER,
         revoked INTEGER, raw TEXT, line INTEGER, indicator_id INTEGER, is_new INTEGER)`);
       db.exec('DELETE FROM temp.stage');
+      this.bulk = isBulk(db, meta);
+      if (this.bulk) for (const index of SECONDARY_INDEXES) db.exec(`DROP INDEX IF EXISTS ${index.name}`);
       db.prepare('INSERT INTO sources (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(meta.source, meta.startedAt);
       this.sourceId = (db.prepare('SELECT id FROM sources WHERE name = ?').get(meta.source) as { id: number }).id;
       this.id = Number(
@@ -210,6 +231,7 @@ export class SqliteImportSession implements ImportSession {
           .run({ now: this.params.now, expire, source: this.sourceId }).changes;
         this.db.exec('DELETE FROM temp.seen');
       }
+      if (this.bulk) for (const index of SECONDARY_INDEXES) this.db.exec(index.sql);
       this.db
         .prepare("UPDATE imports SET status = 'committed', finished_at = ?, counts = ? WHERE id = ?")
         .run(this.params.now, JSON.stringify({ ...summary, ...this.counts }), this.id);
