@@ -48,10 +48,11 @@ export const INDICATOR_TYPE_ALIASES: Record<string, IndicatorType> = {
   file: 'filename',
 };
 
+const INDICATOR_TYPE_SET: ReadonlySet<string> = new Set(INDICATOR_TYPES);
+
 export function parseIndicatorType(name: string): IndicatorType | undefined {
   const key = name.trim().toLowerCase();
-  const direct = IndicatorTypeSchema.safeParse(key);
-  return direct.success ? direct.data : INDICATOR_TYPE_ALIASES[key];
+  return INDICATOR_TYPE_SET.has(key) ? (key as IndicatorType) : INDICATOR_TYPE_ALIASES[key];
 }
 
 /**
@@ -96,10 +97,13 @@ const THREAT_TYPE_ALIASES: Record<string, ThreatType> = {
   scam: 'fraud',
 };
 
+const THREAT_TYPE_SET: ReadonlySet<string> = new Set(THREAT_TYPES);
+
+/** Called once per feed row: a set lookup, not a schema parse. */
 export function parseThreatType(name: string): ThreatType | undefined {
   const key = name.trim().toLowerCase();
-  const direct = ThreatTypeSchema.safeParse(key);
-  return direct.success ? direct.data : THREAT_TYPE_ALIASES[key] ?? THREAT_TYPE_ALIASES[key.replace(/\s+/g, '-')];
+  if (THREAT_TYPE_SET.has(key)) return key as ThreatType;
+  return THREAT_TYPE_ALIASES[key] ?? THREAT_TYPE_ALIASES[key.replace(/\s+/g, '-')];
 }
 
 /** Traffic Light Protocol 2.0 (FIRST), from most to least shareable. */
@@ -110,6 +114,5 @@ export type Tlp = z.infer<typeof TlpSchema>;
 export function parseTlp(name: string): Tlp | undefined {
   let key = name.trim().toLowerCase().replace(/^tlp:/, '');
   if (key === 'white') key = 'clear'; // TLP 1.0 spelling
-  const parsed = TlpSchema.safeParse(key);
-  return parsed.success ? parsed.data : undefined;
+  return (TLP_LEVELS as readonly string[]).includes(key) ? (key as Tlp) : undefined;
 }

@@ -1,7 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import type { IndicatorType } from '../model/index.ts';
 import { reversedHost } from './host.ts';
-import { splitUrl } from './url.ts';
 
 /**
  * The ordered keys the store indexes a value under: the IP range it covers
@@ -66,6 +65,22 @@ export function ipKeyRange(addressOrCidr: string): IpKeyRange {
   return { first, last };
 }
 
+/**
+ * The host of a URL already in canonical form (`scheme://[userinfo@]host[:port]/…`),
+ * by position alone: it was validated when it was normalised, so it is not parsed again.
+ */
+function canonicalUrlHost(url: string): string {
+  const start = url.indexOf('://') + 3;
+  let end = url.indexOf('/', start);
+  if (end < 0) end = url.length;
+  let authority = url.slice(start, end);
+  const at = authority.lastIndexOf('@');
+  if (at >= 0) authority = authority.slice(at + 1);
+  if (authority.startsWith('[')) return authority.slice(0, authority.indexOf(']') + 1);
+  const colon = authority.lastIndexOf(':');
+  return colon >= 0 ? authority.slice(0, colon) : authority;
+}
+
 function hostOfIpPort(value: string): string {
   return value.startsWith('[') ? value.slice(1, value.indexOf(']')) : value.slice(0, value.lastIndexOf(':'));
 }
@@ -88,11 +103,9 @@ export function indexKeys(type: IndicatorType, value: string): IndexKeys {
     case 'email':
       return { hostKey: reversedHost(value.slice(value.lastIndexOf('@') + 1)) };
     case 'url': {
-      const parts = splitUrl(value);
-      if (!parts.ok) return {};
-      const { host, hostType } = parts.value;
-      if (hostType === 'ipv4' || hostType === 'ipv6') {
-        const key = addressKey(host);
+      const host = canonicalUrlHost(value);
+      if (host.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(host)) {
+        const key = addressKey(host.startsWith('[') ? host.slice(1, -1) : host);
         return { ipFirst: key, ipLast: key };
       }
       return { hostKey: reversedHost(host) };
