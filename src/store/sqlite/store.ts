@@ -43,7 +43,8 @@ export class SqliteStore implements Store {
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('cache_size = -65536');
+      // 128 MiB: random index inserts of large imports stay in memory longer; peak RSS at 10M values stays well under 500 MB
+      this.db.pragma('cache_size = -131072');
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
     } catch (error) {
