@@ -1,8 +1,7 @@
 export { normalise, normaliseEmail, normaliseAsn, normaliseFilename } from './normalise.ts';
 export type { Normalised } from './result.ts';
 export { refang } from './refang.ts';
-export { normaliseIp, normaliseIpv4, normaliseIpv6, normaliseCidr, normaliseIpPort, parsePort, ipRange, enclosingCidrs } from './ip.ts';
-export type { IpRange } from './ip.ts';
+export { normaliseIp, normaliseIpv4, normaliseIpv6, normaliseCidr, normaliseIpPort, parsePort, enclosingCidrs } from './ip.ts';
 export { normaliseHost, registrableDomain, reversedHost } from './host.ts';
 export { normaliseUrl, splitUrl, urlHost } from './url.ts';
 export { normaliseHash, normaliseSsdeep, normaliseTlsh } from './hash.ts';

@@ -90,35 +90,6 @@ export function parsePort(text: string): number | undefined {
   return port >= 1 && port <= 65535 ? port : undefined;
 }
 
-export interface IpRange {
-  /** 16 bytes, big-endian; IPv4 is placed in the IPv4-mapped range so both families sort together. */
-  first: Buffer;
-  last: Buffer;
-}
-
-function toBytes16(address: ipaddr.IPv4 | ipaddr.IPv6): number[] {
-  return address.kind() === 'ipv4'
-    ? [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...address.toByteArray()]
-    : address.toByteArray();
-}
-
-/** The address range a canonical ipv4, ipv6, cidr or ip-port value covers. */
-export function ipRange(type: string, value: string): IpRange | undefined {
-  let text = value;
-  if (type === 'ip-port') text = value.startsWith('[') ? value.slice(1, value.indexOf(']')) : value.slice(0, value.lastIndexOf(':'));
-  if (type === 'cidr') {
-    const [address, prefix] = ipaddr.parseCIDR(text);
-    const bits = address.kind() === 'ipv4' ? prefix + 96 : prefix;
-    const first = toBytes16(address);
-    const last = [...first];
-    for (let bit = bits; bit < 128; bit++) last[bit >> 3]! |= 0x80 >> (bit & 7);
-    return { first: Buffer.from(first), last: Buffer.from(last) };
-  }
-  if (type !== 'ipv4' && type !== 'ipv6' && type !== 'ip-port') return undefined;
-  const bytes = Buffer.from(toBytes16(ipaddr.parse(text)));
-  return { first: bytes, last: bytes };
-}
-
 /** Every network address that could contain `ip`, as canonical CIDR strings, longest prefix first. */
 export function enclosingCidrs(ip: string, prefixes?: Iterable<number>): string[] {
   const address = ipaddr.parse(ip);
