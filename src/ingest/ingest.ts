@@ -51,8 +51,8 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
   if (looksBinary(head)) {
     throw new InputError('TIX_INPUT_BINARY', `${input.name}: a binary file, not a text feed; nothing imported`, { file: input.name });
   }
-  const empty = head.length === 0 || head.toString('utf8').trim() === '';
-  const format = empty ? undefined : pickFormat(head, input, options.format);
+  const headText = head.toString('utf8');
+  const format = headText.trim() === '' ? undefined : pickFormat(headText, input, options.format);
   const source =
     options.source ??
     (typeof format?.defaultSource === 'function' ? format.defaultSource(input.name) : format?.defaultSource) ??
@@ -157,9 +157,9 @@ async function peekInput(input: Input): Promise<Awaited<ReturnType<typeof peek>>
   }
 }
 
-function pickFormat(head: Buffer, input: Input, forced: string | undefined): FormatModule {
+function pickFormat(head: string, input: Input, forced: string | undefined): FormatModule {
   if (forced) return getFormat(forced);
-  return detectFormat(head.toString('utf8'), input.name);
+  return detectFormat(head, input.name);
 }
 
 function emptyIssue(file: string): Issue {

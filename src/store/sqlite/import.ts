@@ -42,12 +42,6 @@ const UPSERT_OBSERVATIONS = `${INSERT_OBSERVATIONS} WHERE s.is_new IS NULL
     OR (tags = '' AND excluded.tags <> '')
     OR (revoked_at IS NULL AND excluded.revoked_at IS NOT NULL)`;
 
-/**
- * An import as one SQLite transaction, written in set-based steps per batch:
- * rows go to a temporary staging table, then new values, observation merges
- * and the values' seen range are each one statement. Readers (WAL) see the
- * store as it was until commit.
- */
 /** Average bytes per value in feeds; only used to guess how many values a large input holds. */
 const BYTES_PER_VALUE = 32;
 const BULK_MIN_VALUES = 500_000;
@@ -57,11 +51,9 @@ const BULK_MIN_VALUES = 500_000;
  * the store holds, and at least 500,000) rebuilds the secondary indexes once
  * at commit instead of updating them value by value.
  */
-function isBulk(db: Database.Database, meta: ImportMeta): boolean {
+function isBulk(meta: ImportMeta, held: number): boolean {
   const expected = (meta.sizeHint ?? 0) / BYTES_PER_VALUE;
-  if (expected < BULK_MIN_VALUES) return false;
-  const held = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM indicators').get() as { n: number }).n;
-  return expected >= held / 2;
+  return expected >= BULK_MIN_VALUES && expected >= held / 2;
 }
 
 function isBare(o: Observation): boolean {
@@ -77,6 +69,12 @@ function isBare(o: Observation): boolean {
   );
 }
 
+/**
+ * An import as one SQLite transaction, written in set-based steps per batch:
+ * rows go to a temporary staging table, then new values, observation merges
+ * and the values' seen range are each one statement. Readers (WAL) see the
+ * store as it was until commit.
+ */
 export class SqliteImportSession implements ImportSession {
   readonly id: number;
   private readonly sourceId: number;
@@ -109,7 +107,8 @@ export class SqliteImportSession implements ImportSession {
         confidence INTEGER, threat_type TEXT, malware TEXT, tags TEXT, reference TEXT, tlp TEXT, valid_until INTEGER,
         revoked INTEGER, raw TEXT, line INTEGER, indicator_id INTEGER, is_new INTEGER)`);
       db.exec('DELETE FROM temp.stage');
-      this.bulk = isBulk(db, meta);
+      this.maxId = db.prepare('SELECT coalesce(max(id), 0) AS id FROM indicators');
+      this.bulk = isBulk(meta, (this.maxId.get() as { id: number }).id);
       if (this.bulk) for (const index of SECONDARY_INDEXES) db.exec(`DROP INDEX IF EXISTS ${index.name}`);
       db.prepare('INSERT INTO sources (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(meta.source, meta.startedAt);
       this.sourceId = (db.prepare('SELECT id FROM sources WHERE name = ?').get(meta.source) as { id: number }).id;
@@ -136,7 +135,6 @@ export class SqliteImportSession implements ImportSession {
         INSERT INTO indicators (id, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, added_at)
         SELECT indicator_id, hash, type, value, ip_first, coalesce(ip_last, ip_first), host_key, first_seen, last_seen, @now FROM temp.stage
         WHERE is_new = 1 ORDER BY rowid`);
-      this.maxId = db.prepare('SELECT coalesce(max(id), 0) AS id FROM indicators');
       this.notePrefixes = db.prepare(`
         INSERT OR IGNORE INTO cidr_prefixes (family, prefix)
         SELECT DISTINCT CASE WHEN instr(value, ':') > 0 THEN 6 ELSE 4 END, CAST(substr(value, instr(value, '/') + 1) AS INTEGER)
@@ -206,8 +204,10 @@ export class SqliteImportSession implements ImportSession {
     this.findExisting.run();
     this.assignNewIds.run({ base: (this.maxId.get() as { id: number }).id });
     const created = this.insertIndicators.run({ now: this.params.now }).changes;
-    if (created > 0) this.notePrefixes.run();
-    if (created > 0) this.insertNewObservations.run(this.params);
+    if (created > 0) {
+      this.notePrefixes.run();
+      this.insertNewObservations.run(this.params);
+    }
     const changed = created + (created < rows.length ? this.upsertObservations.run(this.params).changes : 0);
     this.widenSeen.run();
     this.markSeen?.run();

@@ -1,4 +1,4 @@
-import { enclosingCidrs, ipKeyRange, valueHash } from '../../normalise/index.ts';
+import { enclosingCidrs, ipKeyRange, reversedHost, valueHash } from '../../normalise/index.ts';
 import type { IndicatorQuery } from '../store.ts';
 
 export interface BuiltQuery {
@@ -32,7 +32,8 @@ export function buildSearch(query: IndicatorQuery, prefixes: { v4: number[]; v6:
     }
   }
   if (query.under) {
-    const key = query.under.split('.').reverse().join('.');
+    // the same key the import wrote, so the two can never disagree
+    const key = reversedHost(query.under);
     anyOf.push('(i.host_key = ? OR (i.host_key > ? AND i.host_key < ?))');
     params.push(key, `${key}.`, `${key}/`);
   }
