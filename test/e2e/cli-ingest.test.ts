@@ -149,3 +149,16 @@ describe('tix ingest --valid-for', () => {
     assert.deepEqual(found, ['192.0.2.78']);
   });
 });
+
+describe('tix ingest: a short list that is mostly bad', () => {
+  const dir = tempDir();
+  after(() => dir.remove());
+  it('is still read as a list, so every bad line is reported rather than skipped as prose', () => {
+    const file = join(dir.path, 'short.txt');
+    writeFileSync(file, 'evil.example.com\n300.1.2.3\nhxxp://bad host/x\n');
+    const run = tix(join(dir.path, 'data'), ['ingest', file]);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /\[plain-list → short\]: read 3 lines, accepted 1, .* rejected 2/);
+    assert.match(run.stderr, /short\.txt:2: value: IPv4 part 300 is over 255/);
+  });
+});

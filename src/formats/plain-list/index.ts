@@ -35,8 +35,8 @@ export const plainList: FormatModule = {
       if (normalise(tokens[0]!).ok) good++;
     }
     if (values === 0) return 0;
-    // a list keeps its shape even where some of its values are bad
-    if (shaped / values < 0.9 || good / values < 0.5) return 0;
+    // a list keeps its shape even where most of its values are bad: those must be reported, not passed over as prose
+    if (shaped / values < 0.9 || good === 0) return 0;
     return 0.3 + 0.2 * (good / values);
   },
   createParser(ctx, sink) {
