@@ -19,6 +19,13 @@ export const ERROR_CODES = {
   TIX_NOT_FOUND: 'the named object does not exist',
   TIX_CONFLICT: 'the object already exists',
   TIX_FEED_FETCH: 'a feed could not be fetched',
+  TIX_QUERY_INVALID: 'a query filter or paging cursor has a bad value',
+  TIX_EXPORT_UNKNOWN: 'the named export format does not exist',
+  TIX_JSON_SYNTAX: 'a JSON document is malformed',
+  TIX_STIX_INVALID: 'a STIX object lacks a required property or has a malformed one',
+  TIX_STIX_VERSION: 'a STIX bundle or object has a spec_version tix does not read',
+  TIX_STIX_UNKNOWN_TYPE: 'a STIX object has a type that is neither standard nor custom (x-)',
+  TIX_STIX_PATTERN: 'a STIX pattern does not parse',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

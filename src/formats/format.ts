@@ -1,4 +1,4 @@
-import type { Issue, Observation, Tlp } from '../model/index.ts';
+import type { Issue, Observation, StixObject, Tlp } from '../model/index.ts';
 
 /** What a parser knows of its input. No clock but `now`, no I/O. */
 export interface ParseContext {
@@ -22,7 +22,7 @@ export interface LineParser {
   end(): void;
 }
 
-export interface FormatModule {
+interface FormatBase {
   /** kebab-case; equals the folder name and the CLI --format value. */
   id: string;
   title: string;
@@ -33,5 +33,34 @@ export interface FormatModule {
   defaultSource?: string | ((fileName: string) => string);
   /** 0..1: how sure this format is that it can read `head` (the first 64 KiB). Pure; never throws. */
   detect(head: string, fileName: string): number;
+}
+
+/** A format read line by line (feeds, lists, CSV, text). */
+export interface LineFormat extends FormatBase {
+  reads?: 'lines';
   createParser(ctx: ParseContext, sink: ParseSink): LineParser;
 }
+
+/** Where a document parser puts what it reads: observations, issues and the exchange objects themselves. */
+export interface DocumentSink extends ParseSink {
+  /** A STIX object to keep as it is (the object store), found at `line` of the input. */
+  object(object: StixObject, line: number): void;
+}
+
+/**
+ * A streaming parser of a whole document (JSON): fed decoded text in chunks
+ * of any size, with no regard to lines, so a minified 1 GB bundle never has
+ * to sit in memory. It counts lines itself for its messages.
+ */
+export interface TextParser {
+  write(chunk: string): void;
+  end(): void;
+}
+
+/** A format read as one document (STIX bundles, MISP events). */
+export interface DocumentFormat extends FormatBase {
+  reads: 'document';
+  createParser(ctx: ParseContext, sink: DocumentSink): TextParser;
+}
+
+export type FormatModule = LineFormat | DocumentFormat;

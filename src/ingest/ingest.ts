@@ -5,7 +5,11 @@ import type { Issue, Observation, Tlp } from '../model/index.ts';
 import type { Input } from '../io/input.ts';
 import { peek } from '../io/input.ts';
 import { looksBinary, splitLines } from '../io/lines.ts';
-import type { ImportCounts, Store } from '../store/store.ts';
+import type { ImportCounts, Store, StoredObject } from '../store/store.ts';
+import type { DocumentSink } from '../formats/index.ts';
+
+/** STIX objects are larger than values: written in smaller batches. */
+const OBJECT_BATCH = 5_000;
 
 export interface IngestOptions {
   source?: string;
@@ -68,6 +72,7 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
     updated: 0,
     unchanged: 0,
     delisted: 0,
+    objects: 0,
   };
   if (!format) {
     const issue = emptyIssue(input.name);
@@ -89,46 +94,87 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
   try {
     const batchSize = options.batchSize ?? 50_000;
     let batch: Observation[] = [];
+    let objects: StoredObject[] = [];
+    let objectCount = 0;
     const reject = (issue: Issue): void => {
       result.rejected++;
       options.onIssue?.(issue);
     };
-    const parser = format.createParser(
-      { file: input.name, now: options.observedAt ?? input.modifiedAt ?? options.now, options: options.formatOptions ?? {} },
-      {
-        accept(observation) {
-          result.accepted++;
-          if (options.validForMs !== undefined && observation.validUntil === undefined) {
-            observation.validUntil = observation.lastSeen + options.validForMs;
-          }
-          batch.push(observation);
-        },
-        reject,
+    const sink: DocumentSink = {
+      accept(observation) {
+        result.accepted++;
+        if (options.validForMs !== undefined && observation.validUntil === undefined) {
+          observation.validUntil = observation.lastSeen + options.validForMs;
+        }
+        batch.push(observation);
       },
-    );
+      reject,
+      object(object, line) {
+        objectCount++;
+        objects.push({ object, line });
+      },
+    };
+    const flush = async (force: boolean): Promise<void> => {
+      if (objects.length && (force || objects.length >= OBJECT_BATCH)) {
+        const full = objects;
+        objects = [];
+        await session.addObjects(full);
+      }
+      if (batch.length && (force || batch.length >= batchSize)) {
+        const full = batch;
+        batch = [];
+        await session.add(full);
+      }
+    };
+    const ctx = { file: input.name, now: options.observedAt ?? input.modifiedAt ?? options.now, options: options.formatOptions ?? {} };
     let bytes = 0;
-    result.read = await splitLines(
-      stream,
-      {
-        line: (text, no) => parser.line(text, no),
-        problem: (problem) => reject({ ...problem, file: input.name, severity: 'error' }),
-      },
-      {
-        maxLineBytes: options.maxLineBytes,
-        onChunk: async (size, lines) => {
-          bytes += size;
-          if (batch.length >= batchSize) {
-            const full = batch;
-            batch = [];
-            await session.add(full);
-          }
+    if (format.reads === 'document') {
+      const parser = format.createParser(ctx, sink);
+      const decoder = new TextDecoder('utf-8', { fatal: true });
+      let lines = 0;
+      try {
+        for await (const chunk of stream) {
+          bytes += chunk.length;
+          const text = decoder.decode(chunk, { stream: true });
+          lines += countNewlines(text);
+          parser.write(text);
+          await flush(false);
           options.onProgress?.({ bytes, lines });
+        }
+        const rest = decoder.decode();
+        if (rest) parser.write(rest);
+      } catch (error) {
+        if (error instanceof TypeError && (error as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
+          throw new InputError('TIX_INPUT_ENCODING', `${input.name}: near byte ${bytes}, line ${lines + 1}: not valid UTF-8; nothing imported`, {
+            file: input.name,
+            line: lines + 1,
+          });
+        }
+        throw error;
+      }
+      parser.end();
+      result.read = lines + (bytes > 0 ? 1 : 0);
+    } else {
+      const parser = format.createParser(ctx, sink);
+      result.read = await splitLines(
+        stream,
+        {
+          line: (text, no) => parser.line(text, no),
+          problem: (problem) => reject({ ...problem, file: input.name, severity: 'error' }),
         },
-      },
-    );
-    parser.end();
-    if (batch.length) await session.add(batch);
-    if (result.accepted === 0) {
+        {
+          maxLineBytes: options.maxLineBytes,
+          onChunk: async (size, lines) => {
+            bytes += size;
+            await flush(false);
+            options.onProgress?.({ bytes, lines });
+          },
+        },
+      );
+      parser.end();
+    }
+    await flush(true);
+    if (result.accepted === 0 && objectCount === 0) {
       await session.rollback();
       result.skipped = result.rejected
         ? `no record in ${input.name} could be read as ${format.id}; nothing imported`
@@ -160,6 +206,12 @@ async function peekInput(input: Input): Promise<Awaited<ReturnType<typeof peek>>
 function pickFormat(head: string, input: Input, forced: string | undefined): FormatModule {
   if (forced) return getFormat(forced);
   return detectFormat(head, input.name);
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
+  return count;
 }
 
 function emptyIssue(file: string): Issue {

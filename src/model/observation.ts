@@ -23,6 +23,8 @@ export const ObservationSchema = z.object({
   revoked: z.boolean().optional(),
   raw: z.string(),
   line: z.number().int().positive(),
+  /** The exchange object the value came from (a STIX indicator or observable id, a MISP attribute uuid). */
+  objectId: z.string().optional(),
 });
 export type Observation = z.infer<typeof ObservationSchema>;
 

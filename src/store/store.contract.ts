@@ -39,9 +39,9 @@ export function storeContract(backend: string, fresh: () => Promise<Store>): voi
     it('stores a value once and merges each source into it', async () => {
       const store = await fresh();
       const first = await load(store, 'a', [obs('192.0.2.1', 'ipv4', { threatType: 'c2', malware: 'Pikabot' })]);
-      assert.deepEqual(first, { new: 1, updated: 0, unchanged: 0, delisted: 0 });
+      assert.deepEqual(first, { new: 1, updated: 0, unchanged: 0, delisted: 0, objects: 0 });
       const second = await load(store, 'b', [obs('192.0.2.1', 'ipv4', { firstSeen: T0 - DAY, lastSeen: T0 + DAY })]);
-      assert.deepEqual(second, { new: 0, updated: 1, unchanged: 0, delisted: 0 });
+      assert.deepEqual(second, { new: 0, updated: 1, unchanged: 0, delisted: 0, objects: 0 });
       const detail = await store.get('ipv4', '192.0.2.1', now);
       assert.ok(detail);
       assert.deepEqual(detail.sources, ['a', 'b']);
@@ -66,7 +66,7 @@ export function storeContract(backend: string, fresh: () => Promise<Store>): voi
       const first = await load(store, 'a', batch);
       assert.equal(first.new, 2);
       const again = await load(store, 'a', [...batch].reverse());
-      assert.deepEqual(again, { new: 0, updated: 0, unchanged: 2, delisted: 0 });
+      assert.deepEqual(again, { new: 0, updated: 0, unchanged: 2, delisted: 0, objects: 0 });
       const detail = await store.get('ipv4', '192.0.2.1', now);
       assert.equal(detail?.observations[0]?.malware, 'B', 'metadata comes from the newest report');
       await store.close();

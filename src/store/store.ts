@@ -1,4 +1,4 @@
-import type { Indicator, IndicatorDetail, IndicatorType, Observation, ThreatType, Tlp } from '../model/index.ts';
+import type { Indicator, IndicatorDetail, IndicatorType, Observation, StixObject, ThreatType, Tlp } from '../model/index.ts';
 
 /** What an import is: which source says it, from where, and how to treat its absences. */
 export interface ImportMeta {
@@ -30,6 +30,56 @@ export interface ImportCounts {
   unchanged: number;
   /** With a full dump: this source's values no longer in its list. */
   delisted: number;
+  /** Exchange objects (STIX) stored: versions the store did not hold. */
+  objects: number;
+}
+
+/** A STIX object as an import hands it to the store. */
+export interface StoredObject {
+  object: StixObject;
+  /** Line of the input where the object starts, for provenance. */
+  line: number;
+  /** The object's TLP marking, if it carries one (object_marking_refs); the import's default applies otherwise. */
+  tlp?: Tlp;
+}
+
+/**
+ * Objects of the object store, in the order they were added: what a TAXII
+ * collection serves ("objects added after T, paged").
+ */
+export interface ObjectQuery {
+  /** Only objects added strictly after this time (epoch ms). */
+  addedAfter?: number;
+  /** Only objects added at or before this time. */
+  addedBefore?: number;
+  ids?: string[];
+  types?: string[];
+  /** Which versions of each object: the latest (default), the first, all, or those with these `modified` timestamps. */
+  versions?: 'last' | 'first' | 'all' | string[];
+  specVersions?: string[];
+  /** Only objects marked at most this restrictively (unmarked objects count as the import's TLP). */
+  maxTlp?: Tlp;
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  after?: string;
+}
+
+export interface ObjectRecord {
+  object: StixObject;
+  /** When this version was added to tix (TAXII's date_added). */
+  addedAt: number;
+  source: string;
+  tlp: Tlp;
+}
+
+export interface ObjectPage {
+  items: ObjectRecord[];
+  next?: string;
+}
+
+export interface ObjectVersions {
+  id: string;
+  versions: Array<{ modified: string; addedAt: number }>;
 }
 
 /**
@@ -39,6 +89,8 @@ export interface ImportCounts {
 export interface ImportSession {
   readonly id: number;
   add(batch: readonly Observation[]): Promise<void>;
+  /** Keeps exchange objects as they came, one row per (id, modified); a version already held is left as it is. */
+  addObjects(batch: readonly StoredObject[]): Promise<void>;
   commit(summary: { read: number; accepted: number; rejected: number }): Promise<ImportCounts>;
   rollback(): Promise<void>;
 }
@@ -136,6 +188,10 @@ export interface Store {
   stats(): Promise<StoreStats>;
   /** A source withdraws a value. Returns false if that source never reported it. */
   revoke(request: RevokeRequest): Promise<boolean>;
+  /** Objects of the object store, oldest addition first. */
+  listObjects(query: ObjectQuery): Promise<ObjectPage>;
+  /** The versions held of one object, oldest first; undefined if the object is unknown. */
+  objectVersions(id: string): Promise<ObjectVersions | undefined>;
   listImports(limit: number): Promise<ImportRecord[]>;
   /** Distinct CIDR prefix lengths held, per family, so containment lookups probe only those. */
   cidrPrefixes(): Promise<{ v4: number[]; v6: number[] }>;

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { getFormat } from '../../src/formats/index.ts';
 import { splitLines } from '../../src/io/lines.ts';
-import { IssueSchema, ObservationSchema, type Issue, type Observation } from '../../src/model/index.ts';
+import { IssueSchema, ObservationSchema, type Issue, type Observation, type StixObject } from '../../src/model/index.ts';
 
 /** Absolute path of a fixture under test/fixtures/feeds. */
 export function fixture(relative: string): string {
@@ -13,8 +13,10 @@ export function fixture(relative: string): string {
 export interface Parsed {
   accepted: Observation[];
   issues: Issue[];
-  /** Lines read, as splitLines counts them. */
+  /** Lines read, as splitLines counts them (for a document format: newlines + 1). */
   lines: number;
+  /** Exchange objects a document format keeps (STIX), with the line each starts on. */
+  objects: Array<{ object: StixObject; line: number }>;
 }
 
 /** The parse context every test uses: a fixed clock, so records without dates are predictable. */
@@ -27,20 +29,35 @@ async function* chunksOf(buffers: Buffer[]): AsyncGenerator<Buffer> {
 async function run(format: string, chunks: AsyncIterable<Buffer>, file: string, options: Record<string, string>): Promise<Parsed> {
   const accepted: Observation[] = [];
   const issues: Issue[] = [];
-  const parser = getFormat(format).createParser(
-    { file, now: NOW, options },
-    {
-      // every value a parser yields must already satisfy the model's schema, and every issue its own
-      accept: (observation) => accepted.push(ObservationSchema.strict().parse(observation)),
-      reject: (issue) => issues.push(IssueSchema.strict().parse(issue)),
-    },
-  );
+  const objects: Parsed['objects'] = [];
+  const sink = {
+    // every value a parser yields must already satisfy the model's schema, and every issue its own
+    accept: (observation: Observation) => void accepted.push(ObservationSchema.strict().parse(observation)),
+    reject: (issue: Issue) => void issues.push(IssueSchema.strict().parse(issue)),
+    object: (object: StixObject, line: number) => void objects.push({ object, line }),
+  };
+  const module = getFormat(format);
+  const ctx = { file, now: NOW, options };
+  if (module.reads === 'document') {
+    const parser = module.createParser(ctx, sink);
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let lines = 1;
+    for await (const chunk of chunks) {
+      const text = decoder.decode(chunk, { stream: true });
+      lines += text.split('\n').length - 1;
+      parser.write(text);
+    }
+    parser.write(decoder.decode());
+    parser.end();
+    return { accepted, issues, lines, objects };
+  }
+  const parser = module.createParser(ctx, sink);
   const lines = await splitLines(chunks, {
     line: (text, no) => parser.line(text, no),
     problem: (problem) => issues.push({ ...problem, file, severity: 'error' }),
   });
   parser.end();
-  return { accepted, issues, lines };
+  return { accepted, issues, lines, objects };
 }
 
 /** Streams a file through splitLines and the named format's parser (small chunks, so lines straddle them). */

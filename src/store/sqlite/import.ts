@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Observation } from '../../model/index.ts';
 import { indexKeys, valueHash } from '../../normalise/index.ts';
-import type { ImportCounts, ImportMeta, ImportSession } from '../store.ts';
+import type { ImportCounts, ImportMeta, ImportSession, StoredObject } from '../store.ts';
+import { objectRow } from './objects.ts';
 import { mergeBatch } from '../merge.ts';
 import { SECONDARY_INDEXES } from './migrations.ts';
 
@@ -11,9 +12,9 @@ const newerOr = (column: string): string =>
 
 const INSERT_OBSERVATIONS = `
   INSERT INTO observations (indicator_id, source_id, first_seen, last_seen, confidence, threat_type, malware, tags,
-    reference, tlp, valid_until, revoked_at, listed, raw, origin_import, origin_line, added_at, updated_at)
+    reference, tlp, valid_until, revoked_at, listed, raw, origin_import, origin_line, added_at, updated_at, object_id)
   SELECT s.indicator_id, @source, s.first_seen, s.last_seen, coalesce(s.confidence, @confidence), s.threat_type, s.malware, s.tags,
-    s.reference, coalesce(s.tlp, @tlp), s.valid_until, CASE WHEN s.revoked THEN @now END, 1, s.raw, @import, s.line, @now, @now
+    s.reference, coalesce(s.tlp, @tlp), s.valid_until, CASE WHEN s.revoked THEN @now END, 1, s.raw, @import, s.line, @now, @now, s.object_id
   FROM temp.stage s`;
 
 /** New values cannot have an observation yet; values already held merge into this source's. */
@@ -26,6 +27,7 @@ const UPSERT_OBSERVATIONS = `${INSERT_OBSERVATIONS} WHERE s.is_new IS NULL
     threat_type = ${newerOr('threat_type')},
     malware = ${newerOr('malware')},
     reference = ${newerOr('reference')},
+    object_id = ${newerOr('object_id')},
     tags = CASE WHEN (excluded.last_seen > last_seen AND excluded.tags <> '') OR tags = '' THEN excluded.tags ELSE tags END,
     tlp = CASE WHEN excluded.last_seen > last_seen THEN excluded.tlp ELSE tlp END,
     valid_until = CASE WHEN listed = 0 OR excluded.last_seen > last_seen THEN excluded.valid_until ELSE coalesce(valid_until, excluded.valid_until) END,
@@ -38,6 +40,7 @@ const UPSERT_OBSERVATIONS = `${INSERT_OBSERVATIONS} WHERE s.is_new IS NULL
     OR (threat_type IS NULL AND excluded.threat_type IS NOT NULL)
     OR (malware IS NULL AND excluded.malware IS NOT NULL)
     OR (reference IS NULL AND excluded.reference IS NOT NULL)
+    OR (object_id IS NULL AND excluded.object_id IS NOT NULL)
     OR (valid_until IS NULL AND excluded.valid_until IS NOT NULL)
     OR (tags = '' AND excluded.tags <> '')
     OR (revoked_at IS NULL AND excluded.revoked_at IS NOT NULL)`;
@@ -65,6 +68,7 @@ function isBare(o: Observation): boolean {
     o.tlp === undefined &&
     o.validUntil === undefined &&
     !o.revoked &&
+    o.objectId === undefined &&
     o.tags.length === 0
   );
 }
@@ -89,8 +93,9 @@ export class SqliteImportSession implements ImportSession {
   private readonly upsertObservations: Database.Statement;
   private readonly widenSeen: Database.Statement;
   private readonly markSeen: Database.Statement | undefined;
+  private insertObject: Database.Statement | undefined;
   private readonly params: Record<string, unknown>;
-  private counts: ImportCounts = { new: 0, updated: 0, unchanged: 0, delisted: 0 };
+  private counts: ImportCounts = { new: 0, updated: 0, unchanged: 0, delisted: 0, objects: 0 };
   private open = true;
   /** Secondary indexes were dropped for this import and are rebuilt at commit (inside the same transaction). */
   private readonly bulk: boolean;
@@ -105,7 +110,7 @@ export class SqliteImportSession implements ImportSession {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS stage (
         hash INTEGER, type TEXT, value TEXT, ip_first BLOB, ip_last BLOB, host_key TEXT, first_seen INTEGER, last_seen INTEGER,
         confidence INTEGER, threat_type TEXT, malware TEXT, tags TEXT, reference TEXT, tlp TEXT, valid_until INTEGER,
-        revoked INTEGER, raw TEXT, line INTEGER, indicator_id INTEGER, is_new INTEGER)`);
+        revoked INTEGER, raw TEXT, line INTEGER, indicator_id INTEGER, is_new INTEGER, object_id TEXT)`);
       db.exec('DELETE FROM temp.stage');
       this.maxId = db.prepare('SELECT coalesce(max(id), 0) AS id FROM indicators');
       this.bulk = isBulk(meta, (this.maxId.get() as { id: number }).id);
@@ -122,7 +127,7 @@ export class SqliteImportSession implements ImportSession {
         db.exec('DELETE FROM temp.seen');
         this.markSeen = db.prepare('INSERT OR IGNORE INTO temp.seen (id) SELECT indicator_id FROM temp.stage');
       }
-      this.stageRow = db.prepare('INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)');
+      this.stageRow = db.prepare('INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)');
       // binding costs per parameter: values that carry nothing but their dates (plain lists) bind ten, not eighteen
       this.stageBare = db.prepare(`INSERT INTO temp.stage (hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, tags, revoked, raw, line)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 0, ?, ?)`);
@@ -199,6 +204,7 @@ export class SqliteImportSession implements ImportSession {
         o.revoked ? 1 : 0,
         raw,
         o.line,
+        o.objectId ?? null,
       );
     }
     this.findExisting.run();
@@ -215,6 +221,24 @@ export class SqliteImportSession implements ImportSession {
     this.counts.new += created;
     this.counts.updated += changed - created;
     this.counts.unchanged += rows.length - changed;
+  }
+
+  async addObjects(batch: readonly StoredObject[]): Promise<void> {
+    if (!this.open) throw new Error('import session is closed');
+    this.insertObject ??= this.db.prepare(`
+      INSERT INTO stix_objects (id, type, modified, spec_version, tlp, source_id, origin_import, origin_line, added_at, json)
+      VALUES (@id, @type, @modified, @specVersion, coalesce(@tlp, @defaultTlp), @source, @import, @line, @now, @json)
+      ON CONFLICT (id, modified) DO NOTHING`);
+    for (const stored of batch) {
+      const row = objectRow(stored);
+      this.counts.objects += this.insertObject.run({
+        ...row,
+        defaultTlp: this.params.tlp,
+        source: this.params.source,
+        import: this.params.import,
+        now: this.params.now,
+      }).changes;
+    }
   }
 
   async commit(summary: { read: number; accepted: number; rejected: number }): Promise<ImportCounts> {

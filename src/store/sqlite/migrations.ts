@@ -99,6 +99,30 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- exchange objects kept as they came (STIX SDOs, SROs, SCOs, markings, custom objects), one row per version
+      CREATE TABLE stix_objects (
+        seq INTEGER PRIMARY KEY, -- order of addition: the paging cursor
+        id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        modified TEXT NOT NULL, -- sortable key of 'modified' (or 'created'); '' for unversioned objects
+        spec_version TEXT NOT NULL,
+        tlp TEXT NOT NULL,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        origin_import INTEGER NOT NULL REFERENCES imports(id),
+        origin_line INTEGER NOT NULL,
+        added_at INTEGER NOT NULL,
+        json TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX stix_objects_version ON stix_objects(id, modified);
+      CREATE INDEX stix_objects_added ON stix_objects(added_at, seq);
+      CREATE INDEX stix_objects_type ON stix_objects(type, seq);
+      -- the exchange object an observation came from
+      ALTER TABLE observations ADD COLUMN object_id TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -11,11 +11,15 @@ import type {
   ImportRecord,
   ImportSession,
   IndicatorPage,
+  ObjectPage,
+  ObjectQuery,
+  ObjectVersions,
   IndicatorQuery,
   RevokeRequest,
   Store,
   StoreStats,
 } from '../store.ts';
+import { listObjects, objectVersions } from './objects.ts';
 import { SqliteImportSession } from './import.ts';
 import { migrate } from './migrations.ts';
 import {
@@ -174,6 +178,14 @@ export class SqliteStore implements Store {
       source: request.source,
     });
     return result.changes > 0;
+  }
+
+  async listObjects(query: ObjectQuery): Promise<ObjectPage> {
+    return listObjects(this.db, query);
+  }
+
+  async objectVersions(id: string): Promise<ObjectVersions | undefined> {
+    return objectVersions(this.db, id);
   }
 
   async listImports(limit: number): Promise<ImportRecord[]> {
