@@ -17,8 +17,17 @@ export interface ExportContext {
  */
 export interface Exporter {
   begin(): string;
+  /** May return '' for a value written later with others (nftables writes a set's elements together). */
   indicator(indicator: Indicator): string;
   end(): string;
+  /**
+   * How many indicators `indicator` was given but wrote nothing for, because
+   * the format cannot hold that value (an ftp:// URL as a Suricata rule, a
+   * name too long for a DNS zone, a type other than a dataset's). Read after
+   * `end`. Where an exporter has it, it is the count of skipped values; only
+   * for one without it does an empty return mean "skipped".
+   */
+  skipped?(): number;
 }
 
 export interface ExportModule {
@@ -31,5 +40,11 @@ export interface ExportModule {
   extension: string;
   /** The indicator types the format can express; others are skipped (and counted) by the caller. Absent: every type. */
   types?: readonly IndicatorType[];
+  /**
+   * The `--option` names the format reads, each with a one-line meaning (for
+   * help text). `createExporter` in registry.ts refuses any other name, so a
+   * typo (`sid_base`) is an error rather than a silently ignored option.
+   */
+  options?: Readonly<Record<string, string>>;
   createExporter(ctx: ExportContext): Exporter;
 }

@@ -43,8 +43,8 @@ export interface LineFormat extends FormatBase {
 
 /** Where a document parser puts what it reads: observations, issues and the exchange objects themselves. */
 export interface DocumentSink extends ParseSink {
-  /** A STIX object to keep as it is (the object store), found at `line` of the input. */
-  object(object: StixObject, line: number): void;
+  /** A STIX object to keep as it is (the object store), found at `line` of the input, with the TLP its markings give it. */
+  object(object: StixObject, line: number, tlp?: Tlp): void;
 }
 
 /**

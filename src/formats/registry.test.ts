@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { fixture } from '../../test/helpers/parse-file.ts';
 import { InputError } from '../errors.ts';
+import { listExporters } from '../export/registry.ts';
 import { detectFormat, getFormat, listFormats } from './registry.ts';
 
 /** What each real fixture is; a fixture missing here fails the first test. */
@@ -89,14 +90,17 @@ describe('format registry', () => {
     assert.equal(getFormat('maltrail').id, 'maltrail');
   });
 
-  it('lists one format per folder, each id its folder name', () => {
+  it('keeps each format in the folder named by its id, importers and exporters alike', () => {
     const ids = listFormats().map((format) => format.id);
-    assert.deepEqual(ids, ['feodo', 'threatfox', 'malwarebazaar', 'phishtank', 'viriback', 'maltrail', 'csv', 'plain-list', 'freetext']);
+    assert.deepEqual(ids, ['feodo', 'threatfox', 'malwarebazaar', 'phishtank', 'viriback', 'maltrail', 'stix', 'csv', 'plain-list', 'freetext']);
+    // a dataset file is a variant of its engine's format and lives beside it
+    const folderOf = (id: string): string => (id === 'suricata-dataset' ? 'suricata' : id);
+    const expected = new Set([...ids, ...listExporters().map((format) => folderOf(format.id))]);
     const folders = readdirSync(fileURLToPath(new URL('.', import.meta.url)), { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && entry.name !== 'shared')
       .map((entry) => entry.name)
       .sort();
-    assert.deepEqual([...ids].sort(), folders);
+    assert.deepEqual([...expected].sort(), folders);
   });
 
   it('scores every input between 0 and 1 without throwing', () => {

@@ -97,7 +97,8 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
     let objects: StoredObject[] = [];
     let objectCount = 0;
     const reject = (issue: Issue): void => {
-      result.rejected++;
+      // a warning reports something kept as it is (an unknown STIX type), not a record lost
+      if (issue.severity === 'error') result.rejected++;
       options.onIssue?.(issue);
     };
     const sink: DocumentSink = {
@@ -109,9 +110,9 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
         batch.push(observation);
       },
       reject,
-      object(object, line) {
+      object(object, line, tlp) {
         objectCount++;
-        objects.push({ object, line });
+        objects.push(tlp ? { object, line, tlp } : { object, line });
       },
     };
     const flush = async (force: boolean): Promise<void> => {

@@ -39,6 +39,8 @@ export const IndicatorSchema = z.object({
   malware: z.array(z.string()),
   tlp: TlpSchema,
   status: IndicatorStatusSchema,
+  /** Until when the value is valid: the latest of its sources' validity, absent if any source gives none. */
+  validUntil: EpochMsSchema.optional(),
   addedAt: EpochMsSchema,
 });
 export type Indicator = z.infer<typeof IndicatorSchema>;

@@ -111,6 +111,10 @@ export interface IndicatorQuery {
   tag?: string;
   /** Last seen at or after. */
   seenSince?: number;
+  /** Only values some source gives at least this confidence. */
+  minConfidence?: number;
+  /** Only values some source marks at most this restrictively. */
+  maxTlp?: Tlp;
   /** Include revoked and expired values. */
   includeInactive?: boolean;
   /** The clock against which validity is judged. */

@@ -100,7 +100,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
 function summaryLine(r: IngestResult): string {
   const head = `${r.input} [${r.format} → ${r.source}]`;
   if (r.skipped) return `${head}: ${r.skipped}`;
-  return `${head}: read ${r.read} lines, accepted ${r.accepted}, new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected}${r.delisted ? `, delisted ${r.delisted}` : ''}`;
+  return `${head}: read ${r.read} lines, accepted ${r.accepted}, new ${r.new}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected}${r.delisted ? `, delisted ${r.delisted}` : ''}${r.objects ? `, STIX objects stored ${r.objects}` : ''}`;
 }
 
 function stamp(ms: number): string {

@@ -18,6 +18,9 @@ export interface RawRecord {
   reference?: string;
   tlp?: Tlp;
   validUntil?: number;
+  revoked?: boolean;
+  /** The exchange object the value came from. */
+  objectId?: string;
 }
 
 /**
@@ -55,6 +58,8 @@ export function emitRecord(sink: ParseSink, ctx: ParseContext, no: number, raw: 
   if (record.reference) observation.reference = record.reference;
   if (record.tlp) observation.tlp = record.tlp;
   if (record.validUntil !== undefined) observation.validUntil = record.validUntil;
+  if (record.revoked) observation.revoked = true;
+  if (record.objectId) observation.objectId = record.objectId;
   sink.accept(observation);
   return true;
 }

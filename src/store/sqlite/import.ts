@@ -255,6 +255,7 @@ export class SqliteImportSession implements ImportSession {
           .run({ now: this.params.now, expire, source: this.sourceId }).changes;
         this.db.exec('DELETE FROM temp.seen');
       }
+      if (this.counts.objects > 0) this.linkMalware();
       if (this.bulk) for (const index of SECONDARY_INDEXES) this.db.exec(index.sql);
       this.db
         .prepare("UPDATE imports SET status = 'committed', finished_at = ?, counts = ? WHERE id = ?")
@@ -267,6 +268,27 @@ export class SqliteImportSession implements ImportSession {
     }
     this.finish();
     return { ...this.counts };
+  }
+
+  /**
+   * Values of STIX indicators take the malware family their indicator
+   * `indicates` (a relationship of this import, the malware object from any),
+   * where the source named none: in a bundle the relationship may come
+   * before or after the indicator, so this is done once all of it is in.
+   */
+  private linkMalware(): void {
+    this.db
+      .prepare(
+        `UPDATE observations SET malware = link.name FROM (
+           SELECT json_extract(r.json, '$.source_ref') AS indicator, max(json_extract(m.json, '$.name')) AS name
+           FROM stix_objects r JOIN stix_objects m ON m.id = json_extract(r.json, '$.target_ref')
+           WHERE r.origin_import = @import AND r.type = 'relationship' AND m.type = 'malware'
+             AND json_extract(r.json, '$.relationship_type') = 'indicates'
+           GROUP BY indicator) link
+         WHERE observations.object_id = link.indicator AND observations.source_id = @source AND observations.malware IS NULL
+           AND link.name IS NOT NULL`,
+      )
+      .run({ import: this.params.import, source: this.params.source });
   }
 
   async rollback(): Promise<void> {

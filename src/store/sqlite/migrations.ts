@@ -121,6 +121,7 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
       CREATE INDEX stix_objects_type ON stix_objects(type, seq);
       -- the exchange object an observation came from
       ALTER TABLE observations ADD COLUMN object_id TEXT;
+      CREATE INDEX observations_object ON observations(object_id) WHERE object_id IS NOT NULL;
     `,
   },
 ];

@@ -88,5 +88,8 @@ export function summarise(row: IndicatorRow, views: SourceView[], now: number): 
     addedAt: row.added_at,
   };
   if (confidences.length) indicator.confidence = Math.max(...confidences);
+  if (views.length && views.every((view) => view.validUntil !== undefined)) {
+    indicator.validUntil = Math.max(...views.map((view) => view.validUntil!));
+  }
   return indicator;
 }

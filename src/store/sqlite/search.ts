@@ -1,4 +1,5 @@
 import { enclosingCidrs, ipKeyRange, reversedHost, valueHash } from '../../normalise/index.ts';
+import { TLP_LEVELS } from '../../model/index.ts';
 import type { IndicatorQuery } from '../store.ts';
 
 export interface BuiltQuery {
@@ -64,6 +65,15 @@ export function buildSearch(query: IndicatorQuery, prefixes: { v4: number[]; v6:
   if (query.tag) {
     observed.push("(',' || o.tags || ',') LIKE ? ESCAPE '\\'");
     params.push(`%,${query.tag.replace(/[\\%_]/g, (c) => `\\${c}`)},%`);
+  }
+  if (query.minConfidence !== undefined) {
+    observed.push('o.confidence >= ?');
+    params.push(query.minConfidence);
+  }
+  if (query.maxTlp !== undefined) {
+    const allowed = TLP_LEVELS.slice(0, TLP_LEVELS.indexOf(query.maxTlp) + 1);
+    observed.push(`o.tlp IN (${allowed.map(() => '?').join(',')})`);
+    params.push(...allowed);
   }
   if (!query.includeInactive) {
     observed.push('o.revoked_at IS NULL AND (o.valid_until IS NULL OR o.valid_until > ?)');

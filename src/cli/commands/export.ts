@@ -1,0 +1,99 @@
+import { once } from 'node:events';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { ConfigError } from '../../errors.ts';
+import { createExporter, getExporter, listExporters } from '../../export/registry.ts';
+import { streamExport, type ExportCounts } from '../../ops/export.ts';
+import type { IndicatorQuery } from '../../store/store.ts';
+import { EXIT, type CliContext } from '../context.ts';
+import { parseConfidenceOption, parseSince, parseThreatOption, parseTlpOption, parseTypeOption } from '../options.ts';
+
+interface ExportFlags {
+  output?: string;
+  type?: string;
+  source?: string;
+  malware?: string;
+  threat?: string;
+  minConfidence?: string;
+  maxTlp?: string;
+  since?: string;
+  all?: boolean;
+  option: string[];
+  producer: string;
+}
+
+/** `key=value` options of the format, repeatable. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseFormatOptions(pairs: string[]): Record<string, string> {
+  const options: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`--option: "${pair}" is not KEY=VALUE`);
+    options[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return options;
+}
+
+async function write(target: Writable, chunk: string): Promise<void> {
+  if (!target.write(chunk)) await once(target, 'drain');
+}
+
+export function registerExport(program: Command, ctx: CliContext): void {
+  program
+    .command('export')
+    .description(`write indicators in an exchange or blocklist format: ${listExporters().map((format) => format.id).join(', ')}`)
+    .argument('<format>', 'the format (see the list above)')
+    .option('-o, --output <file>', 'write here (replaced atomically when complete) instead of stdout')
+    .option('-t, --type <types>', 'only these types, comma-separated (ipv4,url,sha256,...)')
+    .option('--source <name>', 'only values this source reported')
+    .option('--malware <family>', 'only values of this malware family')
+    .option('--threat <type>', 'only this threat type (c2, phishing, payload-delivery, ...)')
+    .option('--min-confidence <0-100>', 'only values some source gives at least this confidence')
+    .option('--max-tlp <level>', 'only values marked at most this restrictively (clear, green, amber, amber+strict, red)')
+    .option('--since <date|age>', 'only values last seen since a date (2024-01-31) or an age (7d)')
+    .option('-a, --all', 'include revoked and expired values')
+    .option('--option <key=value>', 'a format option, e.g. sid-base=9000000 for suricata (repeatable)', collect, [])
+    .option('--producer <name>', 'the organisation named as producer where the format has one', 'tix')
+    .action(async (formatId: string, flags: ExportFlags) => {
+      const format = getExporter(formatId);
+      const now = ctx.now();
+      const query: Omit<IndicatorQuery, 'limit' | 'after'> = { now };
+      if (flags.type) query.types = parseTypeOption(flags.type);
+      if (flags.source) query.source = flags.source;
+      if (flags.malware) query.malware = flags.malware;
+      if (flags.threat) query.threatType = parseThreatOption(flags.threat);
+      if (flags.minConfidence) query.minConfidence = parseConfidenceOption(flags.minConfidence);
+      if (flags.maxTlp) query.maxTlp = parseTlpOption(flags.maxTlp);
+      if (flags.since) query.seenSince = parseSince(flags.since, now);
+      if (flags.all) query.includeInactive = true;
+      const exportCtx = { now, producer: { name: flags.producer }, options: parseFormatOptions(flags.option) };
+      // the exporter checks its options when created, before any file is touched
+      createExporter(format.id, exportCtx);
+      const counts: ExportCounts = { written: 0, skipped: 0 };
+      const temporary = flags.output ? `${flags.output}.tmp-${process.pid}` : undefined;
+      const target: Writable = temporary ? createWriteStream(temporary) : ctx.out;
+      try {
+        await ctx.withStore(async (store) => {
+          for await (const chunk of streamExport(store, format, query, exportCtx, counts)) await write(target, chunk);
+        });
+        if (temporary) {
+          target.end();
+          await once(target, 'finish');
+          renameSync(temporary, flags.output!);
+        }
+      } catch (error) {
+        if (temporary) {
+          target.destroy();
+          rmSync(temporary, { force: true });
+        }
+        throw error;
+      }
+      const skipped = counts.skipped ? `, ${counts.skipped} skipped (not expressible in ${format.id})` : '';
+      ctx.err.write(`exported ${counts.written} indicator${counts.written === 1 ? '' : 's'} as ${format.id}${skipped}${flags.output ? ` to ${flags.output}` : ''}\n`);
+      if (counts.written === 0) ctx.setExitCode(EXIT.partial);
+    });
+}
