@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   TIX_NOT_FOUND: 'the named object does not exist',
   TIX_CONFLICT: 'the object already exists',
   TIX_FEED_FETCH: 'a feed could not be fetched',
+  TIX_INPUT_TOO_LARGE: 'a document is larger than its format reads whole; nothing was imported',
+  TIX_INPUT_SKIPPED: 'a record of a kind tix does not import was skipped (a warning)',
   TIX_QUERY_INVALID: 'a query filter or paging cursor has a bad value',
   TIX_EXPORT_UNKNOWN: 'the named export format does not exist',
   TIX_JSON_SYNTAX: 'a JSON document is malformed',

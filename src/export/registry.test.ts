@@ -67,10 +67,10 @@ function run(id: string, indicators: Indicator[]): { text: string; given: number
 describe('export registry', () => {
   it('lists each format once, with a kebab-case id, a media type and an extension', () => {
     const ids = listExporters().map((module) => module.id);
-    assert.deepEqual(ids, ['csv', 'plain-list', 'suricata', 'suricata-dataset', 'snort', 'zeek', 'rpz', 'hosts', 'nftables']);
+    assert.deepEqual(ids, ['stix', 'misp', 'csv', 'plain-list', 'suricata', 'suricata-dataset', 'snort', 'zeek', 'rpz', 'hosts', 'nftables']);
     for (const module of listExporters()) {
       assert.match(module.id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
-      assert.match(module.mediaType, /^[a-z]+\/[a-z0-9.+-]+$/);
+      assert.match(module.mediaType, /^[a-z]+\/[a-z0-9.+-]+(;[a-z]+=[a-z0-9.]+)?$/);
       assert.match(module.extension, /^[a-z0-9]+$/);
       for (const type of module.types ?? []) assert.ok(INDICATOR_TYPES.includes(type), `${module.id}: ${type}`);
     }
@@ -83,7 +83,7 @@ describe('export registry', () => {
     assert.throws(
       () => getExporter('stixx'),
       (error: unknown) =>
-        error instanceof InputError && error.code === ('TIX_EXPORT_UNKNOWN' as string) && /unknown export format "stixx"; known formats: csv, plain-list/.test(error.message),
+        error instanceof InputError && error.code === 'TIX_EXPORT_UNKNOWN' && /unknown export format "stixx"; known formats: stix, misp, csv, plain-list/.test(error.message),
     );
   });
 

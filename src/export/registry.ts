@@ -6,6 +6,7 @@ import { plainListExport } from '../formats/plain-list/export.ts';
 import { rpz } from '../formats/rpz/export.ts';
 import { snort } from '../formats/snort/export.ts';
 import { stixExport } from '../formats/stix/export.ts';
+import { mispExport } from '../formats/misp/index.ts';
 import { suricataDataset } from '../formats/suricata/dataset.ts';
 import { suricata } from '../formats/suricata/export.ts';
 import { zeek } from '../formats/zeek/export.ts';
@@ -18,6 +19,7 @@ import type { ExportContext, Exporter, ExportModule } from './exporter.ts';
  */
 const EXPORTERS: readonly ExportModule[] = [
   stixExport,
+  mispExport,
   csvExport,
   plainListExport,
   suricata,

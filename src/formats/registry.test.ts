@@ -84,15 +84,15 @@ describe('format registry', () => {
   });
 
   it('refuses an unknown forced format id, naming the known ones', () => {
-    const error = thrown(() => getFormat('stix'));
+    const error = thrown(() => getFormat('stixx'));
     assert.equal(error.code, 'TIX_FORMAT_UNKNOWN');
-    assert.match(error.message, /unknown format "stix"; known formats: feodo, threatfox, .*freetext/);
+    assert.match(error.message, /unknown format "stixx"; known formats: feodo, threatfox, .*freetext/);
     assert.equal(getFormat('maltrail').id, 'maltrail');
   });
 
   it('keeps each format in the folder named by its id, importers and exporters alike', () => {
     const ids = listFormats().map((format) => format.id);
-    assert.deepEqual(ids, ['feodo', 'threatfox', 'malwarebazaar', 'phishtank', 'viriback', 'maltrail', 'stix', 'csv', 'plain-list', 'freetext']);
+    assert.deepEqual(ids, ['feodo', 'threatfox', 'malwarebazaar', 'phishtank', 'viriback', 'maltrail', 'stix', 'misp', 'csv', 'plain-list', 'freetext']);
     // a dataset file is a variant of its engine's format and lives beside it
     const folderOf = (id: string): string => (id === 'suricata-dataset' ? 'suricata' : id);
     const expected = new Set([...ids, ...listExporters().map((format) => folderOf(format.id))]);

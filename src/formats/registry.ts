@@ -8,11 +8,12 @@ import { maltrail } from './maltrail/index.ts';
 import { phishtank } from './phishtank/index.ts';
 import { plainList } from './plain-list/index.ts';
 import { stix } from './stix/index.ts';
+import { misp } from './misp/index.ts';
 import { threatfox } from './threatfox/index.ts';
 import { viriback } from './viriback/index.ts';
 
 /** The one list of formats. Adding a format is one folder and one line here. */
-const FORMATS: readonly FormatModule[] = [feodo, threatfox, malwarebazaar, phishtank, viriback, maltrail, stix, csv, plainList, freetext];
+const FORMATS: readonly FormatModule[] = [feodo, threatfox, malwarebazaar, phishtank, viriback, maltrail, stix, misp, csv, plainList, freetext];
 
 const byId = new Map<string, FormatModule>();
 for (const format of FORMATS) {

@@ -1,3 +1,5 @@
+import type { Clearance } from '../policy/index.ts';
+import type { AccessStore } from './access.ts';
 import type { Indicator, IndicatorDetail, IndicatorType, Observation, StixObject, ThreatType, Tlp } from '../model/index.ts';
 
 /** What an import is: which source says it, from where, and how to treat its absences. */
@@ -19,6 +21,8 @@ export interface ImportMeta {
   fullDump?: { expireAfterMs?: number };
   /** Size of the input in bytes, if known: lets a backend choose a bulk-load path for large inputs. */
   sizeHint?: number;
+  /** Share the source under this distribution (owner, agreements, recipients); absent: as it is shared now (new sources: the local organisation's). */
+  distribution?: number;
 }
 
 export interface ImportCounts {
@@ -57,6 +61,8 @@ export interface ObjectQuery {
   /** Which versions of each object: the latest (default), the first, all, or those with these `modified` timestamps. */
   versions?: 'last' | 'first' | 'all' | string[];
   specVersions?: string[];
+  /** What the reader is cleared for, applied inside the query. Absent: everything. */
+  clearance?: Clearance;
   /** Only objects marked at most this restrictively (unmarked objects count as the import's TLP). */
   maxTlp?: Tlp;
   limit: number;
@@ -119,6 +125,8 @@ export interface IndicatorQuery {
   includeInactive?: boolean;
   /** The clock against which validity is judged. */
   now: number;
+  /** What the reader is cleared for; applied inside the query, so pages and counts see only that. Absent: everything (the operator). */
+  clearance?: Clearance;
   limit: number;
   /** Opaque cursor from a previous page. */
   after?: string;
@@ -183,19 +191,19 @@ export interface RevokeRequest {
  * The one storage interface. SQLite (embedded) and PostgreSQL (server)
  * implement it; nothing outside src/store knows which one is behind it.
  */
-export interface Store {
+export interface Store extends AccessStore {
   readonly location: string;
   beginImport(meta: ImportMeta): Promise<ImportSession>;
   search(query: IndicatorQuery): Promise<IndicatorPage>;
-  /** Every source's view of one value, or undefined. */
-  get(type: IndicatorType, value: string, now: number): Promise<IndicatorDetail | undefined>;
+  /** Every source's view of one value the reader may see, or undefined. */
+  get(type: IndicatorType, value: string, now: number, clearance?: Clearance): Promise<IndicatorDetail | undefined>;
   stats(): Promise<StoreStats>;
   /** A source withdraws a value. Returns false if that source never reported it. */
   revoke(request: RevokeRequest): Promise<boolean>;
   /** Objects of the object store, oldest addition first. */
   listObjects(query: ObjectQuery): Promise<ObjectPage>;
   /** The versions held of one object, oldest first; undefined if the object is unknown. */
-  objectVersions(id: string): Promise<ObjectVersions | undefined>;
+  objectVersions(id: string, clearance?: Clearance): Promise<ObjectVersions | undefined>;
   listImports(limit: number): Promise<ImportRecord[]>;
   /** Distinct CIDR prefix lengths held, per family, so containment lookups probe only those. */
   cidrPrefixes(): Promise<{ v4: number[]; v6: number[] }>;

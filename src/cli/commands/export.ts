@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../errors.ts';
 import { createExporter, getExporter, listExporters } from '../../export/registry.ts';
 import { streamExport, type ExportCounts } from '../../ops/export.ts';
+import { writeMispFeed } from '../../ops/misp-feed.ts';
 import type { IndicatorQuery } from '../../store/store.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { parseConfidenceOption, parseSince, parseThreatOption, parseTlpOption, parseTypeOption } from '../options.ts';
@@ -45,9 +46,9 @@ async function write(target: Writable, chunk: string): Promise<void> {
 export function registerExport(program: Command, ctx: CliContext): void {
   program
     .command('export')
-    .description(`write indicators in an exchange or blocklist format: ${listExporters().map((format) => format.id).join(', ')}`)
+    .description(`write indicators in an exchange or blocklist format: ${[...listExporters().map((format) => format.id), 'misp-feed'].join(', ')}`)
     .argument('<format>', 'the format (see the list above)')
-    .option('-o, --output <file>', 'write here (replaced atomically when complete) instead of stdout')
+    .option('-o, --output <file>', 'write here (replaced atomically when complete) instead of stdout; a directory for misp-feed')
     .option('-t, --type <types>', 'only these types, comma-separated (ipv4,url,sha256,...)')
     .option('--source <name>', 'only values this source reported')
     .option('--malware <family>', 'only values of this malware family')
@@ -59,7 +60,6 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .option('--option <key=value>', 'a format option, e.g. sid-base=9000000 for suricata (repeatable)', collect, [])
     .option('--producer <name>', 'the organisation named as producer where the format has one', 'tix')
     .action(async (formatId: string, flags: ExportFlags) => {
-      const format = getExporter(formatId);
       const now = ctx.now();
       const query: Omit<IndicatorQuery, 'limit' | 'after'> = { now };
       if (flags.type) query.types = parseTypeOption(flags.type);
@@ -71,6 +71,14 @@ export function registerExport(program: Command, ctx: CliContext): void {
       if (flags.since) query.seenSince = parseSince(flags.since, now);
       if (flags.all) query.includeInactive = true;
       const exportCtx = { now, producer: { name: flags.producer }, options: parseFormatOptions(flags.option) };
+      if (formatId === 'misp-feed') {
+        if (!flags.output) throw new ConfigError('misp-feed writes a directory: name it with -o DIR');
+        const result = await ctx.withStore((store) => writeMispFeed(store, query, exportCtx, flags.output!));
+        ctx.err.write(`exported ${result.written} indicators as a MISP feed of ${result.events} events to ${flags.output}\n`);
+        if (result.written === 0) ctx.setExitCode(EXIT.partial);
+        return;
+      }
+      const format = getExporter(formatId);
       // the exporter checks its options when created, before any file is touched
       createExporter(format.id, exportCtx);
       const counts: ExportCounts = { written: 0, skipped: 0 };

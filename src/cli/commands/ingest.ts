@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { TixError } from '../../errors.ts';
 import { ingest, type IngestResult } from '../../ingest/ingest.ts';
-import { expandPaths, type Input } from '../../io/input.ts';
+import { expandPaths } from '../../io/input.ts';
+import { planMispFeed, type PlannedInput } from '../../ops/misp-feed.ts';
 import { formatIssue, type Issue } from '../../model/index.ts';
 import { urlInput } from '../../ops/fetch.ts';
 import { EXIT, type CliContext } from '../context.ts';
@@ -54,11 +55,6 @@ export function registerIngest(program: Command, ctx: CliContext): void {
           ? { ...(flags.expireAfter ? { expireAfterMs: parseDuration(flags.expireAfter, '--expire-after') } : {}) }
           : undefined,
       };
-      const resolved: Input[] = [];
-      for (const name of inputs) {
-        if (/^https?:\/\//i.test(name)) resolved.push(await urlInput(name));
-        else resolved.push(...(await expandPaths([name])));
-      }
       const rejects = new RejectLog(flags.rejects ?? join(ctx.dataDir(), 'rejects', `${stamp(ctx.now())}.txt`));
       const results: IngestResult[] = [];
       let shown = 0;
@@ -68,12 +64,19 @@ export function registerIngest(program: Command, ctx: CliContext): void {
         else if (shown === SHOWN_ISSUES) ctx.err.write(`… more problems: see the rejects file\n`);
         shown++;
       };
+      const resolved: PlannedInput[] = [];
+      for (const name of inputs) {
+        if (/^https?:\/\//i.test(name)) resolved.push({ input: await urlInput(name) });
+        else resolved.push(...((await planMispFeed(name, onIssue)) ?? (await expandPaths([name])).map((input) => ({ input }))));
+      }
       await ctx.withStore(async (store) => {
-        for (const input of resolved) {
+        for (const { input, format, source } of resolved) {
           const progress = new Progress(input.name, input.size);
           try {
             const result = await ingest(store, input, {
               ...options,
+              format: options.format ?? format,
+              source: options.source ?? source,
               now: ctx.now(),
               onIssue,
               onProgress: ({ bytes, lines }) => progress.update(bytes, lines),

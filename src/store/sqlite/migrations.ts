@@ -124,6 +124,84 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
       CREATE INDEX observations_object ON observations(object_id) WHERE object_id IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- who shares with whom: organisations, their users and keys, agreements
+      CREATE TABLE organisations (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        kind TEXT NOT NULL,
+        country TEXT,
+        created_at INTEGER NOT NULL
+      );
+      -- the operator's own organisation: owner of everything imported without another owner
+      INSERT INTO organisations (id, name, kind, created_at) VALUES (1, 'local', 'other', 0);
+      CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        org_id INTEGER NOT NULL REFERENCES organisations(id),
+        role TEXT NOT NULL,
+        password_hash TEXT,
+        created_at INTEGER NOT NULL,
+        disabled_at INTEGER
+      );
+      CREATE TABLE api_keys (
+        id INTEGER PRIMARY KEY,
+        prefix TEXT NOT NULL UNIQUE, -- the key's public part, to find it; the secret is only ever stored hashed
+        hash TEXT NOT NULL,
+        org_id INTEGER NOT NULL REFERENCES organisations(id),
+        user_id INTEGER REFERENCES users(id),
+        role TEXT NOT NULL,
+        label TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        revoked_at INTEGER,
+        last_used_at INTEGER
+      );
+      CREATE TABLE agreements (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        purpose TEXT NOT NULL DEFAULT '',
+        countries TEXT NOT NULL DEFAULT '',
+        starts_at INTEGER NOT NULL,
+        ends_at INTEGER,
+        max_tlp TEXT NOT NULL,
+        may_share_onward INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE agreement_members (
+        agreement_id INTEGER NOT NULL REFERENCES agreements(id),
+        org_id INTEGER NOT NULL REFERENCES organisations(id),
+        PRIMARY KEY (agreement_id, org_id)
+      ) WITHOUT ROWID;
+      -- an owner, the agreements and the named recipients a source's data is shared with; many sources share one
+      CREATE TABLE distributions (
+        id INTEGER PRIMARY KEY,
+        owner_org_id INTEGER NOT NULL REFERENCES organisations(id),
+        agreements TEXT NOT NULL DEFAULT '', -- sorted ids, comma-separated: the row is unique per combination
+        recipient_orgs TEXT NOT NULL DEFAULT '',
+        recipient_users TEXT NOT NULL DEFAULT '',
+        UNIQUE (owner_org_id, agreements, recipient_orgs, recipient_users)
+      );
+      INSERT INTO distributions (id, owner_org_id) VALUES (1, 1);
+      ALTER TABLE sources ADD COLUMN distribution_id INTEGER NOT NULL DEFAULT 1;
+      -- append-only and hash-chained: each entry's hash covers the previous one's
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        org_id INTEGER,
+        user_id INTEGER,
+        key_id INTEGER,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}',
+        count INTEGER,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

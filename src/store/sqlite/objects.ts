@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { InputError } from '../../errors.ts';
 import { TLP_LEVELS, timestampKey, type StixObject, type Tlp } from '../../model/index.ts';
+import type { Clearance } from '../../policy/index.ts';
+import { visibility } from './visibility.ts';
 import type { ObjectPage, ObjectQuery, ObjectRecord, ObjectVersions, StoredObject } from '../store.ts';
 
 /** The columns of one object version. Objects without `modified` (SCOs, marking definitions) are one unversioned row. */
@@ -71,6 +73,12 @@ export function listObjects(db: Database.Database, query: ObjectQuery): ObjectPa
   list('id', query.ids, 'o.id');
   list('type', query.types, 'o.type');
   list('spec', query.specVersions, 'o.spec_version');
+  if (query.clearance) {
+    const visible = visibility(db, query.clearance, 'o');
+    // the predicate is written with positional markers; named here, for this named-parameter query
+    where.push(renumber(visible.sql, 'visible'));
+    visible.params.forEach((value, i) => (params[`visible${i}`] = value));
+  }
   if (query.maxTlp !== undefined) {
     list('tlp', TLP_LEVELS.slice(0, TLP_LEVELS.indexOf(query.maxTlp) + 1), 'o.tlp');
   }
@@ -97,12 +105,19 @@ export function listObjects(db: Database.Database, query: ObjectQuery): ObjectPa
   return more && last ? { items, next: encodeCursor(last.seq) } : { items };
 }
 
+/** `?` markers → `@name0`, `@name1`, … in order. */
+function renumber(sql: string, name: string): string {
+  let i = 0;
+  return sql.replace(/\?/g, () => `@${name}${i++}`);
+}
+
 function toRecord(row: ObjectDbRow): ObjectRecord {
   return { object: JSON.parse(row.json) as StixObject, addedAt: row.added_at, source: row.source, tlp: row.tlp as Tlp };
 }
 
-export function objectVersions(db: Database.Database, id: string): ObjectVersions | undefined {
-  const rows = db.prepare('SELECT json, modified, added_at FROM stix_objects WHERE id = ? ORDER BY modified').all(id) as Array<{
+export function objectVersions(db: Database.Database, id: string, clearance?: Clearance): ObjectVersions | undefined {
+  const visible = clearance ? visibility(db, clearance, 'o') : { sql: '1', params: [] };
+  const rows = db.prepare(`SELECT json, modified, added_at FROM stix_objects o WHERE id = ? AND ${visible.sql} ORDER BY modified`).all(id, ...visible.params) as Array<{
     json: string;
     modified: string;
     added_at: number;

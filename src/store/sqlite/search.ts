@@ -1,6 +1,7 @@
 import { enclosingCidrs, ipKeyRange, reversedHost, valueHash } from '../../normalise/index.ts';
 import { TLP_LEVELS } from '../../model/index.ts';
 import type { IndicatorQuery } from '../store.ts';
+import type { Visibility } from './visibility.ts';
 
 export interface BuiltQuery {
   sql: string;
@@ -12,7 +13,7 @@ export interface BuiltQuery {
  * criteria (exact values, CIDR ranges, domains) are OR-ed, as one search box
  * means "anything matching this"; every other filter narrows.
  */
-export function buildSearch(query: IndicatorQuery, prefixes: { v4: number[]; v6: number[] }): BuiltQuery {
+export function buildSearch(query: IndicatorQuery, prefixes: { v4: number[]; v6: number[] }, visible?: Visibility): BuiltQuery {
   const anyOf: string[] = [];
   const params: unknown[] = [];
   for (const { type, value } of query.values ?? []) {
@@ -74,6 +75,10 @@ export function buildSearch(query: IndicatorQuery, prefixes: { v4: number[]; v6:
     const allowed = TLP_LEVELS.slice(0, TLP_LEVELS.indexOf(query.maxTlp) + 1);
     observed.push(`o.tlp IN (${allowed.map(() => '?').join(',')})`);
     params.push(...allowed);
+  }
+  if (visible) {
+    observed.push(visible.sql);
+    params.push(...visible.params);
   }
   if (!query.includeInactive) {
     observed.push('o.revoked_at IS NULL AND (o.valid_until IS NULL OR o.valid_until > ?)');

@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import { StoreError } from '../../errors.ts';
 import { valueHash } from '../../normalise/index.ts';
 import type { IndicatorDetail, IndicatorType } from '../../model/index.ts';
+import type { Clearance } from '../../policy/index.ts';
+import type { AccessStore } from '../access.ts';
 import type {
   FeedDefinition,
   FeedState,
@@ -20,6 +22,8 @@ import type {
   StoreStats,
 } from '../store.ts';
 import { listObjects, objectVersions } from './objects.ts';
+import { sqliteAccess } from './access.ts';
+import { visibility, type Visibility } from './visibility.ts';
 import { SqliteImportSession } from './import.ts';
 import { migrate } from './migrations.ts';
 import {
@@ -32,6 +36,10 @@ import {
 } from './rows.ts';
 import { buildSearch } from './search.ts';
 import { toFeedState, type FeedRow } from './feeds.ts';
+
+// the access half of the Store interface (organisations, keys, agreements, audit) lives in access.ts
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface SqliteStore extends AccessStore {}
 
 /** The embedded store: one SQLite file (WAL) in the data directory. */
 export class SqliteStore implements Store {
@@ -51,6 +59,7 @@ export class SqliteStore implements Store {
       this.db.pragma('cache_size = -131072');
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
+      Object.assign(this, sqliteAccess(this.db));
     } catch (error) {
       if (error instanceof StoreError) throw error;
       throw new StoreError('TIX_STORE_FAILED', `cannot open the store at ${file}: ${(error as Error).message}`, { cause: error });
@@ -81,10 +90,13 @@ export class SqliteStore implements Store {
     if (this.importing) throw new StoreError('TIX_STORE_FAILED', 'another import is running on this store handle');
     this.importing = true;
     try {
-      return new SqliteImportSession(this.db, meta, () => {
+      const session = new SqliteImportSession(this.db, meta, () => {
         this.importing = false;
         this.prefixes = undefined;
       });
+      // inside the import's transaction: a failed import does not re-share the source either
+      if (meta.distribution !== undefined) this.statement('UPDATE sources SET distribution_id = ? WHERE name = ?').run(meta.distribution, meta.source);
+      return session;
     } catch (error) {
       this.importing = false;
       throw error;
@@ -103,24 +115,26 @@ export class SqliteStore implements Store {
   }
 
   async search(query: IndicatorQuery): Promise<IndicatorPage> {
-    const built = buildSearch(query, query.containing ? await this.cidrPrefixes() : { v4: [], v6: [] });
+    const visible = query.clearance && visibility(this.db, query.clearance, 'o');
+    const built = buildSearch(query, query.containing ? await this.cidrPrefixes() : { v4: [], v6: [] }, visible);
     const rows = this.statement(built.sql).all(...built.params) as IndicatorRow[];
     const more = rows.length > query.limit;
     if (more) rows.pop();
-    const views = this.observationsOf(rows.map((row) => row.id));
+    const views = this.observationsOf(rows.map((row) => row.id), visible);
     const items = rows.map((row) => summarise(row, (views.get(row.id) ?? []).map(toSourceView), query.now));
     const last = rows[rows.length - 1];
     return more && last ? { items, next: String(last.id) } : { items };
   }
 
-  private observationsOf(ids: number[]): Map<number, ObservationRow[]> {
+  /** The observations of these values, only those the reader may see: a summary is made of visible views alone. */
+  private observationsOf(ids: number[], visible?: Visibility): Map<number, ObservationRow[]> {
     const byId = new Map<number, ObservationRow[]>();
     for (let start = 0; start < ids.length; start += 500) {
       const chunk = ids.slice(start, start + 500);
       const rows = this.statement(
         `SELECT ${OBSERVATION_COLUMNS} FROM observations o ${OBSERVATION_JOINS}
-         WHERE o.indicator_id IN (${chunk.map(() => '?').join(',')}) ORDER BY o.indicator_id, s.name`,
-      ).all(...chunk) as ObservationRow[];
+         WHERE o.indicator_id IN (${chunk.map(() => '?').join(',')}) ${visible ? `AND ${visible.sql}` : ''} ORDER BY o.indicator_id, s.name`,
+      ).all(...chunk, ...(visible?.params ?? [])) as ObservationRow[];
       for (const row of rows) {
         const list = byId.get(row.indicator_id);
         if (list) list.push(row);
@@ -130,12 +144,15 @@ export class SqliteStore implements Store {
     return byId;
   }
 
-  async get(type: IndicatorType, value: string, now: number): Promise<IndicatorDetail | undefined> {
+  async get(type: IndicatorType, value: string, now: number, clearance?: Clearance): Promise<IndicatorDetail | undefined> {
     const row = this.statement(
       'SELECT id, type, value, first_seen, last_seen, added_at FROM indicators WHERE hash = ? AND value = ? AND type = ?',
     ).get(valueHash(type, value), value, type) as IndicatorRow | undefined;
     if (!row) return undefined;
-    const observations = (this.observationsOf([row.id]).get(row.id) ?? []).map(toSourceView);
+    const visible = clearance && visibility(this.db, clearance, 'o');
+    const observations = (this.observationsOf([row.id], visible).get(row.id) ?? []).map(toSourceView);
+    // a value no visible source reports does not exist for this reader
+    if (!observations.length) return undefined;
     return { ...summarise(row, observations, now), observations };
   }
 
@@ -184,8 +201,8 @@ export class SqliteStore implements Store {
     return listObjects(this.db, query);
   }
 
-  async objectVersions(id: string): Promise<ObjectVersions | undefined> {
-    return objectVersions(this.db, id);
+  async objectVersions(id: string, clearance?: Clearance): Promise<ObjectVersions | undefined> {
+    return objectVersions(this.db, id, clearance);
   }
 
   async listImports(limit: number): Promise<ImportRecord[]> {

@@ -1,0 +1,106 @@
+import type { Tlp } from '../model/index.ts';
+import type { Agreement, Distribution, OrgKind, Role } from '../policy/index.ts';
+
+export interface Organisation {
+  id: number;
+  name: string;
+  kind: OrgKind;
+  /** ISO 3166-1 alpha-2. */
+  country?: string;
+  createdAt: number;
+}
+
+export interface User {
+  id: number;
+  name: string;
+  org: number;
+  role: Role;
+  createdAt: number;
+  disabledAt?: number;
+}
+
+/** A user with the stored password hash, for authentication only; never serialised. */
+export interface UserCredentials extends User {
+  passwordHash?: string;
+}
+
+export interface ApiKeyRecord {
+  id: number;
+  /** The public part of the key (`tix_<prefix>_<secret>`), by which it is found. */
+  prefix: string;
+  org: number;
+  user?: number;
+  role: Role;
+  label?: string;
+  createdAt: number;
+  expiresAt?: number;
+  revokedAt?: number;
+  lastUsedAt?: number;
+}
+
+export interface ApiKeyCredentials extends ApiKeyRecord {
+  /** Hash of the secret part. */
+  hash: string;
+}
+
+export interface NewAgreement {
+  name: string;
+  members: number[];
+  countries: string[];
+  purpose: string;
+  startsAt: number;
+  endsAt?: number;
+  maxTlp: Tlp;
+  mayShareOnward: boolean;
+}
+
+export interface AuditEntry {
+  at: number;
+  org?: number;
+  user?: number;
+  key?: number;
+  /** `read` or `write`, then what: `read:indicators`, `write:import`, `write:key`. */
+  action: string;
+  /** What was acted on: a path, a value, a key prefix. */
+  target: string;
+  /** The filter or change, as given. */
+  detail: Record<string, unknown>;
+  /** Items returned or written. */
+  count?: number;
+}
+
+export interface AuditRecord extends AuditEntry {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+/**
+ * Who may see what: organisations, users, keys, agreements, the
+ * distributions sources are shared under, and the audit log.
+ */
+export interface AccessStore {
+  createOrganisation(org: Omit<Organisation, 'id'>): Promise<Organisation>;
+  listOrganisations(): Promise<Organisation[]>;
+  /** By name (case-insensitive) or numeric id. */
+  findOrganisation(nameOrId: string | number): Promise<Organisation | undefined>;
+  createUser(user: Omit<User, 'id'> & { passwordHash?: string }): Promise<User>;
+  listUsers(org?: number): Promise<User[]>;
+  findUser(name: string): Promise<UserCredentials | undefined>;
+  setUserPassword(name: string, passwordHash: string): Promise<boolean>;
+  createApiKey(key: Omit<ApiKeyCredentials, 'id'>): Promise<ApiKeyRecord>;
+  listApiKeys(org?: number): Promise<ApiKeyRecord[]>;
+  findApiKey(prefix: string): Promise<ApiKeyCredentials | undefined>;
+  revokeApiKey(prefix: string, at: number): Promise<boolean>;
+  touchApiKey(id: number, at: number): Promise<void>;
+  createAgreement(agreement: NewAgreement, now: number): Promise<Agreement>;
+  listAgreements(): Promise<Agreement[]>;
+  findAgreement(nameOrId: string | number): Promise<Agreement | undefined>;
+  /** The distribution with exactly these owner, agreements and recipients, created if new. */
+  distribution(spec: Omit<Distribution, 'id'>): Promise<Distribution>;
+  listDistributions(): Promise<Distribution[]>;
+  /** Shares a source (and so everything it reported) under a distribution. */
+  setSourceDistribution(source: string, distribution: number): Promise<boolean>;
+  appendAudit(entry: AuditEntry): Promise<AuditRecord>;
+  listAudit(options: { after?: number; limit: number }): Promise<AuditRecord[]>;
+}

@@ -1,0 +1,221 @@
+import type Database from 'better-sqlite3';
+import { ConflictError } from '../../errors.ts';
+import type { Tlp } from '../../model/index.ts';
+import { AUDIT_GENESIS, auditHash, type Agreement, type Distribution, type OrgKind, type Role } from '../../policy/index.ts';
+import type {
+  AccessStore,
+  ApiKeyCredentials,
+  ApiKeyRecord,
+  AuditEntry,
+  AuditRecord,
+  NewAgreement,
+  Organisation,
+  User,
+  UserCredentials,
+} from '../access.ts';
+
+type Row = Record<string, unknown>;
+const ids = (text: unknown): number[] => (typeof text === 'string' && text !== '' ? text.split(',').map(Number) : []);
+const idList = (values: readonly number[]): string => [...new Set(values)].sort((a, b) => a - b).join(',');
+const optional = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+
+function toOrganisation(row: Row): Organisation {
+  const org: Organisation = { id: row.id as number, name: row.name as string, kind: row.kind as OrgKind, createdAt: row.created_at as number };
+  if (row.country !== null) org.country = row.country as string;
+  return org;
+}
+
+function toUser(row: Row): UserCredentials {
+  const user: UserCredentials = { id: row.id as number, name: row.name as string, org: row.org_id as number, role: row.role as Role, createdAt: row.created_at as number };
+  if (row.disabled_at !== null) user.disabledAt = row.disabled_at as number;
+  if (row.password_hash !== null && row.password_hash !== undefined) user.passwordHash = row.password_hash as string;
+  return user;
+}
+
+function toKey(row: Row): ApiKeyCredentials {
+  const key: ApiKeyCredentials = {
+    id: row.id as number,
+    prefix: row.prefix as string,
+    hash: row.hash as string,
+    org: row.org_id as number,
+    role: row.role as Role,
+    createdAt: row.created_at as number,
+  };
+  for (const [column, field] of [['user_id', 'user'], ['label', 'label'], ['expires_at', 'expiresAt'], ['revoked_at', 'revokedAt'], ['last_used_at', 'lastUsedAt']] as const) {
+    const value = optional(row[column]);
+    if (value !== undefined) (key as unknown as Record<string, unknown>)[field] = value;
+  }
+  return key;
+}
+
+function publicKey(key: ApiKeyCredentials): ApiKeyRecord {
+  const { hash: _hash, ...record } = key;
+  return record;
+}
+
+function unique<T>(work: () => T, what: string): T {
+  try {
+    return work();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ConflictError(`${what} already exists`);
+    throw error;
+  }
+}
+
+/** The organisations, users, keys, agreements, distributions and audit log of a SQLite store. */
+export function sqliteAccess(db: Database.Database): AccessStore {
+  const agreementOf = (row: Row): Agreement => {
+    const members = (db.prepare('SELECT org_id FROM agreement_members WHERE agreement_id = ? ORDER BY org_id').all(row.id) as Array<{ org_id: number }>).map((member) => member.org_id);
+    const agreement: Agreement = {
+      id: row.id as number,
+      name: row.name as string,
+      members,
+      countries: row.countries ? (row.countries as string).split(',') : [],
+      purpose: row.purpose as string,
+      startsAt: row.starts_at as number,
+      maxTlp: row.max_tlp as Tlp,
+      mayShareOnward: row.may_share_onward === 1,
+    };
+    if (row.ends_at !== null) agreement.endsAt = row.ends_at as number;
+    return agreement;
+  };
+  const distributionOf = (row: Row): Distribution => ({
+    id: row.id as number,
+    owner: row.owner_org_id as number,
+    agreements: ids(row.agreements),
+    recipientOrgs: ids(row.recipient_orgs),
+    recipientUsers: ids(row.recipient_users),
+  });
+
+  return {
+    async createOrganisation(org) {
+      const id = unique(
+        () => db.prepare('INSERT INTO organisations (name, kind, country, created_at) VALUES (?, ?, ?, ?)').run(org.name, org.kind, org.country ?? null, org.createdAt).lastInsertRowid,
+        `organisation "${org.name}"`,
+      );
+      return { ...org, id: Number(id) };
+    },
+    async listOrganisations() {
+      return (db.prepare('SELECT * FROM organisations ORDER BY id').all() as Row[]).map(toOrganisation);
+    },
+    async findOrganisation(nameOrId) {
+      const row = (typeof nameOrId === 'number'
+        ? db.prepare('SELECT * FROM organisations WHERE id = ?').get(nameOrId)
+        : db.prepare('SELECT * FROM organisations WHERE name = ?').get(nameOrId)) as Row | undefined;
+      return row && toOrganisation(row);
+    },
+    async createUser(user) {
+      const id = unique(
+        () =>
+          db.prepare('INSERT INTO users (name, org_id, role, password_hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?)')
+            .run(user.name, user.org, user.role, user.passwordHash ?? null, user.createdAt, user.disabledAt ?? null).lastInsertRowid,
+        `user "${user.name}"`,
+      );
+      const { passwordHash: _hash, ...rest } = user;
+      return { ...rest, id: Number(id) };
+    },
+    async listUsers(org) {
+      const rows = (org === undefined ? db.prepare('SELECT * FROM users ORDER BY id').all() : db.prepare('SELECT * FROM users WHERE org_id = ? ORDER BY id').all(org)) as Row[];
+      return rows.map((row) => {
+        const { passwordHash: _hash, ...user } = toUser(row);
+        return user as User;
+      });
+    },
+    async findUser(name) {
+      const row = db.prepare('SELECT * FROM users WHERE name = ?').get(name) as Row | undefined;
+      return row && toUser(row);
+    },
+    async setUserPassword(name, passwordHash) {
+      return db.prepare('UPDATE users SET password_hash = ? WHERE name = ?').run(passwordHash, name).changes > 0;
+    },
+    async createApiKey(key) {
+      const id = db
+        .prepare('INSERT INTO api_keys (prefix, hash, org_id, user_id, role, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(key.prefix, key.hash, key.org, key.user ?? null, key.role, key.label ?? null, key.createdAt, key.expiresAt ?? null).lastInsertRowid;
+      return publicKey({ ...key, id: Number(id) });
+    },
+    async listApiKeys(org) {
+      const rows = (org === undefined ? db.prepare('SELECT * FROM api_keys ORDER BY id').all() : db.prepare('SELECT * FROM api_keys WHERE org_id = ? ORDER BY id').all(org)) as Row[];
+      return rows.map((row) => publicKey(toKey(row)));
+    },
+    async findApiKey(prefix) {
+      const row = db.prepare('SELECT * FROM api_keys WHERE prefix = ?').get(prefix) as Row | undefined;
+      return row && toKey(row);
+    },
+    async revokeApiKey(prefix, at) {
+      return db.prepare('UPDATE api_keys SET revoked_at = ? WHERE prefix = ? AND revoked_at IS NULL').run(at, prefix).changes > 0;
+    },
+    async touchApiKey(id, at) {
+      db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, id);
+    },
+    async createAgreement(agreement: NewAgreement, now: number) {
+      const id = db.transaction(() => {
+        const created = Number(
+          unique(
+            () =>
+              db.prepare('INSERT INTO agreements (name, purpose, countries, starts_at, ends_at, max_tlp, may_share_onward, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+                .run(agreement.name, agreement.purpose, agreement.countries.join(','), agreement.startsAt, agreement.endsAt ?? null, agreement.maxTlp, agreement.mayShareOnward ? 1 : 0, now)
+                .lastInsertRowid,
+            `agreement "${agreement.name}"`,
+          ),
+        );
+        const member = db.prepare('INSERT OR IGNORE INTO agreement_members (agreement_id, org_id) VALUES (?, ?)');
+        for (const org of agreement.members) member.run(created, org);
+        return created;
+      })();
+      return agreementOf(db.prepare('SELECT * FROM agreements WHERE id = ?').get(id) as Row);
+    },
+    async listAgreements() {
+      return (db.prepare('SELECT * FROM agreements ORDER BY id').all() as Row[]).map(agreementOf);
+    },
+    async findAgreement(nameOrId) {
+      const row = (typeof nameOrId === 'number'
+        ? db.prepare('SELECT * FROM agreements WHERE id = ?').get(nameOrId)
+        : db.prepare('SELECT * FROM agreements WHERE name = ?').get(nameOrId)) as Row | undefined;
+      return row && agreementOf(row);
+    },
+    async distribution(spec) {
+      const columns = [spec.owner, idList(spec.agreements), idList(spec.recipientOrgs), idList(spec.recipientUsers)];
+      db.prepare('INSERT OR IGNORE INTO distributions (owner_org_id, agreements, recipient_orgs, recipient_users) VALUES (?, ?, ?, ?)').run(...columns);
+      const row = db.prepare('SELECT * FROM distributions WHERE owner_org_id = ? AND agreements = ? AND recipient_orgs = ? AND recipient_users = ?').get(...columns) as Row;
+      return distributionOf(row);
+    },
+    async listDistributions() {
+      return (db.prepare('SELECT * FROM distributions ORDER BY id').all() as Row[]).map(distributionOf);
+    },
+    async setSourceDistribution(source, distribution) {
+      return db.prepare('UPDATE sources SET distribution_id = ? WHERE name = ?').run(distribution, source).changes > 0;
+    },
+    async appendAudit(entry: AuditEntry) {
+      return db.transaction((): AuditRecord => {
+        const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+        const seq = (last?.seq ?? 0) + 1;
+        const prevHash = last?.hash ?? AUDIT_GENESIS;
+        const hash = auditHash(prevHash, seq, entry);
+        db.prepare('INSERT INTO audit_log (seq, at, org_id, user_id, key_id, action, target, detail, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+          seq, entry.at, entry.org ?? null, entry.user ?? null, entry.key ?? null, entry.action, entry.target, JSON.stringify(entry.detail), entry.count ?? null, prevHash, hash,
+        );
+        return { ...entry, seq, prevHash, hash };
+      }).immediate();
+    },
+    async listAudit({ after, limit }) {
+      const rows = db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after ?? 0, limit) as Row[];
+      return rows.map((row) => {
+        const record: AuditRecord = {
+          seq: row.seq as number,
+          at: row.at as number,
+          action: row.action as string,
+          target: row.target as string,
+          detail: JSON.parse(row.detail as string) as Record<string, unknown>,
+          prevHash: row.prev_hash as string,
+          hash: row.hash as string,
+        };
+        if (row.org_id !== null) record.org = row.org_id as number;
+        if (row.user_id !== null) record.user = row.user_id as number;
+        if (row.key_id !== null) record.key = row.key_id as number;
+        if (row.count !== null) record.count = row.count as number;
+        return record;
+      });
+    },
+  };
+}

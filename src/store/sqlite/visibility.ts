@@ -1,0 +1,39 @@
+import type Database from 'better-sqlite3';
+import type { Clearance } from '../../policy/index.ts';
+
+export interface Visibility {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * A clearance as a SQL predicate over rows that carry `tlp` and `source_id`
+ * (observations, STIX objects): sources are shared under distributions, and
+ * there are few of either, so the reader's distributions become short lists
+ * of source ids and the predicate stays index-friendly. Applied inside every
+ * query, never to a page afterwards.
+ */
+export function visibility(db: Database.Database, clearance: Clearance, alias: string): Visibility {
+  const sources = db.prepare('SELECT id, distribution_id FROM sources').all() as Array<{ id: number; distribution_id: number }>;
+  const of = (distributions: readonly number[]): number[] => {
+    const wanted = new Set(distributions);
+    return sources.filter((source) => wanted.has(source.distribution_id)).map((source) => source.id);
+  };
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const inList = (list: number[]): string => `${alias}.source_id IN (${list.map(() => '?').join(',')})`;
+  const own = of(clearance.own);
+  if (own.length) {
+    parts.push(inList(own));
+    params.push(...own);
+  }
+  if (clearance.clear) parts.push(`${alias}.tlp = 'clear'`);
+  if (clearance.green) parts.push(`${alias}.tlp = 'green'`);
+  for (const [tlp, distributions] of [['amber', clearance.amber], ['amber+strict', clearance.strict], ['red', clearance.red]] as const) {
+    const list = of(distributions);
+    if (!list.length) continue;
+    parts.push(`(${alias}.tlp = '${tlp}' AND ${inList(list)})`);
+    params.push(...list);
+  }
+  return { sql: parts.length ? `(${parts.join(' OR ')})` : '0', params };
+}
