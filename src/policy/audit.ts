@@ -29,6 +29,20 @@ export interface ChainBreak {
   reason: string;
 }
 
+/** The fields an audit entry's hash covers, as they read back from storage (detail through JSON). */
+export function auditContent(entry: { at: number; org?: number; user?: number; key?: number; action: string; target: string; detail: Record<string, unknown>; count?: number }): object {
+  return {
+    at: entry.at,
+    org: entry.org,
+    user: entry.user,
+    key: entry.key,
+    action: entry.action,
+    target: entry.target,
+    detail: JSON.parse(JSON.stringify(entry.detail)) as unknown,
+    count: entry.count,
+  };
+}
+
 /** Walks entries in order and returns where the chain breaks, if it does. */
 export function verifyChain(
   entries: Iterable<{ seq: number; prevHash: string; hash: string; entry: object }>,

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ConflictError } from '../../errors.ts';
 import type { Tlp } from '../../model/index.ts';
-import { AUDIT_GENESIS, auditHash, type Agreement, type Distribution, type OrgKind, type Role } from '../../policy/index.ts';
+import { AUDIT_GENESIS, auditContent, auditHash, type Agreement, type Distribution, type OrgKind, type Role } from '../../policy/index.ts';
 import type {
   AccessStore,
   ApiKeyCredentials,
@@ -191,7 +191,7 @@ export function sqliteAccess(db: Database.Database): AccessStore {
         const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
         const seq = (last?.seq ?? 0) + 1;
         const prevHash = last?.hash ?? AUDIT_GENESIS;
-        const hash = auditHash(prevHash, seq, entry);
+        const hash = auditHash(prevHash, seq, auditContent(entry));
         db.prepare('INSERT INTO audit_log (seq, at, org_id, user_id, key_id, action, target, detail, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
           seq, entry.at, entry.org ?? null, entry.user ?? null, entry.key ?? null, entry.action, entry.target, JSON.stringify(entry.detail), entry.count ?? null, prevHash, hash,
         );

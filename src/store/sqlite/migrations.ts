@@ -202,6 +202,30 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- someone saw an indicator (an analyst, the evidence scanner, a sensor): by value or by STIX id
+      CREATE TABLE sightings (
+        id INTEGER PRIMARY KEY,
+        indicator_id INTEGER REFERENCES indicators(id),
+        object_id TEXT, -- the STIX object sighted, when sighted by id
+        org_id INTEGER NOT NULL REFERENCES organisations(id), -- who saw it; readable by them and by the owner of what was seen
+        user_id INTEGER,
+        key_id INTEGER,
+        origin TEXT NOT NULL, -- analyst, scanner, sensor, taxii
+        first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        count INTEGER NOT NULL DEFAULT 1,
+        location TEXT, -- where: a host, a log file and line, a country
+        note TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX sightings_indicator ON sightings(indicator_id) WHERE indicator_id IS NOT NULL;
+      CREATE INDEX sightings_object ON sightings(object_id) WHERE object_id IS NOT NULL;
+      CREATE INDEX sightings_org ON sightings(org_id, id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
