@@ -9,6 +9,7 @@ import { registerImports } from './commands/imports.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerRevoke } from './commands/revoke.ts';
 import { registerSearch } from './commands/search.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerShow } from './commands/show.ts';
 import { registerStats } from './commands/stats.ts';
 import { createContext, EXIT } from './context.ts';
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     .option('-d, --data <dir>', 'data directory of the embedded store (default: $TIX_DATA, else ./tix-data)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerDemo]) {
+  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerServe, registerDemo]) {
     register(program, ctx);
   }
   for (const command of program.commands) {
