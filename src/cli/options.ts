@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.ts';
-import { parseIndicatorType, parseThreatType, parseTlp, type IndicatorType, type ThreatType, type Tlp } from '../model/index.ts';
+import { PAP_LEVELS, RELIABILITY_GRADES, parseIndicatorType, parseThreatType, parseTlp, type IndicatorType, type Pap, type Reliability, type ThreatType, type Tlp } from '../model/index.ts';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -59,4 +59,23 @@ export function parseSince(text: string, now: number): number {
 export function parseLimit(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 1_000_000) throw new ConfigError(`--limit: "${text}" is not a number from 1 to 1000000`);
   return Number(text);
+}
+
+export function parseReliabilityOption(text: string): Reliability[] {
+  return text.split(',').map((grade) => {
+    const upper = grade.trim().toUpperCase();
+    if (!(RELIABILITY_GRADES as readonly string[]).includes(upper)) throw new ConfigError(`--reliability: "${grade}" is not one of A, B, C, X`);
+    return upper as Reliability;
+  });
+}
+
+export function parseAccuracyOption(text: string): number {
+  if (!/^[1-4]$/.test(text.trim())) throw new ConfigError(`--max-accuracy: "${text}" is not a number from 1 to 4`);
+  return Number(text);
+}
+
+export function parsePapOption(text: string): Pap {
+  const level = text.trim().toLowerCase().replace(/^pap:/, '');
+  if (!(PAP_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`--max-pap: "${text}" is not one of clear, green, amber, red`);
+  return level as Pap;
 }

@@ -54,7 +54,8 @@ export class RowWriter {
 
   private flushTable(): void {
     if (!this.pending.length && this.wroteHeader) return;
-    const text = this.pending.map((row) => row.map((cell) => clipCell(cell === undefined ? '' : String(cell), this.maxCell)));
+    // a row may leave its last cells out: they print empty
+    const text = this.pending.map((row) => this.columns.map((_, i) => clipCell(row[i] === undefined ? '' : String(row[i]), this.maxCell)));
     const widths = this.columns.map((name, i) => Math.max(name.length, ...text.map((row) => row[i]!.length)));
     const line = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
     if (!this.wroteHeader) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EvaluationSchema } from './evaluation.ts';
 import { EpochMsSchema } from './observation.ts';
 import { IndicatorTypeSchema, ThreatTypeSchema, TlpSchema } from './vocab.ts';
 
@@ -19,6 +20,8 @@ export const SourceViewSchema = z.object({
   listed: z.boolean(),
   raw: z.string(),
   origin: z.object({ file: z.string(), line: z.number().int() }).optional(),
+  /** PAP, reliability, accuracy and handling code of the source. */
+  evaluation: EvaluationSchema.optional(),
   addedAt: EpochMsSchema,
   updatedAt: EpochMsSchema,
 });
@@ -41,6 +44,8 @@ export const IndicatorSchema = z.object({
   status: IndicatorStatusSchema,
   /** Until when the value is valid: the latest of its sources' validity, absent if any source gives none. */
   validUntil: EpochMsSchema.optional(),
+  /** The sources' evaluations combined: the best grading, the strictest handling. */
+  evaluation: EvaluationSchema.optional(),
   addedAt: EpochMsSchema,
 });
 export type Indicator = z.infer<typeof IndicatorSchema>;

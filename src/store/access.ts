@@ -1,4 +1,4 @@
-import type { Tlp } from '../model/index.ts';
+import type { Evaluation, Tlp } from '../model/index.ts';
 import type { Agreement, Distribution, OrgKind, Role } from '../policy/index.ts';
 
 export interface Organisation {
@@ -99,6 +99,8 @@ export interface AccessStore {
   /** The distribution with exactly these owner, agreements and recipients, created if new. */
   distribution(spec: Omit<Distribution, 'id'>): Promise<Distribution>;
   listDistributions(): Promise<Distribution[]>;
+  /** Grades a source (PAP, reliability, accuracy, handling code); fields left out are cleared. */
+  setSourceEvaluation(source: string, evaluation: Evaluation): Promise<boolean>;
   /** Shares a source (and so everything it reported) under a distribution. */
   setSourceDistribution(source: string, distribution: number): Promise<boolean>;
   appendAudit(entry: AuditEntry): Promise<AuditRecord>;

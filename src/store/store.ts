@@ -1,6 +1,6 @@
 import type { Clearance } from '../policy/index.ts';
 import type { AccessStore } from './access.ts';
-import type { Indicator, IndicatorDetail, IndicatorType, Observation, StixObject, ThreatType, Tlp } from '../model/index.ts';
+import type { Indicator, IndicatorDetail, IndicatorType, Observation, Pap, Reliability, StixObject, ThreatType, Tlp } from '../model/index.ts';
 
 /** What an import is: which source says it, from where, and how to treat its absences. */
 export interface ImportMeta {
@@ -121,6 +121,12 @@ export interface IndicatorQuery {
   minConfidence?: number;
   /** Only values some source marks at most this restrictively. */
   maxTlp?: Tlp;
+  /** Only values some source of these reliability grades reports. */
+  reliability?: Reliability[];
+  /** Only values some source grades at least this accurate (1 best, 4 worst). */
+  maxAccuracy?: number;
+  /** Only values some source lets recipients act on at least this freely (PAP at most this restrictive). */
+  maxPap?: Pap;
   /** Include revoked and expired values. */
   includeInactive?: boolean;
   /** The clock against which validity is judged. */

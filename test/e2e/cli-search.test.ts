@@ -97,6 +97,9 @@ describe('tix search, show, stats, revoke (end to end, real feeds)', () => {
   });
 
   it('stats counts by type, threat, TLP and source', () => {
+    const table = tix(data, ['stats']);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^GROUP +KEY +COUNT +LAST_IMPORT\ntotal +indicators +\d+\n/);
     const stats = JSON.parse(tix(data, ['stats', '-o', 'jsonl']).stdout);
     assert.equal(stats.byType['ip-port'], 28);
     // 1,106 trails; 1,092 distinct CIDR strings, 1,089 distinct networks once host bits are cleared and /32s become IPs (Python's ipaddress agrees)

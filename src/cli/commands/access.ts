@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { generateApiKey, hashPassword } from '../../auth/index.ts';
 import { ConfigError, NotFoundError } from '../../errors.ts';
 import { auditContent, OrgKindSchema, RoleSchema, verifyChain, type OrgKind, type Role } from '../../policy/index.ts';
+import { EvaluationSchema } from '../../model/index.ts';
 import type { Organisation, User } from '../../store/access.ts';
 import type { Store } from '../../store/store.ts';
 import { EXIT, type CliContext } from '../context.ts';
@@ -231,6 +232,32 @@ export function registerAccess(program: Command, ctx: CliContext): void {
         await store.appendAudit({ at: ctx.now(), action: 'write:share', target: source, detail: { owner: owner.name, agreements, recipientOrgs, recipientUsers, via: 'cli' } });
       });
       ctx.out.write(`source ${source} is now owned by ${flags.owner}${flags.agreement ? ` and shared under ${flags.agreement}` : ''}\n`);
+    });
+
+  program
+    .command('grade')
+    .description('grade a source: PAP, source reliability (A, B, C, X), information accuracy (1-4), handling code (H0-H3)')
+    .argument('<source>', 'the source name (tix stats lists them)')
+    .option('--pap <level>', 'clear, green, amber or red')
+    .option('--reliability <grade>', 'A, B, C or X')
+    .option('--accuracy <n>', '1 to 4')
+    .option('--handling <code>', 'H0 to H3')
+    .action(async (source: string, flags: { pap?: string; reliability?: string; accuracy?: string; handling?: string }) => {
+      const parsed = EvaluationSchema.safeParse({
+        ...(flags.pap ? { pap: flags.pap.toLowerCase() } : {}),
+        ...(flags.reliability ? { reliability: flags.reliability.toUpperCase() } : {}),
+        ...(flags.accuracy ? { accuracy: Number(flags.accuracy) } : {}),
+        ...(flags.handling ? { handling: flags.handling.toUpperCase() } : {}),
+      });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new ConfigError(`--${String(issue.path[0])}: ${issue.message}`);
+      }
+      await ctx.withStore(async (store) => {
+        if (!(await store.setSourceEvaluation(source, parsed.data))) throw new NotFoundError(`no source "${source}"`);
+        await store.appendAudit({ at: ctx.now(), action: 'write:grade', target: source, detail: { ...parsed.data, via: 'cli' } });
+      });
+      ctx.out.write(`source ${source} graded: ${Object.entries(parsed.data).map(([key, value]) => `${key} ${String(value)}`).join(', ') || 'no grading'}\n`);
     });
 
   const audit = program.command('audit').description('the append-only, hash-chained log of who read and wrote what');

@@ -8,7 +8,7 @@ import { streamExport, type ExportCounts } from '../../ops/export.ts';
 import { writeMispFeed } from '../../ops/misp-feed.ts';
 import type { IndicatorQuery } from '../../store/store.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { parseConfidenceOption, parseSince, parseThreatOption, parseTlpOption, parseTypeOption } from '../options.ts';
+import { parseAccuracyOption, parseConfidenceOption, parsePapOption, parseReliabilityOption, parseSince, parseThreatOption, parseTlpOption, parseTypeOption } from '../options.ts';
 
 interface ExportFlags {
   output?: string;
@@ -20,6 +20,9 @@ interface ExportFlags {
   maxTlp?: string;
   since?: string;
   all?: boolean;
+  reliability?: string;
+  maxAccuracy?: string;
+  maxPap?: string;
   option: string[];
   producer: string;
 }
@@ -56,6 +59,9 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .option('--min-confidence <0-100>', 'only values some source gives at least this confidence')
     .option('--max-tlp <level>', 'only values marked at most this restrictively (clear, green, amber, amber+strict, red)')
     .option('--since <date|age>', 'only values last seen since a date (2024-01-31) or an age (7d)')
+    .option('--reliability <grades>', 'only values a source of these reliability grades reports (A,B,C,X)')
+    .option('--max-accuracy <n>', 'only values some source grades at least this accurate (1 best, 4 worst)')
+    .option('--max-pap <level>', 'only values recipients may act on at least this freely (clear, green, amber, red)')
     .option('-a, --all', 'include revoked and expired values')
     .option('--option <key=value>', 'a format option, e.g. sid-base=9000000 for suricata (repeatable)', collect, [])
     .option('--producer <name>', 'the organisation named as producer where the format has one', 'tix')
@@ -69,6 +75,9 @@ export function registerExport(program: Command, ctx: CliContext): void {
       if (flags.minConfidence) query.minConfidence = parseConfidenceOption(flags.minConfidence);
       if (flags.maxTlp) query.maxTlp = parseTlpOption(flags.maxTlp);
       if (flags.since) query.seenSince = parseSince(flags.since, now);
+      if (flags.reliability) query.reliability = parseReliabilityOption(flags.reliability);
+      if (flags.maxAccuracy) query.maxAccuracy = parseAccuracyOption(flags.maxAccuracy);
+      if (flags.maxPap) query.maxPap = parsePapOption(flags.maxPap);
       if (flags.all) query.includeInactive = true;
       const exportCtx = { now, producer: { name: flags.producer }, options: parseFormatOptions(flags.option) };
       if (formatId === 'misp-feed') {

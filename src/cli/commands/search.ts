@@ -4,7 +4,7 @@ import type { Indicator } from '../../model/index.ts';
 import { interpretSearch } from '../../query/index.ts';
 import type { IndicatorQuery } from '../../store/store.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { parseThreatOption, parseLimit, parseSince, parseTypeOption } from '../options.ts';
+import { parseAccuracyOption, parsePapOption, parseReliabilityOption, parseThreatOption, parseLimit, parseSince, parseTypeOption } from '../options.ts';
 import { isoDate, parseOutputFormat, RowWriter } from '../output.ts';
 
 interface SearchFlags {
@@ -15,6 +15,9 @@ interface SearchFlags {
   tag?: string;
   since?: string;
   all?: boolean;
+  reliability?: string;
+  maxAccuracy?: string;
+  maxPap?: string;
   limit: string;
   output: string;
 }
@@ -51,6 +54,9 @@ export function registerSearch(program: Command, ctx: CliContext): void {
     .option('--threat <type>', 'only this threat type (c2, phishing, payload-delivery, ...)')
     .option('--tag <tag>', 'only values with this tag')
     .option('--since <date|age>', 'only values last seen since a date (2024-01-31) or an age (7d)')
+    .option('--reliability <grades>', 'only values a source of these reliability grades reports (A,B,C,X)')
+    .option('--max-accuracy <n>', 'only values some source grades at least this accurate (1 best, 4 worst)')
+    .option('--max-pap <level>', 'only values recipients may act on at least this freely (clear, green, amber, red)')
     .option('-a, --all', 'include revoked and expired values')
     .option('-n, --limit <n>', 'at most this many results', '100')
     .option('-o, --output <format>', 'table, jsonl or csv', 'table')
@@ -71,6 +77,9 @@ export function registerSearch(program: Command, ctx: CliContext): void {
       if (flags.threat) query.threatType = parseThreatOption(flags.threat);
       if (flags.tag) query.tag = flags.tag.toLowerCase();
       if (flags.since) query.seenSince = parseSince(flags.since, now);
+      if (flags.reliability) query.reliability = parseReliabilityOption(flags.reliability);
+      if (flags.maxAccuracy) query.maxAccuracy = parseAccuracyOption(flags.maxAccuracy);
+      if (flags.maxPap) query.maxPap = parsePapOption(flags.maxPap);
       if (flags.all) query.includeInactive = true;
       const writer = new RowWriter(ctx.out, output, INDICATOR_COLUMNS);
       let found = 0;

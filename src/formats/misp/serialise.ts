@@ -1,4 +1,4 @@
-import type { Indicator, Tlp } from '../../model/index.ts';
+import type { Evaluation, Indicator, Tlp } from '../../model/index.ts';
 import { tlpRank } from './tags.ts';
 import { EXPORT_TYPES } from './types.ts';
 import { TIX_NAMESPACE, uuidV5 } from '../shared/uuid.ts';
@@ -69,7 +69,11 @@ export function serialiseAttribute(indicator: Indicator, eventUuid: string): Ser
     last_seen: mispTime(Math.max(indicator.lastSeen, indicator.firstSeen)),
     comment: describe(indicator),
     disable_correlation: false,
-    Tag: [tag(`tlp:${indicator.tlp}`, TLP_COLOURS[indicator.tlp]), ...indicator.malware.map((name) => tag(`misp-galaxy:malpedia="${name.replaceAll('"', "'")}"`))],
+    Tag: [
+      tag(`tlp:${indicator.tlp}`, TLP_COLOURS[indicator.tlp]),
+      ...indicator.malware.map((name) => tag(`misp-galaxy:malpedia="${name.replaceAll('"', "'")}"`)),
+      ...evaluationTags(indicator.evaluation).map((name) => tag(name)),
+    ],
   };
   return { json: JSON.stringify(attribute), timestamp, tlp: indicator.tlp, hashParts: type.includes('|') ? value.split('|') : [value] };
 }
@@ -161,4 +165,16 @@ function describe(indicator: Indicator): string {
 
 function tag(name: string, colour = TAG_COLOUR): { name: string; colour: string; exportable: boolean } {
   return { name, colour, exportable: true };
+}
+
+/** PAP and the 4x4 evaluation as the MISP taxonomies write them (`PAP:GREEN`, `admiralty-scale:source-reliability="b"`). */
+export function evaluationTags(evaluation: Evaluation | undefined): string[] {
+  if (!evaluation) return [];
+  const tags: string[] = [];
+  if (evaluation.pap) tags.push(`PAP:${evaluation.pap.toUpperCase()}`);
+  // the 4x4's X (cannot be judged) is the admiralty scale's F
+  if (evaluation.reliability) tags.push(`admiralty-scale:source-reliability="${evaluation.reliability === 'X' ? 'f' : evaluation.reliability.toLowerCase()}"`);
+  if (evaluation.accuracy !== undefined) tags.push(`admiralty-scale:information-credibility="${evaluation.accuracy}"`);
+  if (evaluation.handling) tags.push(`handling-code:${evaluation.handling}`);
+  return tags;
 }

@@ -154,6 +154,16 @@ export const stixExport: ExportModule = {
         const labels = [...indicator.threatTypes, ...indicator.sources.map((source) => `source:${source}`)];
         if (labels.length) stix.labels = labels;
         if (indicator.status === 'revoked') stix.revoked = true;
+        // STIX has no PAP or 4x4 evaluation; a custom property (STIX 2.1 §11.1) carries them
+        if (indicator.evaluation) {
+          const { pap, reliability, accuracy, handling } = indicator.evaluation;
+          stix.x_tix_evaluation = {
+            ...(pap ? { pap } : {}),
+            ...(reliability ? { source_reliability: reliability } : {}),
+            ...(accuracy !== undefined ? { information_accuracy: accuracy } : {}),
+            ...(handling ? { handling_code: handling } : {}),
+          };
+        }
         let text = object(stix);
         const sco = observableOf(indicator.type, indicator.value);
         if (sco) text += object(sco);

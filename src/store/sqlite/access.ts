@@ -183,6 +183,12 @@ export function sqliteAccess(db: Database.Database): AccessStore {
     async listDistributions() {
       return (db.prepare('SELECT * FROM distributions ORDER BY id').all() as Row[]).map(distributionOf);
     },
+    async setSourceEvaluation(source, evaluation) {
+      return (
+        db.prepare('UPDATE sources SET pap = ?, reliability = ?, accuracy = ?, handling = ? WHERE name = ?')
+          .run(evaluation.pap ?? null, evaluation.reliability ?? null, evaluation.accuracy ?? null, evaluation.handling ?? null, source).changes > 0
+      );
+    },
     async setSourceDistribution(source, distribution) {
       return db.prepare('UPDATE sources SET distribution_id = ? WHERE name = ?').run(distribution, source).changes > 0;
     },

@@ -226,6 +226,16 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
       CREATE INDEX sightings_org ON sightings(org_id, id);
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- how a source's information is graded and may be handled, beside the TLP of each item
+      ALTER TABLE sources ADD COLUMN pap TEXT;
+      ALTER TABLE sources ADD COLUMN reliability TEXT;
+      ALTER TABLE sources ADD COLUMN accuracy INTEGER;
+      ALTER TABLE sources ADD COLUMN handling TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

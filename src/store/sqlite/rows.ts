@@ -1,5 +1,5 @@
 import type { Indicator, IndicatorStatus, IndicatorType, SourceView, ThreatType, Tlp } from '../../model/index.ts';
-import { TLP_LEVELS } from '../../model/index.ts';
+import { TLP_LEVELS, combineEvaluations, type Evaluation, type Handling, type Pap, type Reliability } from '../../model/index.ts';
 
 export interface IndicatorRow {
   id: number;
@@ -28,13 +28,17 @@ export interface ObservationRow {
   raw: string;
   origin: string | null;
   origin_line: number;
+  pap: string | null;
+  reliability: string | null;
+  accuracy: number | null;
+  handling: string | null;
   added_at: number;
   updated_at: number;
 }
 
 export const OBSERVATION_COLUMNS = `o.indicator_id, s.name AS source, o.first_seen, o.last_seen, o.confidence, o.threat_type,
   o.malware, o.tags, o.reference, o.tlp, o.valid_until, o.revoked_at, o.revoke_reason, o.listed, coalesce(o.raw, i.value) AS raw,
-  im.origin, o.origin_line, o.added_at, o.updated_at`;
+  im.origin, o.origin_line, s.pap, s.reliability, s.accuracy, s.handling, o.added_at, o.updated_at`;
 
 export const OBSERVATION_JOINS =
   'JOIN indicators i ON i.id = o.indicator_id JOIN sources s ON s.id = o.source_id LEFT JOIN imports im ON im.id = o.origin_import';
@@ -59,6 +63,12 @@ export function toSourceView(row: ObservationRow): SourceView {
   if (row.revoked_at !== null) view.revokedAt = row.revoked_at;
   if (row.revoke_reason !== null) view.revokeReason = row.revoke_reason;
   if (row.origin !== null) view.origin = { file: row.origin, line: row.origin_line };
+  const evaluation: Evaluation = {};
+  if (row.pap !== null) evaluation.pap = row.pap as Pap;
+  if (row.reliability !== null) evaluation.reliability = row.reliability as Reliability;
+  if (row.accuracy !== null) evaluation.accuracy = row.accuracy;
+  if (row.handling !== null) evaluation.handling = row.handling as Handling;
+  if (Object.keys(evaluation).length) view.evaluation = evaluation;
   return view;
 }
 
@@ -88,6 +98,8 @@ export function summarise(row: IndicatorRow, views: SourceView[], now: number): 
     addedAt: row.added_at,
   };
   if (confidences.length) indicator.confidence = Math.max(...confidences);
+  const evaluation = combineEvaluations(views.flatMap((view) => (view.evaluation ? [view.evaluation] : [])));
+  if (evaluation) indicator.evaluation = evaluation;
   if (views.length && views.every((view) => view.validUntil !== undefined)) {
     indicator.validUntil = Math.max(...views.map((view) => view.validUntil!));
   }

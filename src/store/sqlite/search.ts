@@ -1,5 +1,5 @@
 import { enclosingCidrs, ipKeyRange, reversedHost, valueHash } from '../../normalise/index.ts';
-import { TLP_LEVELS } from '../../model/index.ts';
+import { PAP_LEVELS, TLP_LEVELS } from '../../model/index.ts';
 import type { IndicatorQuery } from '../store.ts';
 import type { Visibility } from './visibility.ts';
 
@@ -76,6 +76,22 @@ export function buildSearch(query: IndicatorQuery, prefixes: { v4: number[]; v6:
     observed.push(`o.tlp IN (${allowed.map(() => '?').join(',')})`);
     params.push(...allowed);
   }
+  const graded: string[] = [];
+  if (query.reliability?.length) {
+    graded.push(`reliability IN (${query.reliability.map(() => '?').join(',')})`);
+    params.push(...query.reliability);
+  }
+  if (query.maxAccuracy !== undefined) {
+    graded.push('accuracy <= ?');
+    params.push(query.maxAccuracy);
+  }
+  if (query.maxPap !== undefined) {
+    const allowed = PAP_LEVELS.slice(0, PAP_LEVELS.indexOf(query.maxPap) + 1);
+    graded.push(`pap IN (${allowed.map(() => '?').join(',')})`);
+    params.push(...allowed);
+  }
+  // gradings belong to sources, which are few: the sources that pass, then their observations
+  if (graded.length) observed.push(`o.source_id IN (SELECT id FROM sources WHERE ${graded.join(' AND ')})`);
   if (visible) {
     observed.push(visible.sql);
     params.push(...visible.params);
