@@ -10,7 +10,7 @@ export { PatternError, PatternLimitError } from './errors.ts';
 export { parsePattern, parseObjectPath } from './parser.ts';
 export { formatPattern } from './format.ts';
 export { formatPath, pathKey } from './path.ts';
-export { patternIndicators } from './indicators.ts';
+export { patternIndicators, STIX_HASH_TYPES } from './indicators.ts';
 export type { IndicatorValue, PatternIndicators, RejectedValue } from './indicators.ts';
 export { compilePattern, matches } from './compile.ts';
 export type { CompiledPattern } from './compile.ts';

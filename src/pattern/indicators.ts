@@ -36,7 +36,8 @@ export interface RejectedValue {
 /** How to read the constant at a path: a normalise type, or an address family that must match. */
 type Hint = IndicatorType | 'ipv4-only' | 'ipv6-only' | 'ip-or-host';
 
-const HASH_TYPES: Record<string, IndicatorType> = {
+/** The STIX hash algorithm vocabulary (§10.7) names of the hashes tix holds. */
+export const STIX_HASH_TYPES: Readonly<Record<string, IndicatorType>> = {
   MD5: 'md5',
   'SHA-1': 'sha1',
   'SHA-256': 'sha256',
@@ -59,7 +60,7 @@ const PATHS: Record<string, Hint> = {
   'network-traffic:dst_ref.value': 'ip-or-host',
   'network-traffic:src_ref.value': 'ip-or-host',
 };
-for (const [name, type] of Object.entries(HASH_TYPES)) {
+for (const [name, type] of Object.entries(STIX_HASH_TYPES)) {
   PATHS[`file:hashes.${name.includes('-') ? `'${name}'` : name}`] = type;
   PATHS[`artifact:hashes.${name.includes('-') ? `'${name}'` : name}`] = type;
 }

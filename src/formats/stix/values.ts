@@ -2,6 +2,7 @@ import { clip } from '../../errors.ts';
 import type { IndicatorType, StixObject, ThreatType, Tlp } from '../../model/index.ts';
 import type { DocumentSink, ParseContext } from '../format.ts';
 import { emitRecord, type RawRecord } from '../shared/record.ts';
+import { STIX_HASH_TYPES } from '../../pattern/index.ts';
 import { indicatorValues } from './pattern-values.ts';
 
 export interface ValueContext {
@@ -17,16 +18,6 @@ export interface ValueContext {
 const THREAT_OF_INDICATOR_TYPE: Record<string, ThreatType> = {
   compromised: 'compromised-host',
   anonymization: 'anonymiser',
-};
-
-/** Hash algorithm names of the STIX hash vocabulary (§10.7) → tix types. */
-const HASH_TYPES: Record<string, IndicatorType> = {
-  MD5: 'md5',
-  'SHA-1': 'sha1',
-  'SHA-256': 'sha256',
-  'SHA-512': 'sha512',
-  SSDEEP: 'ssdeep',
-  TLSH: 'tlsh',
 };
 
 function time(stamp: unknown): number | undefined {
@@ -115,7 +106,7 @@ function scoValues(object: Record<string, unknown>): Array<{ type?: IndicatorTyp
     case 'x509-certificate': {
       const hashes = (object.hashes ?? {}) as Record<string, unknown>;
       return Object.entries(hashes).flatMap(([algorithm, hash]) => {
-        let type = HASH_TYPES[algorithm.toUpperCase()] ?? HASH_TYPES[algorithm];
+        let type = STIX_HASH_TYPES[algorithm.toUpperCase()] ?? STIX_HASH_TYPES[algorithm];
         if (type === 'sha1' && object.type === 'x509-certificate') type = 'x509-sha1';
         return type && typeof hash === 'string' ? [{ type, value: hash, field: `hashes.${algorithm}` }] : [];
       });
