@@ -277,18 +277,18 @@ export class SqliteImportSession implements ImportSession {
    * before or after the indicator, so this is done once all of it is in.
    */
   private linkMalware(): void {
-    this.db
+    const links = this.db
       .prepare(
-        `UPDATE observations SET malware = link.name FROM (
-           SELECT json_extract(r.json, '$.source_ref') AS indicator, max(json_extract(m.json, '$.name')) AS name
-           FROM stix_objects r JOIN stix_objects m ON m.id = json_extract(r.json, '$.target_ref')
-           WHERE r.origin_import = @import AND r.type = 'relationship' AND m.type = 'malware'
-             AND json_extract(r.json, '$.relationship_type') = 'indicates'
-           GROUP BY indicator) link
-         WHERE observations.object_id = link.indicator AND observations.source_id = @source AND observations.malware IS NULL
-           AND link.name IS NOT NULL`,
+        `SELECT json_extract(r.json, '$.source_ref') AS indicator, max(json_extract(m.json, '$.name')) AS name
+         FROM stix_objects r JOIN stix_objects m ON m.id = json_extract(r.json, '$.target_ref')
+         WHERE r.type = 'relationship' AND r.origin_import = @import AND m.type = 'malware'
+           AND json_extract(r.json, '$.relationship_type') = 'indicates'
+         GROUP BY indicator`,
       )
-      .run({ import: this.params.import, source: this.params.source });
+      .all({ import: this.params.import }) as Array<{ indicator: string; name: string | null }>;
+    // one update per link through the object-id index (the unary + keeps the planner off the source index)
+    const update = this.db.prepare('UPDATE observations SET malware = ? WHERE object_id = ? AND +source_id = ? AND malware IS NULL');
+    for (const link of links) if (link.name !== null) update.run(link.name, link.indicator, this.params.source);
   }
 
   async rollback(): Promise<void> {

@@ -129,19 +129,40 @@ export class SqliteStore implements Store {
   /** The observations of these values, only those the reader may see: a summary is made of visible views alone. */
   private observationsOf(ids: number[], visible?: Visibility): Map<number, ObservationRow[]> {
     const byId = new Map<number, ObservationRow[]>();
-    for (let start = 0; start < ids.length; start += 500) {
-      const chunk = ids.slice(start, start + 500);
-      const rows = this.statement(
-        `SELECT ${OBSERVATION_COLUMNS} FROM observations o ${OBSERVATION_JOINS}
-         WHERE o.indicator_id IN (${chunk.map(() => '?').join(',')}) ${visible ? `AND ${visible.sql}` : ''} ORDER BY o.indicator_id, s.name`,
-      ).all(...chunk, ...(visible?.params ?? [])) as ObservationRow[];
+    const collect = (rows: ObservationRow[], wanted?: Set<number>): void => {
       for (const row of rows) {
+        if (wanted && !wanted.has(row.indicator_id)) continue;
         const list = byId.get(row.indicator_id);
         if (list) list.push(row);
         else byId.set(row.indicator_id, [row]);
       }
+    };
+    // sources in name order, sorted here per value: a sort in SQL would cost as much as the whole read
+    const bySource = (): Map<number, ObservationRow[]> => {
+      for (const list of byId.values()) if (list.length > 1) list.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+      return byId;
+    };
+    const extra = visible ? `AND ${visible.sql}` : '';
+    const first = ids[0];
+    const last = ids[ids.length - 1];
+    // a page of consecutive ids (a listing, an export) is read as one range walk of the primary key, not a long IN list
+    if (first !== undefined && last !== undefined && ids.length > 50 && last - first < ids.length * 2) {
+      const rows = this.statement(
+        `SELECT ${OBSERVATION_COLUMNS} FROM observations o ${OBSERVATION_JOINS}
+         WHERE o.indicator_id BETWEEN ? AND ? ${extra} ORDER BY o.indicator_id`,
+      ).all(first, last, ...(visible?.params ?? [])) as ObservationRow[];
+      collect(rows, last - first + 1 === ids.length ? undefined : new Set(ids));
+      return bySource();
     }
-    return byId;
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      const rows = this.statement(
+        `SELECT ${OBSERVATION_COLUMNS} FROM observations o ${OBSERVATION_JOINS}
+         WHERE o.indicator_id IN (${chunk.map(() => '?').join(',')}) ${extra} ORDER BY o.indicator_id`,
+      ).all(...chunk, ...(visible?.params ?? [])) as ObservationRow[];
+      collect(rows);
+    }
+    return bySource();
   }
 
   async get(type: IndicatorType, value: string, now: number, clearance?: Clearance): Promise<IndicatorDetail | undefined> {
