@@ -6,8 +6,12 @@ import { observablesOf, valuesOfIndicator } from './values.ts';
 import { isStix20, upgradeTo21 } from './upgrade.ts';
 import { STIX_ID, kindOf, tlpOfMarking } from './vocab.ts';
 
-/** Observables held back at most; beyond this they land as they are, so memory stays bounded on huge bundles. */
-const MAX_PENDING_OBSERVABLES = 100_000;
+/**
+ * Observables held back at a time. Bundles put an observable near the indicator that names it, so
+ * a window of this many (and the indicator values of the last two windows) catches the repeats
+ * while memory stays bounded however large the bundle.
+ */
+const MAX_PENDING_OBSERVABLES = 20_000;
 
 /**
  * Reads a STIX 2.0 or 2.1 document: a bundle (streamed object by object), a
@@ -83,20 +87,27 @@ export function createStixParser(ctx: ParseContext, sink: DocumentSink): TextPar
   };
 
   // A bare SCO carries no date and often repeats what an indicator of the same bundle says with dates:
-  // its values are held to the end and land only if no indicator named them.
-  const named = new Set<string>();
+  // its values are held back and land only if no indicator near it named them.
+  let named = new Set<string>();
+  let namedBefore = new Set<string>();
   const pending: Observation[] = [];
   const indicatorSink: DocumentSink = {
     ...sink,
     accept(observation) {
       named.add(`${observation.type}\0${observation.value}`);
       sink.accept(observation);
+      if (named.size > 4 * MAX_PENDING_OBSERVABLES) flushObservables();
     },
   };
   const observableSink: DocumentSink = { ...sink, accept: (observation) => void pending.push(observation) };
   const flushObservables = (): void => {
-    for (const observation of pending) if (!named.has(`${observation.type}\0${observation.value}`)) sink.accept(observation);
+    for (const observation of pending) {
+      const key = `${observation.type}\0${observation.value}`;
+      if (!named.has(key) && !namedBefore.has(key)) sink.accept(observation);
+    }
     pending.length = 0;
+    namedBefore = named;
+    named = new Set();
   };
 
   let objects = 0;
