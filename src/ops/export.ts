@@ -10,7 +10,7 @@ export interface ExportCounts {
 }
 
 /** Indicators read from the store per page: large enough to amortise a query, small enough to stay in bounded memory. */
-const PAGE = 2_000;
+const PAGE = 5_000;
 /** Text is handed on in pieces of about this many characters, not one write per indicator. */
 const CHUNK = 1 << 16;
 

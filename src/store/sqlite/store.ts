@@ -28,6 +28,7 @@ import { SqliteImportSession } from './import.ts';
 import { migrate } from './migrations.ts';
 import {
   OBSERVATION_COLUMNS,
+  observationRow,
   OBSERVATION_JOINS,
   summarise,
   toSourceView,
@@ -36,6 +37,15 @@ import {
 } from './rows.ts';
 import { buildSearch } from './search.ts';
 import { toFeedState, type FeedRow } from './feeds.ts';
+
+/**
+ * SQLite page cache (negative: KiB). Imports get 128 MiB, so random index inserts of large imports
+ * stay in memory longer (peak RSS at 10M values stays well under 500 MB); reads get 32 MiB, which
+ * holds the upper levels of every index for lookups, while a scan of the whole store (an export)
+ * does not fill memory with pages it will not read again.
+ */
+const IMPORT_CACHE = -131072;
+const READ_CACHE = -32768;
 
 // the access half of the Store interface (organisations, keys, agreements, audit) lives in access.ts
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -55,8 +65,7 @@ export class SqliteStore implements Store {
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      // 128 MiB: random index inserts of large imports stay in memory longer; peak RSS at 10M values stays well under 500 MB
-      this.db.pragma('cache_size = -131072');
+      this.db.pragma(`cache_size = ${READ_CACHE}`);
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
       Object.assign(this, sqliteAccess(this.db));
@@ -90,15 +99,18 @@ export class SqliteStore implements Store {
     if (this.importing) throw new StoreError('TIX_STORE_FAILED', 'another import is running on this store handle');
     this.importing = true;
     try {
+      this.db.pragma(`cache_size = ${IMPORT_CACHE}`);
       const session = new SqliteImportSession(this.db, meta, () => {
         this.importing = false;
         this.prefixes = undefined;
+        this.db.pragma(`cache_size = ${READ_CACHE}`);
       });
       // inside the import's transaction: a failed import does not re-share the source either
       if (meta.distribution !== undefined) this.statement('UPDATE sources SET distribution_id = ? WHERE name = ?').run(meta.distribution, meta.source);
       return session;
     } catch (error) {
       this.importing = false;
+      this.db.pragma(`cache_size = ${READ_CACHE}`);
       throw error;
     }
   }
@@ -117,7 +129,9 @@ export class SqliteStore implements Store {
   async search(query: IndicatorQuery): Promise<IndicatorPage> {
     const visible = query.clearance && visibility(this.db, query.clearance, 'o');
     const built = buildSearch(query, query.containing ? await this.cidrPrefixes() : { v4: [], v6: [] }, visible);
-    const rows = this.statement(built.sql).all(...built.params) as IndicatorRow[];
+    const rows = (this.statement(built.sql).raw(true).all(...built.params) as unknown[][]).map(
+      (a): IndicatorRow => ({ id: a[0] as number, type: a[1] as string, value: a[2] as string, first_seen: a[3] as number, last_seen: a[4] as number, added_at: a[5] as number }),
+    );
     const more = rows.length > query.limit;
     if (more) rows.pop();
     const views = this.observationsOf(rows.map((row) => row.id), visible);
@@ -129,8 +143,9 @@ export class SqliteStore implements Store {
   /** The observations of these values, only those the reader may see: a summary is made of visible views alone. */
   private observationsOf(ids: number[], visible?: Visibility): Map<number, ObservationRow[]> {
     const byId = new Map<number, ObservationRow[]>();
-    const collect = (rows: ObservationRow[], wanted?: Set<number>): void => {
-      for (const row of rows) {
+    const collect = (raw: unknown[][], wanted?: Set<number>): void => {
+      for (const values of raw) {
+        const row = observationRow(values);
         if (wanted && !wanted.has(row.indicator_id)) continue;
         const list = byId.get(row.indicator_id);
         if (list) list.push(row);
@@ -150,7 +165,9 @@ export class SqliteStore implements Store {
       const rows = this.statement(
         `SELECT ${OBSERVATION_COLUMNS} FROM observations o ${OBSERVATION_JOINS}
          WHERE o.indicator_id BETWEEN ? AND ? ${extra} ORDER BY o.indicator_id`,
-      ).all(first, last, ...(visible?.params ?? [])) as ObservationRow[];
+      )
+        .raw(true)
+        .all(first, last, ...(visible?.params ?? [])) as unknown[][];
       collect(rows, last - first + 1 === ids.length ? undefined : new Set(ids));
       return bySource();
     }
@@ -159,7 +176,9 @@ export class SqliteStore implements Store {
       const rows = this.statement(
         `SELECT ${OBSERVATION_COLUMNS} FROM observations o ${OBSERVATION_JOINS}
          WHERE o.indicator_id IN (${chunk.map(() => '?').join(',')}) ${extra} ORDER BY o.indicator_id`,
-      ).all(...chunk, ...(visible?.params ?? [])) as ObservationRow[];
+      )
+        .raw(true)
+        .all(...chunk, ...(visible?.params ?? [])) as unknown[][];
       collect(rows);
     }
     return bySource();
