@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from './app.ts';
+import { taxiiPlugin } from '../taxii/plugin.ts';
 import { indicatorRoutes } from './routes/indicators.ts';
 
 /** The whole HTTP surface of tix on one store: the REST API under /api/v1 (TAXII 2.1 and the web UI are mounted beside it). */
@@ -11,5 +12,6 @@ export async function buildServer(options: AppOptions): Promise<FastifyInstance>
     },
     { prefix: '/api/v1' },
   );
+  await app.register(taxiiPlugin, { prefix: '/taxii2' });
   return app;
 }

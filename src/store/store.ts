@@ -61,6 +61,8 @@ export interface ObjectQuery {
   /** Which versions of each object: the latest (default), the first, all, or those with these `modified` timestamps. */
   versions?: 'last' | 'first' | 'all' | string[];
   specVersions?: string[];
+  /** Only objects these sources reported. */
+  sources?: string[];
   /** What the reader is cleared for, applied inside the query. Absent: everything. */
   clearance?: Clearance;
   /** Only objects marked at most this restrictively (unmarked objects count as the import's TLP). */

@@ -73,6 +73,14 @@ export function listObjects(db: Database.Database, query: ObjectQuery): ObjectPa
   list('id', query.ids, 'o.id');
   list('type', query.types, 'o.type');
   list('spec', query.specVersions, 'o.spec_version');
+  if (query.sources) {
+    // no source named: nothing (an organisation that never posted has an empty inbox)
+    if (!query.sources.length) where.push('0');
+    else {
+      where.push(`o.source_id IN (SELECT id FROM sources WHERE name IN (${query.sources.map((_, i) => `@source${i}`).join(', ')}))`);
+      query.sources.forEach((name, i) => (params[`source${i}`] = name));
+    }
+  }
   if (query.clearance) {
     const visible = visibility(db, query.clearance, 'o');
     // the predicate is written with positional markers; named here, for this named-parameter query
