@@ -64,8 +64,15 @@ function unique<T>(work: () => T, what: string): T {
 
 /** The organisations, users, keys, agreements, distributions and audit log of a SQLite store. */
 export function sqliteAccess(db: Database.Database): AccessStore {
+  // every statement here has a fixed text: prepared once, not on each request's authentication
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
   const agreementOf = (row: Row): Agreement => {
-    const members = (db.prepare('SELECT org_id FROM agreement_members WHERE agreement_id = ? ORDER BY org_id').all(row.id) as Array<{ org_id: number }>).map((member) => member.org_id);
+    const members = (prepare('SELECT org_id FROM agreement_members WHERE agreement_id = ? ORDER BY org_id').all(row.id) as Array<{ org_id: number }>).map((member) => member.org_id);
     const agreement: Agreement = {
       id: row.id as number,
       name: row.name as string,
@@ -90,24 +97,24 @@ export function sqliteAccess(db: Database.Database): AccessStore {
   return {
     async createOrganisation(org) {
       const id = unique(
-        () => db.prepare('INSERT INTO organisations (name, kind, country, created_at) VALUES (?, ?, ?, ?)').run(org.name, org.kind, org.country ?? null, org.createdAt).lastInsertRowid,
+        () => prepare('INSERT INTO organisations (name, kind, country, created_at) VALUES (?, ?, ?, ?)').run(org.name, org.kind, org.country ?? null, org.createdAt).lastInsertRowid,
         `organisation "${org.name}"`,
       );
       return { ...org, id: Number(id) };
     },
     async listOrganisations() {
-      return (db.prepare('SELECT * FROM organisations ORDER BY id').all() as Row[]).map(toOrganisation);
+      return (prepare('SELECT * FROM organisations ORDER BY id').all() as Row[]).map(toOrganisation);
     },
     async findOrganisation(nameOrId) {
       const row = (typeof nameOrId === 'number'
-        ? db.prepare('SELECT * FROM organisations WHERE id = ?').get(nameOrId)
-        : db.prepare('SELECT * FROM organisations WHERE name = ?').get(nameOrId)) as Row | undefined;
+        ? prepare('SELECT * FROM organisations WHERE id = ?').get(nameOrId)
+        : prepare('SELECT * FROM organisations WHERE name = ?').get(nameOrId)) as Row | undefined;
       return row && toOrganisation(row);
     },
     async createUser(user) {
       const id = unique(
         () =>
-          db.prepare('INSERT INTO users (name, org_id, role, password_hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?)')
+          prepare('INSERT INTO users (name, org_id, role, password_hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?)')
             .run(user.name, user.org, user.role, user.passwordHash ?? null, user.createdAt, user.disabledAt ?? null).lastInsertRowid,
         `user "${user.name}"`,
       );
@@ -115,18 +122,18 @@ export function sqliteAccess(db: Database.Database): AccessStore {
       return { ...rest, id: Number(id) };
     },
     async listUsers(org) {
-      const rows = (org === undefined ? db.prepare('SELECT * FROM users ORDER BY id').all() : db.prepare('SELECT * FROM users WHERE org_id = ? ORDER BY id').all(org)) as Row[];
+      const rows = (org === undefined ? prepare('SELECT * FROM users ORDER BY id').all() : prepare('SELECT * FROM users WHERE org_id = ? ORDER BY id').all(org)) as Row[];
       return rows.map((row) => {
         const { passwordHash: _hash, ...user } = toUser(row);
         return user as User;
       });
     },
     async findUser(name) {
-      const row = db.prepare('SELECT * FROM users WHERE name = ?').get(name) as Row | undefined;
+      const row = prepare('SELECT * FROM users WHERE name = ?').get(name) as Row | undefined;
       return row && toUser(row);
     },
     async setUserPassword(name, passwordHash) {
-      return db.prepare('UPDATE users SET password_hash = ? WHERE name = ?').run(passwordHash, name).changes > 0;
+      return prepare('UPDATE users SET password_hash = ? WHERE name = ?').run(passwordHash, name).changes > 0;
     },
     async createApiKey(key) {
       const id = db
@@ -135,77 +142,77 @@ export function sqliteAccess(db: Database.Database): AccessStore {
       return publicKey({ ...key, id: Number(id) });
     },
     async listApiKeys(org) {
-      const rows = (org === undefined ? db.prepare('SELECT * FROM api_keys ORDER BY id').all() : db.prepare('SELECT * FROM api_keys WHERE org_id = ? ORDER BY id').all(org)) as Row[];
+      const rows = (org === undefined ? prepare('SELECT * FROM api_keys ORDER BY id').all() : prepare('SELECT * FROM api_keys WHERE org_id = ? ORDER BY id').all(org)) as Row[];
       return rows.map((row) => publicKey(toKey(row)));
     },
     async findApiKey(prefix) {
-      const row = db.prepare('SELECT * FROM api_keys WHERE prefix = ?').get(prefix) as Row | undefined;
+      const row = prepare('SELECT * FROM api_keys WHERE prefix = ?').get(prefix) as Row | undefined;
       return row && toKey(row);
     },
     async revokeApiKey(prefix, at) {
-      return db.prepare('UPDATE api_keys SET revoked_at = ? WHERE prefix = ? AND revoked_at IS NULL').run(at, prefix).changes > 0;
+      return prepare('UPDATE api_keys SET revoked_at = ? WHERE prefix = ? AND revoked_at IS NULL').run(at, prefix).changes > 0;
     },
     async touchApiKey(id, at) {
-      db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, id);
+      prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, id);
     },
     async createAgreement(agreement: NewAgreement, now: number) {
       const id = db.transaction(() => {
         const created = Number(
           unique(
             () =>
-              db.prepare('INSERT INTO agreements (name, purpose, countries, starts_at, ends_at, max_tlp, may_share_onward, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+              prepare('INSERT INTO agreements (name, purpose, countries, starts_at, ends_at, max_tlp, may_share_onward, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
                 .run(agreement.name, agreement.purpose, agreement.countries.join(','), agreement.startsAt, agreement.endsAt ?? null, agreement.maxTlp, agreement.mayShareOnward ? 1 : 0, now)
                 .lastInsertRowid,
             `agreement "${agreement.name}"`,
           ),
         );
-        const member = db.prepare('INSERT OR IGNORE INTO agreement_members (agreement_id, org_id) VALUES (?, ?)');
+        const member = prepare('INSERT OR IGNORE INTO agreement_members (agreement_id, org_id) VALUES (?, ?)');
         for (const org of agreement.members) member.run(created, org);
         return created;
       })();
-      return agreementOf(db.prepare('SELECT * FROM agreements WHERE id = ?').get(id) as Row);
+      return agreementOf(prepare('SELECT * FROM agreements WHERE id = ?').get(id) as Row);
     },
     async listAgreements() {
-      return (db.prepare('SELECT * FROM agreements ORDER BY id').all() as Row[]).map(agreementOf);
+      return (prepare('SELECT * FROM agreements ORDER BY id').all() as Row[]).map(agreementOf);
     },
     async findAgreement(nameOrId) {
       const row = (typeof nameOrId === 'number'
-        ? db.prepare('SELECT * FROM agreements WHERE id = ?').get(nameOrId)
-        : db.prepare('SELECT * FROM agreements WHERE name = ?').get(nameOrId)) as Row | undefined;
+        ? prepare('SELECT * FROM agreements WHERE id = ?').get(nameOrId)
+        : prepare('SELECT * FROM agreements WHERE name = ?').get(nameOrId)) as Row | undefined;
       return row && agreementOf(row);
     },
     async distribution(spec) {
       const columns = [spec.owner, idList(spec.agreements), idList(spec.recipientOrgs), idList(spec.recipientUsers)];
-      db.prepare('INSERT OR IGNORE INTO distributions (owner_org_id, agreements, recipient_orgs, recipient_users) VALUES (?, ?, ?, ?)').run(...columns);
-      const row = db.prepare('SELECT * FROM distributions WHERE owner_org_id = ? AND agreements = ? AND recipient_orgs = ? AND recipient_users = ?').get(...columns) as Row;
+      prepare('INSERT OR IGNORE INTO distributions (owner_org_id, agreements, recipient_orgs, recipient_users) VALUES (?, ?, ?, ?)').run(...columns);
+      const row = prepare('SELECT * FROM distributions WHERE owner_org_id = ? AND agreements = ? AND recipient_orgs = ? AND recipient_users = ?').get(...columns) as Row;
       return distributionOf(row);
     },
     async listDistributions() {
-      return (db.prepare('SELECT * FROM distributions ORDER BY id').all() as Row[]).map(distributionOf);
+      return (prepare('SELECT * FROM distributions ORDER BY id').all() as Row[]).map(distributionOf);
     },
     async setSourceEvaluation(source, evaluation) {
       return (
-        db.prepare('UPDATE sources SET pap = ?, reliability = ?, accuracy = ?, handling = ? WHERE name = ?')
+        prepare('UPDATE sources SET pap = ?, reliability = ?, accuracy = ?, handling = ? WHERE name = ?')
           .run(evaluation.pap ?? null, evaluation.reliability ?? null, evaluation.accuracy ?? null, evaluation.handling ?? null, source).changes > 0
       );
     },
     async setSourceDistribution(source, distribution) {
-      return db.prepare('UPDATE sources SET distribution_id = ? WHERE name = ?').run(distribution, source).changes > 0;
+      return prepare('UPDATE sources SET distribution_id = ? WHERE name = ?').run(distribution, source).changes > 0;
     },
     async appendAudit(entry: AuditEntry) {
       return db.transaction((): AuditRecord => {
-        const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+        const last = prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
         const seq = (last?.seq ?? 0) + 1;
         const prevHash = last?.hash ?? AUDIT_GENESIS;
         const hash = auditHash(prevHash, seq, auditContent(entry));
-        db.prepare('INSERT INTO audit_log (seq, at, org_id, user_id, key_id, action, target, detail, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+        prepare('INSERT INTO audit_log (seq, at, org_id, user_id, key_id, action, target, detail, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
           seq, entry.at, entry.org ?? null, entry.user ?? null, entry.key ?? null, entry.action, entry.target, JSON.stringify(entry.detail), entry.count ?? null, prevHash, hash,
         );
         return { ...entry, seq, prevHash, hash };
       }).immediate();
     },
     async listAudit({ after, limit }) {
-      const rows = db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after ?? 0, limit) as Row[];
+      const rows = prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after ?? 0, limit) as Row[];
       return rows.map((row) => {
         const record: AuditRecord = {
           seq: row.seq as number,

@@ -28,6 +28,22 @@ export function objectRow(stored: StoredObject): {
   };
 }
 
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** A prepared statement per SQL text and connection: a TAXII page costs a prepare otherwise. */
+function prepared(db: Database.Database, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) {
+    // filter combinations are few in practice; a client that varies them endlessly only refills the cache
+    if (cache.size >= 256) cache.clear();
+    statement = db.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
+}
+
 interface ObjectDbRow {
   seq: number;
   json: string;
@@ -101,8 +117,7 @@ export function listObjects(db: Database.Database, query: ObjectQuery): ObjectPa
     });
     list('version', keys, 'o.modified');
   }
-  const rows = db
-    .prepare(
+  const rows = prepared(db,
       `SELECT o.seq, o.json, o.added_at, s.name AS source, o.tlp FROM stix_objects o JOIN sources s ON s.id = o.source_id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.seq LIMIT @limit`,
     )

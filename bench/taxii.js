@@ -1,0 +1,96 @@
+// TAXII 2.1 `GET objects` throughput on loopback over a collection of about 1M objects (dist/; run
+// `npm run build` first). The store is filled once from a generated STIX bundle (bench/stix.js's
+// generator; TIX_BENCH_TAXII_MB, default 330, about 1M objects) and kept in bench/.data/taxii-store.
+// Side by side in one run: a bare fastify route, and TAXII pages of 100 at random positions for the
+// owner of the data and for an organisation cleared through an agreement. The load generator is a
+// separate process (bench/lib/load.js). Targets: >= 2,000 requests/s, p99 < 50 ms; clearance costs
+// under 20%. Prints figures; asserts nothing.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import { ensureBundle } from './lib/bundle.js';
+import { fmt, out, table } from './lib/report.js';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(BENCH, '..');
+const DATA = join(BENCH, '.data');
+const MB = Number(process.env.TIX_BENCH_TAXII_MB ?? 330);
+const SECONDS = Number(process.env.TIX_BENCH_TAXII_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.TIX_BENCH_TAXII_CONNECTIONS ?? 20);
+const TAXII = 'application/taxii+json;version=2.1';
+const STORE = join(DATA, `taxii-store-${MB}mb`);
+
+const { SqliteStore } = await import(join(ROOT, 'dist/store/sqlite/store.js'));
+const { buildServer } = await import(join(ROOT, 'dist/api/server.js'));
+const { generateApiKey } = await import(join(ROOT, 'dist/auth/index.js'));
+
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (chunk) => (text += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+mkdirSync(DATA, { recursive: true });
+if (!existsSync(join(STORE, 'tix.db'))) {
+  out(`building the store from a ${MB} MB STIX bundle in ${STORE} …`);
+  const bundle = await ensureBundle(DATA, MB);
+  await run(process.execPath, [join(ROOT, 'bin/tix.js'), '--data', STORE, 'ingest', '-q', '--source', 'vendor-feed', bundle]);
+}
+
+const store = await SqliteStore.open(STORE);
+const now = Date.now();
+const org = async (name, kind) => (await store.findOrganisation(name)) ?? (await store.createOrganisation({ name, kind, createdAt: now }));
+const vendor = await org('Bench Vendor', 'vendor');
+const police = await org('Bench Police', 'national-police');
+let agreement = await store.findAgreement('bench-op');
+agreement ??= await store.createAgreement({ name: 'bench-op', members: [vendor.id, police.id], countries: [], purpose: 'bench', startsAt: now - 1000, maxTlp: 'amber', mayShareOnward: false }, now);
+const distribution = await store.distribution({ owner: vendor.id, agreements: [agreement.id], recipientOrgs: [], recipientUsers: [] });
+await store.setSourceDistribution('vendor-feed', distribution.id);
+const key = async (owner) => {
+  const fresh = generateApiKey();
+  await store.createApiKey({ prefix: fresh.prefix, hash: fresh.hash, org: owner.id, role: 'reader', createdAt: now });
+  return `Bearer ${fresh.token}`;
+};
+const vendorKey = await key(vendor);
+const policeKey = await key(police);
+const total = (await store.stats()).indicators;
+
+const app = await buildServer({ store, rateLimit: 10_000_000 });
+const base = await app.listen({ port: 0, host: '127.0.0.1' });
+const bare = Fastify({ logger: false });
+bare.get('/bare', async () => ({ more: true, next: 'token', objects: [] }));
+const bareBase = await bare.listen({ port: 0, host: '127.0.0.1' });
+
+// pages at random positions: next tokens are keyset positions, so any seq is a valid place to start
+const { default: Database } = await import(join(ROOT, 'node_modules/better-sqlite3/lib/index.js'));
+const peek = new Database(join(STORE, 'tix.db'), { readonly: true });
+const maxSeq = peek.prepare('SELECT max(seq) AS n FROM stix_objects').get().n;
+peek.close();
+const urls = Array.from({ length: 5000 }, (_, i) => {
+  const seq = Math.floor(((i * 7919) % 5000) / 5000 * maxSeq);
+  return `${base}/taxii2/api/collections/2d0e0b7a-5b8e-4f43-9a3b-1d3c8c1e0a01/objects/?limit=100&next=${Buffer.from(`o${seq}`).toString('base64url')}`;
+});
+const urlFile = join(DATA, 'taxii-urls.txt');
+writeFileSync(urlFile, urls.join('\n'));
+const bareFile = join(DATA, 'bare-urls.txt');
+writeFileSync(bareFile, `${bareBase}/bare\n`);
+
+const load = async (file, authorization = '', accept = '') =>
+  JSON.parse(await run(process.execPath, [join(BENCH, 'lib', 'load.js'), file, String(SECONDS), String(CONNECTIONS), authorization, accept]));
+
+out(`store: ${STORE}, ${fmt.int(maxSeq)} STIX objects, ${fmt.int(total)} indicators; ${CONNECTIONS} connections, ${SECONDS} s each`);
+const rows = [];
+for (const [name, file, auth] of [['bare fastify route', bareFile, ''], ['TAXII objects ?limit=100, owner', urlFile, vendorKey], ['TAXII objects ?limit=100, cleared by agreement', urlFile, policeKey]]) {
+  const result = await load(file, auth, TAXII);
+  rows.push([name, fmt.int(result.rps), fmt.ms(result.p50), fmt.ms(result.p99), fmt.int(result.errors)]);
+}
+out(table(['route', 'requests/s', 'p50', 'p99', 'errors'], rows));
+await app.close();
+await bare.close();
+await store.close();
