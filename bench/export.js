@@ -2,15 +2,16 @@
 // through the exporters of dist/ (run `npm run build` first). Each format runs in a child process
 // of its own, so its peak RSS is its own. Prints indicators/s, bytes written and peak RSS; asserts
 // nothing but that each run finished. Usage:
-//   node bench/export.js                      # 1,000,000 indicators, csv and suricata
+//   node bench/export.js                      # 1,000,000 indicators (100,000 with TIX_BENCH_QUICK=1): stix, csv, suricata
 //   TIX_BENCH_EXPORT_N=200000 TIX_BENCH_EXPORT_FORMATS=csv,suricata,zeek,nftables node bench/export.js
+// `npm run bench` calls measureExporters() as part of its export step.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRng } from './lib/prng.js';
 
 const SELF = fileURLToPath(import.meta.url);
-const N = Number(process.env.TIX_BENCH_EXPORT_N || 1_000_000);
-const FORMATS = (process.env.TIX_BENCH_EXPORT_FORMATS || 'csv,suricata').split(',').map((s) => s.trim()).filter(Boolean);
+const N = Number(process.env.TIX_BENCH_EXPORT_N || (process.env.TIX_BENCH_QUICK === '1' ? 100_000 : 1_000_000));
+const FORMATS = (process.env.TIX_BENCH_EXPORT_FORMATS || 'stix,csv,suricata').split(',').map((s) => s.trim()).filter(Boolean);
 const TARGET = { csv: 100_000 };
 const OPTIONS = { 'suricata-dataset': { type: 'domain,hostname' } };
 
@@ -97,27 +98,42 @@ async function child(format) {
   );
 }
 
-function parent() {
-  console.log(`export bench: ${N.toLocaleString('en')} synthetic indicators per format (node ${process.version})\n`);
-  const rows = [];
-  for (const format of FORMATS) {
-    const result = spawnSync(process.execPath, [SELF, '--child', format], { encoding: 'utf8', maxBuffer: 1 << 20 });
+/**
+ * Each format in a child process of its own (so its peak RSS is its own): { format, n, given, skipped,
+ * bytes, generateNs, exportNs, rate, maxRssKb } per format, or { format, error } when the child failed.
+ */
+export function measureExporters({ n = N, formats = FORMATS } = {}) {
+  const results = [];
+  for (const format of formats) {
+    const result = spawnSync(process.execPath, [SELF, '--child', format], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, TIX_BENCH_EXPORT_N: String(n) } });
     if (result.status !== 0) {
-      console.error(`${format}: failed (exit ${result.status})\n${result.stderr}`);
-      process.exitCode = 1;
+      results.push({ format, error: `exit ${result.status}: ${result.stderr.slice(-2000)}` });
       continue;
     }
     const r = JSON.parse(result.stdout);
-    const rate = r.n / (r.exportNs / 1e9);
-    const target = TARGET[format];
+    results.push({ ...r, rate: r.n / (r.exportNs / 1e9) });
+  }
+  return results;
+}
+
+function parent() {
+  console.log(`export bench: ${N.toLocaleString('en')} synthetic indicators per format (node ${process.version})\n`);
+  const rows = [];
+  for (const r of measureExporters()) {
+    if (r.error) {
+      console.error(`${r.format}: failed (${r.error})`);
+      process.exitCode = 1;
+      continue;
+    }
+    const target = TARGET[r.format];
     rows.push([
-      format,
-      `${Math.round(rate).toLocaleString('en')}/s`,
+      r.format,
+      `${Math.round(r.rate).toLocaleString('en')}/s`,
       `${(r.exportNs / 1e9).toFixed(2)} s`,
       `${(r.bytes / 1e6).toFixed(1)} MB`,
       `${(r.skipped).toLocaleString('en')}`,
       `${Math.round(r.maxRssKb / 1024)} MB`,
-      target ? (rate >= target ? `≥ ${target.toLocaleString('en')}/s: met` : `≥ ${target.toLocaleString('en')}/s: NOT MET`) : '',
+      target ? (r.rate >= target ? `≥ ${target.toLocaleString('en')}/s: met` : `≥ ${target.toLocaleString('en')}/s: NOT MET`) : '',
     ]);
   }
   const header = ['format', 'indicators/s', 'export time', 'written', 'skipped', 'peak RSS', 'target'];
@@ -126,5 +142,7 @@ function parent() {
   console.log('\nindicators/s: all N indicators over export time (generation timed separately and taken out); skipped: types or values the format cannot express.');
 }
 
-if (process.argv[2] === '--child') await child(process.argv[3]);
-else parent();
+if (process.argv[1] === SELF) {
+  if (process.argv[2] === '--child') await child(process.argv[3]);
+  else parent();
+}

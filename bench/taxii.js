@@ -1,6 +1,7 @@
 // TAXII 2.1 `GET objects` throughput on loopback over a collection of about 1M objects (dist/; run
-// `npm run build` first). The store is filled once from a generated STIX bundle (bench/stix.js's
-// generator; TIX_BENCH_TAXII_MB, default 330, about 1M objects) and kept in bench/.data/taxii-store.
+// `npm run build` first). The store is filled once from a generated STIX bundle (bench/lib/bundle.js;
+// TIX_BENCH_TAXII_MB, default 330: about 820,000 objects with bundle v2, 1M with v1) and kept in
+// bench/.data/taxii-store-<MB>mb, which is reused whatever bundle version it was built from.
 // Side by side in one run: a bare fastify route, and TAXII pages of 100 at random positions for the
 // owner of the data and for an organisation cleared through an agreement. The load generator is a
 // separate process (bench/lib/load.js). Targets: >= 2,000 requests/s, p99 < 50 ms; clearance costs

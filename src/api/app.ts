@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { authenticate, clearanceFor, type Principal } from '../auth/index.ts';
 import type { Clearance } from '../policy/index.ts';
 import type { AuditEntry } from '../store/access.ts';
@@ -33,6 +33,12 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     tixOptions: Required<Omit<AppOptions, 'now'>> & { now: () => number };
+    /**
+     * Runs `task` after every import queued before it. A store handle runs one
+     * import at a time, so every HTTP path that imports (REST, TAXII) goes
+     * through this one queue of the app.
+     */
+    queueImport<T>(task: () => Promise<T>): Promise<T>;
   }
 }
 
@@ -52,8 +58,25 @@ export function buildApp(options: AppOptions): FastifyInstance {
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     rateLimit: options.rateLimit ?? 6_000,
   };
-  const app = Fastify({ bodyLimit: settings.bodyLimit, logger: false, return503OnClosing: true });
+  const app = Fastify({
+    bodyLimit: settings.bodyLimit,
+    logger: false,
+    return503OnClosing: true,
+    // a URL indicator is a path parameter (percent-encoded) of GET /api/v1/indicators/url/{value}
+    routerOptions: { maxParamLength: 8192 },
+    // errors the router raises before any hook (a malformed percent-encoding): problem+json like every other
+    frameworkErrors: (error, request, reply) => {
+      const problem = toProblem(error);
+      void (reply as unknown as FastifyReply).status(problem.status).type('application/problem+json').send(problemBody(problem, request.url));
+    },
+  });
   app.decorate('tixOptions', settings);
+  let imports: Promise<unknown> = Promise.resolve();
+  app.decorate('queueImport', <T>(task: () => Promise<T>): Promise<T> => {
+    const run = imports.then(task, task);
+    imports = run.catch(() => undefined);
+    return run;
+  });
   app.decorateRequest('tix', null as unknown as RequestContext);
   const limiter = new RateLimiter(settings.rateLimit, Math.max(10, Math.ceil(settings.rateLimit / 6)));
 
@@ -61,6 +84,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const now = settings.now();
     const result = await authenticate(settings.store, request.headers.authorization, now);
     if ('reason' in result) {
+      // failed sign-ins count against the address, so guessing keys or passwords is rate limited too
+      const allowed = limiter.take(`ip:${request.ip}`, now);
+      if (!allowed.ok) {
+        reply.header('Retry-After', String(allowed.retryAfter));
+        throw new HttpProblem(429, 'Too Many Requests', `too many requests from this address; retry in ${allowed.retryAfter} s`);
+      }
       throw new HttpProblem(401, 'Unauthorized', result.message, undefined, { 'WWW-Authenticate': 'Bearer realm="tix", Basic realm="tix"' });
     }
     const caller = result.kind === 'anonymous' ? `ip:${request.ip}` : result.key !== undefined ? `key:${result.key}` : `user:${result.user}`;
@@ -96,6 +125,19 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return reply.status(404).type('application/problem+json').send(problemBody(problem, request.url));
   });
   return app;
+}
+
+/** The organisation of the operator of the instance (created by the first migration): its admins administer the whole instance. */
+export const OPERATOR_ORG = 1;
+
+/**
+ * A read route's guard: a member, or an unauthenticated caller where the
+ * operator lets TLP:CLEAR out (`anonymousClear`); the clearance then limits
+ * what either reads.
+ */
+export function requireReader(request: FastifyRequest): void {
+  if (request.tix.principal.kind === 'anonymous' && request.server.tixOptions.anonymousClear) return;
+  requireMember(request);
 }
 
 /** A route's guard: the caller must be signed in, and hold one of these roles. */

@@ -1,4 +1,4 @@
-import { ConflictError, InputError, NotFoundError, TixError, type ErrorCode } from '../errors.ts';
+import { clip, ConflictError, InputError, NotFoundError, TixError, type ErrorCode } from '../errors.ts';
 
 /** An HTTP failure with what the client needs to know; rendered as RFC 9457 problem+json (TAXII renders its own error object). */
 export class HttpProblem extends Error {
@@ -8,9 +8,20 @@ export class HttpProblem extends Error {
     readonly detail: string,
     readonly code?: ErrorCode | string,
     readonly headers: Record<string, string> = {},
+    /** RFC 9457 extension members: `errors` lists every invalid field, each with where it is and what is wrong. */
+    readonly extensions: { errors?: ProblemError[] } = {},
   ) {
     super(detail);
   }
+}
+
+/** One thing wrong with a request: where (`query`, `body`, `path`), the field's path (`items.3.value`), and why. */
+export interface ProblemError {
+  in: string;
+  path: string;
+  message: string;
+  /** The index of the item in a bulk request. */
+  index?: number;
 }
 
 /** Any error as an HttpProblem: tix's own by their kind, fastify's by their status, the rest as a 500 that tells nothing. */
@@ -24,7 +35,7 @@ export function toProblem(error: unknown): HttpProblem {
   const status = (error as { statusCode?: number }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const titles: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 413: 'Content Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' };
-    return new HttpProblem(status, titles[status] ?? 'Bad Request', (error as Error).message);
+    return new HttpProblem(status, titles[status] ?? 'Bad Request', clip((error as Error).message, 300));
   }
   return new HttpProblem(500, 'Internal Server Error', 'the server could not complete the request; it has been logged');
 }
@@ -35,7 +46,8 @@ export function problemBody(problem: HttpProblem, instance: string): Record<stri
     title: problem.title,
     status: problem.status,
     detail: problem.detail,
-    instance,
+    instance: clip(instance, 500),
     ...(problem.code ? { code: problem.code } : {}),
+    ...problem.extensions,
   };
 }

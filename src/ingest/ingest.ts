@@ -5,11 +5,14 @@ import type { Issue, Observation, Tlp } from '../model/index.ts';
 import type { Input } from '../io/input.ts';
 import { peek } from '../io/input.ts';
 import { looksBinary, splitLines } from '../io/lines.ts';
+import { parseOnThread } from './parse-thread.ts';
 import type { ImportCounts, Store, StoredObject } from '../store/store.ts';
 import type { DocumentSink } from '../formats/index.ts';
 
 /** STIX objects are larger than values: written in smaller batches. */
 const OBJECT_BATCH = 5_000;
+/** Line inputs at least this large (or of unknown size) are parsed on a second thread while this one writes. */
+const THREAD_MIN_BYTES = 1 << 20;
 
 export interface IngestOptions {
   source?: string;
@@ -26,6 +29,8 @@ export interface IngestOptions {
   observedAt?: number;
   batchSize?: number;
   maxLineBytes?: number;
+  /** Parse line formats on a second thread while this one writes; default: for inputs of 1 MiB or more, or of unknown size. */
+  parseThread?: boolean;
   onIssue?: (issue: Issue) => void;
   onProgress?: (progress: { bytes: number; lines: number }) => void;
 }
@@ -155,6 +160,16 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
       }
       parser.end();
       result.read = lines + (bytes > 0 ? 1 : 0);
+    } else if (options.parseThread ?? (input.size === undefined || input.size >= THREAD_MIN_BYTES)) {
+      const config = { format: format.id, file: ctx.file, now: ctx.now, options: { ...ctx.options }, batchSize, maxLineBytes: options.maxLineBytes, validForMs: options.validForMs };
+      result.read = await parseOnThread(stream, config, {
+        batch: (rows) => session.addBatch(rows),
+        progress: (report) => {
+          result.accepted = report.accepted;
+          for (const issue of report.issues) reject(issue);
+          options.onProgress?.({ bytes: report.bytes, lines: report.lines });
+        },
+      });
     } else {
       const parser = format.createParser(ctx, sink);
       result.read = await splitLines(

@@ -25,74 +25,152 @@ export async function splitLines(
   handler: LineHandler,
   options: { maxLineBytes?: number; onChunk?: (bytes: number, lines: number) => void | Promise<void> } = {},
 ): Promise<number> {
-  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  let carry: Buffer[] = [];
-  let carryBytes = 0;
-  let overflowing = false;
-  let no = 0;
-  let first = true;
+  const splitter = new LineSplitter(handler, options.maxLineBytes);
+  for await (const chunk of chunks) {
+    splitter.push(chunk);
+    if (options.onChunk) await options.onChunk(chunk.length, splitter.lines);
+  }
+  return splitter.end();
+}
 
-  const emit = (bytes: Buffer): void => {
-    no++;
+/**
+ * `splitLines` fed by hand, chunk by chunk (`push`), for a caller that
+ * receives chunks rather than iterating them (a worker thread). The lines
+ * wholly inside a chunk are decoded with one call and cut as a string; only a
+ * line that spans chunks, or a chunk with bytes that are not UTF-8, is handled
+ * line by line as bytes.
+ */
+export class LineSplitter {
+  /** Lines seen so far. */
+  lines = 0;
+  private readonly maxLineBytes: number;
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private overflowing = false;
+  private first = true;
+
+  constructor(
+    private readonly handler: LineHandler,
+    maxLineBytes?: number,
+  ) {
+    this.maxLineBytes = maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  }
+
+  push(chunk: Buffer): void {
+    const firstNewline = chunk.indexOf(0x0a);
+    if (firstNewline < 0) {
+      this.piece(chunk, false);
+      return;
+    }
+    // the end of the line begun in earlier chunks
+    this.piece(chunk.subarray(0, firstNewline), true);
+    const lastNewline = chunk.lastIndexOf(0x0a);
+    if (lastNewline > firstNewline) {
+      const middle = chunk.subarray(firstNewline + 1, lastNewline);
+      if (isUtf8(middle)) this.decoded(middle.toString('utf8'));
+      else this.bytes(middle);
+    }
+    if (lastNewline + 1 < chunk.length) this.piece(chunk.subarray(lastNewline + 1), false);
+  }
+
+  /** Reports a last line without a newline; returns the number of lines. */
+  end(): number {
+    if (this.overflowing) {
+      this.overflowing = false;
+      this.lines++;
+      this.tooLong();
+    } else if (this.carryBytes > 0) {
+      const line = Buffer.concat(this.carry, this.carryBytes);
+      this.carry = [];
+      this.carryBytes = 0;
+      this.emit(line);
+    }
+    return this.lines;
+  }
+
+  /** Complete lines (newline-separated, the last one's newline cut off), known to be UTF-8; never the first line of the input. */
+  private decoded(text: string): void {
+    const handler = this.handler;
+    const limit = this.maxLineBytes / 3;
+    let start = 0;
+    for (;;) {
+      const newline = text.indexOf('\n', start);
+      const stop = newline < 0 ? text.length : newline;
+      let end = stop;
+      if (end > start && text.charCodeAt(end - 1) === 13) end--;
+      const line = text.slice(start, end);
+      this.lines++;
+      if (line.length > limit && Buffer.byteLength(line) > this.maxLineBytes) this.tooLong();
+      else handler.line(line, this.lines);
+      if (newline < 0) return;
+      start = newline + 1;
+    }
+  }
+
+  /** Complete lines (newline-separated, the last one's newline cut off), one by one as bytes. */
+  private bytes(lines: Buffer): void {
+    let start = 0;
+    for (;;) {
+      const newline = lines.indexOf(0x0a, start);
+      const end = newline < 0 ? lines.length : newline;
+      if (end - start > this.maxLineBytes) {
+        this.lines++;
+        this.first = false;
+        this.tooLong();
+      } else this.emit(lines.subarray(start, end));
+      if (newline < 0) return;
+      start = newline + 1;
+    }
+  }
+
+  /** Bytes of a line that may have begun in an earlier chunk; `complete` when a newline ended it. */
+  private piece(bytes: Buffer, complete: boolean): void {
+    if (!this.overflowing) {
+      if (this.carryBytes + bytes.length > this.maxLineBytes) {
+        this.overflowing = true;
+        this.carry = [];
+        this.carryBytes = 0;
+      } else if (complete && this.carryBytes === 0) {
+        this.emit(bytes);
+      } else {
+        this.carry.push(Buffer.from(bytes));
+        this.carryBytes += bytes.length;
+        if (complete) {
+          const line = Buffer.concat(this.carry, this.carryBytes);
+          this.carry = [];
+          this.carryBytes = 0;
+          this.emit(line);
+        }
+      }
+    }
+    if (complete && this.overflowing) {
+      this.lines++;
+      this.first = false;
+      this.tooLong();
+      this.overflowing = false;
+    }
+  }
+
+  private emit(bytes: Buffer): void {
+    this.lines++;
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === 0x0d) end--;
     let start = 0;
-    if (first) {
-      first = false;
+    if (this.first) {
+      this.first = false;
       if (end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
     }
     const view = bytes.subarray(start, end);
     if (!isUtf8(view)) {
-      handler.problem({ line: no, code: 'TIX_INPUT_ENCODING', message: 'line is not valid UTF-8; skipped' });
+      this.handler.problem({ line: this.lines, code: 'TIX_INPUT_ENCODING', message: 'line is not valid UTF-8; skipped' });
       return;
     }
-    handler.line(view.toString('utf8'), no);
-  };
+    this.handler.line(view.toString('utf8'), this.lines);
+  }
 
-  for await (const chunk of chunks) {
-    let position = 0;
-    while (position < chunk.length) {
-      const newline = chunk.indexOf(0x0a, position);
-      const end = newline < 0 ? chunk.length : newline;
-      const piece = chunk.subarray(position, end);
-      if (!overflowing) {
-        if (carryBytes + piece.length > maxLineBytes) {
-          overflowing = true;
-          carry = [];
-          carryBytes = 0;
-        } else if (newline >= 0 && carryBytes === 0) {
-          emit(piece);
-        } else {
-          carry.push(Buffer.from(piece));
-          carryBytes += piece.length;
-          if (newline >= 0) {
-            emit(Buffer.concat(carry, carryBytes));
-            carry = [];
-            carryBytes = 0;
-          }
-        }
-      }
-      if (newline >= 0 && overflowing) {
-        no++;
-        first = false;
-        handler.problem({
-          line: no,
-          code: 'TIX_INPUT_LINE_TOO_LONG',
-          message: `line is longer than ${maxLineBytes} bytes; skipped`,
-        });
-        overflowing = false;
-      }
-      position = newline < 0 ? chunk.length : newline + 1;
-    }
-    if (options.onChunk) await options.onChunk(chunk.length, no);
+  private tooLong(): void {
+    this.handler.problem({ line: this.lines, code: 'TIX_INPUT_LINE_TOO_LONG', message: `line is longer than ${this.maxLineBytes} bytes; skipped` });
   }
-  if (overflowing) {
-    no++;
-    handler.problem({ line: no, code: 'TIX_INPUT_LINE_TOO_LONG', message: `line is longer than ${maxLineBytes} bytes; skipped` });
-  } else if (carryBytes > 0) {
-    emit(Buffer.concat(carry, carryBytes));
-  }
-  return no;
 }
 
 /** A NUL byte in text is the surest sign of a binary file; text feeds never hold one. */

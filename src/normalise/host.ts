@@ -62,5 +62,15 @@ export function registrableDomain(host: string): string | undefined {
  * is one contiguous key range in an ordered index.
  */
 export function reversedHost(host: string): string {
-  return host.split('.').reverse().join('.');
+  // as host.split('.').reverse().join('.'), without the arrays
+  let dot = host.lastIndexOf('.');
+  if (dot < 0) return host;
+  let out = host.slice(dot + 1);
+  let end = dot;
+  for (;;) {
+    dot = end === 0 ? -1 : host.lastIndexOf('.', end - 1);
+    out += `.${host.slice(dot + 1, end)}`;
+    if (dot < 0) return out;
+    end = dot;
+  }
 }

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { table } from '../../test/helpers/normalise-table.ts';
 import type { IndicatorType } from '../model/index.ts';
 import { enclosingCidrs } from './ip.ts';
-import { indexKeys } from './keys.ts';
+import { indexKeys, indexKeysHex } from './keys.ts';
+import { reversedHost } from './host.ts';
 import { normalise } from './normalise.ts';
 
 
@@ -183,5 +184,31 @@ describe('indexKeys', () => {
     const keys = indexKeys('sha256', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     assert.equal(keys.ipFirst, undefined);
     assert.equal(keys.hostKey, undefined);
+  });
+
+  it('gives the same keys in hex for packing (indexKeysHex)', () => {
+    const values: Array<[Parameters<typeof indexKeys>[0], string]> = [
+      ['ipv4', '0.0.0.0'], ['ipv4', '255.255.255.255'], ['ipv4', '45.133.74.103'], ['ipv6', '2001:db8::1'], ['ipv6', '::'],
+      ['cidr', '10.0.0.0/8'], ['cidr', '192.0.2.0/31'], ['cidr', '2001:db8::/32'], ['ip-port', '45.133.74.103:8080'], ['ip-port', '[2001:db8::1]:443'],
+      ['url', 'http://45.133.74.103/x86'], ['url', 'http://[2001:db8::1]:8080/a'], ['url', 'https://u:p@cdn.marsalek.cy:8443/static/a.exe?x=1'],
+      ['url', 'http://1.2.3.4.nip.io/a'], ['domain', 'evil.co.uk'], ['hostname', 'a.b.evil.co.uk'], ['email', 'billing@invoices.example.com'],
+      ['sha256', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'], ['asn', 'AS64500'],
+    ];
+    for (const [type, value] of values) {
+      const keys = indexKeys(type, value);
+      const expected: Record<string, string> = {};
+      if (keys.ipFirst) expected.ipFirst = keys.ipFirst.toString('hex');
+      if (keys.ipLast && !keys.ipLast.equals(keys.ipFirst!)) expected.ipLast = keys.ipLast.toString('hex');
+      if (keys.hostKey !== undefined) expected.hostKey = keys.hostKey;
+      assert.deepEqual({ ...indexKeysHex(type, value) }, expected, `${type} ${value}`);
+    }
+  });
+});
+
+describe('reversedHost', () => {
+  it('reverses the labels, empty ones included, as split/reverse/join does', () => {
+    for (const host of ['a', 'a.b', 'a.b.c', 'x.evil.co.uk', '.a', 'a.', 'a..b', '..', '.', '', 'xn--bcher-kva.example']) {
+      assert.equal(reversedHost(host), host.split('.').reverse().join('.'), JSON.stringify(host));
+    }
   });
 });

@@ -6,10 +6,15 @@ const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 /** Canonical IPv4: four decimal parts, no leading zeros (they are ambiguous: octal to some parsers). */
 export function normaliseIpv4(input: string): Normalised {
   if (!DOTTED_QUAD.test(input)) return reject('not an IPv4 address');
-  const parts = input.split('.');
-  for (const part of parts) {
-    if (Number(part) > 255) return reject(`IPv4 part ${part} is over 255`);
-    if (part.length > 1 && part.startsWith('0')) return reject('IPv4 part with a leading zero is ambiguous');
+  // each part in turn, read in place (this runs for a good half of every feed)
+  let start = 0;
+  for (let i = 0; i <= input.length; i++) {
+    if (i < input.length && input.charCodeAt(i) !== 46) continue;
+    let part = 0;
+    for (let j = start; j < i; j++) part = part * 10 + (input.charCodeAt(j) - 48);
+    if (part > 255) return reject(`IPv4 part ${input.slice(start, i)} is over 255`);
+    if (i - start > 1 && input.charCodeAt(start) === 48) return reject('IPv4 part with a leading zero is ambiguous');
+    start = i + 1;
   }
   return accept('ipv4', input);
 }

@@ -85,6 +85,62 @@ function hostOfIpPort(value: string): string {
   return value.startsWith('[') ? value.slice(1, value.indexOf(']')) : value.slice(0, value.lastIndexOf(':'));
 }
 
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** `ipv4Key` as hex, without a buffer. */
+function ipv4KeyHex(dotted: string): string {
+  let out = '04';
+  let part = 0;
+  for (let i = 0; i < dotted.length; i++) {
+    const code = dotted.charCodeAt(i);
+    if (code === 46) {
+      out += HEX[part]!;
+      part = 0;
+    } else part = part * 10 + (code - 48);
+  }
+  return out + HEX[part]!;
+}
+
+function addressKeyHex(text: string): string {
+  return text.includes(':') ? ipv6Key(text).toString('hex') : ipv4KeyHex(text);
+}
+
+/** The keys of `indexKeys` with the IP keys in hex (`ipLast` only where it differs from `ipFirst`): for packing many values at once. */
+export interface IndexKeysHex {
+  ipFirst?: string;
+  ipLast?: string;
+  hostKey?: string;
+}
+
+export function indexKeysHex(type: IndicatorType, value: string): IndexKeysHex {
+  switch (type) {
+    case 'ipv4':
+      return { ipFirst: ipv4KeyHex(value) };
+    case 'ipv6':
+      return { ipFirst: ipv6Key(value).toString('hex') };
+    case 'cidr': {
+      const range = ipKeyRange(value);
+      const first = range.first.toString('hex');
+      const last = range.last.toString('hex');
+      return last === first ? { ipFirst: first } : { ipFirst: first, ipLast: last };
+    }
+    case 'ip-port':
+      return { ipFirst: addressKeyHex(hostOfIpPort(value)) };
+    case 'url': {
+      const host = canonicalUrlHost(value);
+      if (host.startsWith('[')) return { ipFirst: ipv6Key(host.slice(1, -1)).toString('hex') };
+      if (DOTTED.test(host)) return { ipFirst: ipv4KeyHex(host) };
+      return { hostKey: reversedHost(host) };
+    }
+    default: {
+      const keys = indexKeys(type, value);
+      return keys.hostKey === undefined ? {} : { hostKey: keys.hostKey };
+    }
+  }
+}
+
+const DOTTED = /^\d+\.\d+\.\d+\.\d+$/;
+
 export function indexKeys(type: IndicatorType, value: string): IndexKeys {
   switch (type) {
     case 'ipv4':
@@ -104,7 +160,7 @@ export function indexKeys(type: IndicatorType, value: string): IndexKeys {
       return { hostKey: reversedHost(value.slice(value.lastIndexOf('@') + 1)) };
     case 'url': {
       const host = canonicalUrlHost(value);
-      if (host.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(host)) {
+      if (host.startsWith('[') || DOTTED.test(host)) {
         const key = addressKey(host.startsWith('[') ? host.slice(1, -1) : host);
         return { ipFirst: key, ipLast: key };
       }

@@ -1,6 +1,8 @@
 import type { Clearance } from '../policy/index.ts';
 import type { AccessStore } from './access.ts';
-import type { Indicator, IndicatorDetail, IndicatorType, Observation, Pap, Reliability, StixObject, ThreatType, Tlp } from '../model/index.ts';
+import type { ObservationBatch } from './batch.ts';
+import type { SightingStore } from './sightings.ts';
+import type { Evaluation, Indicator, IndicatorDetail, IndicatorType, Observation, Pap, Reliability, StixObject, ThreatType, Tlp } from '../model/index.ts';
 
 /** What an import is: which source says it, from where, and how to treat its absences. */
 export interface ImportMeta {
@@ -58,17 +60,25 @@ export interface ObjectQuery {
   addedBefore?: number;
   ids?: string[];
   types?: string[];
-  /** Which versions of each object: the latest (default), the first, all, or those with these `modified` timestamps. */
+  /** Which versions of each object: the latest (default), the first, all, or a list ORing `modified` timestamps, `first` and `last`; first and last are of the versions the reader may see. */
   versions?: 'last' | 'first' | 'all' | string[];
   specVersions?: string[];
   /** Only objects these sources reported. */
   sources?: string[];
+  /** Only objects of sources shared under this agreement (its id). */
+  agreement?: number;
   /** What the reader is cleared for, applied inside the query. Absent: everything. */
   clearance?: Clearance;
   /** Only objects marked at most this restrictively (unmarked objects count as the import's TLP). */
   maxTlp?: Tlp;
   limit: number;
-  /** Opaque cursor from a previous page. */
+  /**
+   * End a page that would split a run of objects added at the same time
+   * before that run (when anything is left of the page), so resuming with
+   * `addedAfter` = the page's last date added skips nothing (TAXII §3.5).
+   */
+  wholeAdditions?: boolean;
+  /** Opaque cursor from a previous page: names the last object of that page (one the reader may see) and resumes after it in (date added, order of addition); stateless. */
   after?: string;
 }
 
@@ -97,6 +107,8 @@ export interface ObjectVersions {
 export interface ImportSession {
   readonly id: number;
   add(batch: readonly Observation[]): Promise<void>;
+  /** The same, for a batch already merged and keyed (`encodeBatch`, e.g. on a parser thread); the store may mark its cells. */
+  addBatch(batch: ObservationBatch): Promise<void>;
   /** Keeps exchange objects as they came, one row per (id, modified); a version already held is left as it is. */
   addObjects(batch: readonly StoredObject[]): Promise<void>;
   commit(summary: { read: number; accepted: number; rejected: number }): Promise<ImportCounts>;
@@ -195,17 +207,34 @@ export interface RevokeRequest {
   reason?: string;
 }
 
+/** One source as a reader sees it: only what the reader may read is counted. */
+export interface SourceSummary {
+  name: string;
+  /** The organisation that owns the source's data. */
+  owner: number;
+  /** Observations of the source the reader may read (revoked and expired ones included). */
+  indicators: number;
+  /** STIX object versions of the source the reader may read. */
+  objects: number;
+  lastImport?: number;
+  evaluation?: Evaluation;
+}
+
 /**
  * The one storage interface. SQLite (embedded) and PostgreSQL (server)
  * implement it; nothing outside src/store knows which one is behind it.
  */
-export interface Store extends AccessStore {
+export interface Store extends AccessStore, SightingStore {
   readonly location: string;
   beginImport(meta: ImportMeta): Promise<ImportSession>;
   search(query: IndicatorQuery): Promise<IndicatorPage>;
   /** Every source's view of one value the reader may see, or undefined. */
   get(type: IndicatorType, value: string, now: number, clearance?: Clearance): Promise<IndicatorDetail | undefined>;
   stats(): Promise<StoreStats>;
+  /** How many values a search with these filters finds in all (its clearance applied inside the count, so it counts only what the reader may see). */
+  count(query: Omit<IndicatorQuery, 'limit' | 'after'>): Promise<number>;
+  /** The sources the reader may see something of, with what it may see of each; absent clearance: every source, everything counted. */
+  listSources(clearance?: Clearance): Promise<SourceSummary[]>;
   /** A source withdraws a value. Returns false if that source never reported it. */
   revoke(request: RevokeRequest): Promise<boolean>;
   /** Objects of the object store, oldest addition first. */

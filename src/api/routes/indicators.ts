@@ -1,96 +1,120 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseIndicatorType, parseThreatType, parseTlp, type IndicatorType } from '../../model/index.ts';
-import { interpretSearch } from '../../query/index.ts';
-import type { IndicatorQuery } from '../../store/store.ts';
-import { requireMember } from '../app.ts';
+import { parseIndicatorType, type IndicatorType } from '../../model/index.ts';
+import { normalise } from '../../normalise/index.ts';
+import { requireReader } from '../app.ts';
+import { auditFilters, IndicatorFiltersSchema, indicatorQuery, searchCursor, SearchQuerySchema } from '../indicator-filters.ts';
+import { operation, pathOf, type OperationBook } from '../operation.ts';
 import { HttpProblem } from '../problem.ts';
+import { IndicatorDetailWireSchema, IndicatorWireSchema, page, pageSchema, ProblemSchema, serialiseDetail, serialiseIndicator } from '../schemas.ts';
 
-/** The query string of an indicator search: the filters of `tix search`, validated at the boundary. */
-export const SearchQuerySchema = z
-  .object({
-    q: z.string().max(10_000).optional(),
-    type: z.string().max(200).optional(),
-    source: z.string().max(200).optional(),
-    malware: z.string().max(200).optional(),
-    threat: z.string().max(50).optional(),
-    tag: z.string().max(200).optional(),
-    since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-    min_confidence: z.coerce.number().int().min(0).max(100).optional(),
-    max_tlp: z.string().max(20).optional(),
-    all: z.enum(['true', 'false']).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    next: z.string().max(100).optional(),
-  })
-  .strict();
+const READ_ACCESS = 'any member (reader, analyst, sync, admin); unauthenticated callers too where the server lets TLP:CLEAR out';
 
-function badQuery(detail: string): HttpProblem {
-  return new HttpProblem(400, 'Bad Request', detail, 'TIX_QUERY_INVALID');
-}
-
-/** Query string → store query; every value checked, nothing passed through as text into the store. */
-export function toIndicatorQuery(raw: unknown, now: number): Omit<IndicatorQuery, 'clearance'> {
-  const parsed = SearchQuerySchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw badQuery(`${issue.path.join('.') || 'query'}: ${issue.message}`);
-  }
-  const input = parsed.data;
-  const query: Omit<IndicatorQuery, 'clearance'> = { now, limit: input.limit };
-  if (input.q !== undefined && input.q.trim() !== '') {
-    const terms = interpretSearch(input.q);
-    if (!terms) throw badQuery(`q: nothing to search for in "${input.q.slice(0, 80)}"`);
-    Object.assign(query, terms);
-  }
-  if (input.type) {
-    query.types = input.type.split(',').map((name) => {
-      const type = parseIndicatorType(name);
-      if (!type) throw badQuery(`type: unknown indicator type "${name.slice(0, 40)}"`);
-      return type as IndicatorType;
+/**
+ * A value as a request names it (`/indicators/url/https%3A%2F%2F…`), checked and brought to its canonical form with the
+ * normalisers ingest uses; without a type, whatever type the value unambiguously is.
+ */
+export function valueOf(typeName: string | undefined, text: string, where: 'path' | 'body' | 'query' = 'path'): { type: IndicatorType; value: string } {
+  const type = typeName === undefined ? undefined : parseIndicatorType(typeName);
+  if (typeName !== undefined && !type) {
+    throw new HttpProblem(400, 'Bad Request', `${where}.type: unknown indicator type "${typeName.slice(0, 40)}"`, 'TIX_QUERY_INVALID', {}, {
+      errors: [{ in: where, path: 'type', message: 'unknown indicator type' }],
     });
   }
-  if (input.source) query.source = input.source;
-  if (input.malware) query.malware = input.malware;
-  if (input.threat) {
-    const threat = parseThreatType(input.threat);
-    if (!threat) throw badQuery(`threat: unknown threat type "${input.threat}"`);
-    query.threatType = threat;
+  const normalised = normalise(text, type);
+  if (!normalised.ok) {
+    throw new HttpProblem(400, 'Bad Request', `${where}.value: ${normalised.reason}`, 'TIX_INPUT_BAD_VALUE', {}, { errors: [{ in: where, path: 'value', message: normalised.reason }] });
   }
-  if (input.tag) query.tag = input.tag.toLowerCase();
-  if (input.since) query.seenSince = Date.parse(input.since);
-  if (input.min_confidence !== undefined) query.minConfidence = input.min_confidence;
-  if (input.max_tlp) {
-    const tlp = parseTlp(input.max_tlp);
-    if (!tlp) throw badQuery(`max_tlp: "${input.max_tlp}" is not a TLP 2.0 level`);
-    query.maxTlp = tlp;
-  }
-  if (input.all === 'true') query.includeInactive = true;
-  if (input.next !== undefined) {
-    if (!/^\d{1,15}$/.test(input.next)) throw badQuery('next: not a cursor this server issued');
-    query.after = input.next;
-  }
-  return query;
+  return { type: normalised.type, value: normalised.value };
 }
 
-export async function indicatorRoutes(app: FastifyInstance): Promise<void> {
+/** Whose sightings a caller may read: a member's organisation; an anonymous caller reads none. */
+export function sightingReader(request: FastifyRequest): { org: number } | undefined {
+  const principal = request.tix.principal;
+  return principal.kind === 'member' ? { org: principal.org } : undefined;
+}
+
+/** Search, count and look up indicators: every read filtered by the caller's clearance inside the store query, and audited. */
+export function indicatorRoutes(app: FastifyInstance, book: OperationBook): void {
   const { store } = app.tixOptions;
 
-  app.get('/indicators', async (request) => {
-    requireMember(request);
-    const query = toIndicatorQuery(request.query, request.tix.now);
-    const page = await store.search({ ...query, clearance: await request.tix.clearance() });
-    await request.tix.audit({ action: 'read:indicators', target: '/api/v1/indicators', detail: request.query as Record<string, unknown>, count: page.items.length });
-    return { items: page.items.map(serialiseIndicator), ...(page.next ? { next: page.next } : {}), more: page.next !== undefined };
-  });
-}
+  operation(
+    app,
+    book,
+    {
+      method: 'GET',
+      path: '/indicators',
+      operationId: 'searchIndicators',
+      tag: 'indicators',
+      summary: 'Search indicators',
+      description: 'The values matching the filters that the caller may read, a page at a time (`next` resumes). Revoked and expired values are left out unless `all=true`.',
+      access: READ_ACCESS,
+      query: SearchQuerySchema,
+      responses: { 200: { description: 'a page of indicators', schema: pageSchema(IndicatorWireSchema) } },
+    },
+    async ({ query }, request) => {
+      requireReader(request);
+      const after = searchCursor(query.next);
+      const result = await store.search({
+        ...indicatorQuery(query, request.tix.now),
+        limit: query.limit,
+        ...(after ? { after } : {}),
+        clearance: await request.tix.clearance(),
+      });
+      await request.tix.audit({ action: 'read:indicators', target: pathOf(request), detail: auditFilters(query), count: result.items.length });
+      return page(result, serialiseIndicator);
+    },
+  );
 
-/** Dates as ISO 8601 on the wire; epoch milliseconds inside. */
-export function serialiseIndicator(item: { firstSeen: number; lastSeen: number; addedAt: number; validUntil?: number }): Record<string, unknown> {
-  return {
-    ...item,
-    firstSeen: new Date(item.firstSeen).toISOString(),
-    lastSeen: new Date(item.lastSeen).toISOString(),
-    addedAt: new Date(item.addedAt).toISOString(),
-    ...(item.validUntil === undefined ? {} : { validUntil: new Date(item.validUntil).toISOString() }),
-  };
+  operation(
+    app,
+    book,
+    {
+      method: 'GET',
+      path: '/indicators/count',
+      operationId: 'countIndicators',
+      tag: 'indicators',
+      summary: 'Count indicators',
+      description: 'How many values the search with the same filters finds in all, counting only what the caller may read.',
+      access: READ_ACCESS,
+      query: IndicatorFiltersSchema.strict(),
+      responses: { 200: { description: 'the count', schema: z.object({ count: z.number().int() }) } },
+    },
+    async ({ query }, request) => {
+      requireReader(request);
+      const count = await store.count({ ...indicatorQuery(query, request.tix.now), clearance: await request.tix.clearance() });
+      await request.tix.audit({ action: 'read:indicators-count', target: pathOf(request), detail: auditFilters(query), count });
+      return { count };
+    },
+  );
+
+  operation(
+    app,
+    book,
+    {
+      method: 'GET',
+      path: '/indicators/{type}/{value}',
+      operationId: 'getIndicator',
+      tag: 'indicators',
+      summary: 'One indicator, every source',
+      description:
+        'Every source\'s view of one value (percent-encode it: `/indicators/url/https%3A%2F%2Fexample.org%2Fx`), as far as the caller may read it, with how often it was sighted (sightings the caller may read). Defanged input is fine. 404 when no source the caller may read reports it.',
+      access: READ_ACCESS,
+      params: z.object({ type: z.string().min(1).max(40), value: z.string().min(1).max(8192) }),
+      responses: {
+        200: { description: 'the value and each visible source\'s view', schema: IndicatorDetailWireSchema },
+        404: { description: 'no source the caller may read reports this value', schema: ProblemSchema },
+      },
+    },
+    async ({ params }, request) => {
+      requireReader(request);
+      const wanted = valueOf(params.type, params.value);
+      const detail = await store.get(wanted.type, wanted.value, request.tix.now, await request.tix.clearance());
+      await request.tix.audit({ action: 'read:indicator', target: pathOf(request), detail: wanted, count: detail ? 1 : 0 });
+      if (!detail) throw new HttpProblem(404, 'Not Found', `no ${wanted.type} "${wanted.value.slice(0, 200)}" that you may read`, 'TIX_NOT_FOUND');
+      const reader = sightingReader(request);
+      const sightings = reader ? await store.sightingSummary(wanted, reader) : { count: 0, total: 0 };
+      return serialiseDetail(detail, sightings);
+    },
+  );
 }

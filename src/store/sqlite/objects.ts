@@ -46,23 +46,38 @@ function prepared(db: Database.Database, sql: string): Database.Statement {
 
 interface ObjectDbRow {
   seq: number;
+  id: string;
+  modified: string;
   json: string;
   added_at: number;
   source: string;
   tlp: string;
 }
 
-function encodeCursor(seq: number): string {
-  return Buffer.from(`o${seq}`).toString('base64url');
+/**
+ * A keyset cursor: the identity (id and version) of the last object of a
+ * page, which the reader has seen. Its place in the order, (added_at, seq),
+ * is looked up when the cursor is used, so the cursor carries nothing about
+ * rows the reader may not see (a row counter would tell how many were added
+ * in between).
+ */
+function encodeCursor(row: { id: string; modified: string }): string {
+  return Buffer.from(`${row.id}|${row.modified}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString();
-  const seq = Number(text.slice(1));
-  if (!text.startsWith('o') || !Number.isSafeInteger(seq) || seq < 0) {
-    throw new InputError('TIX_QUERY_INVALID', `not a cursor this store issued: "${cursor}"`);
-  }
-  return seq;
+/** Where a cursor resumes: after its object, which must be one the reader may see (else the cursor names nothing, for this reader). */
+function decodeCursor(db: Database.Database, cursor: string, clearance: Clearance | undefined): { addedAt: number; seq: number } {
+  const text = /^[A-Za-z0-9_-]{1,800}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '';
+  const [id = '', modified, ...rest] = text.split('|');
+  const visible = clearance ? visibility(db, clearance, 'o') : { sql: '1', params: [] };
+  const row =
+    modified !== undefined && rest.length === 0
+      ? (prepared(db, `SELECT o.added_at, o.seq FROM stix_objects o WHERE o.id = ? AND o.modified = ? AND ${visible.sql}`).get(id, modified, ...visible.params) as
+          | { added_at: number; seq: number }
+          | undefined)
+      : undefined;
+  if (!row) throw new InputError('TIX_QUERY_INVALID', `not a cursor this store issued for this reader: "${cursor.slice(0, 80)}"`);
+  return { addedAt: row.added_at, seq: row.seq };
 }
 
 /** One page of the object store in order of addition, filtered as TAXII filters (RFC-like AND of every filter given). */
@@ -70,8 +85,11 @@ export function listObjects(db: Database.Database, query: ObjectQuery): ObjectPa
   const where: string[] = [];
   const params: Record<string, unknown> = { limit: query.limit + 1 };
   if (query.after !== undefined) {
-    where.push('o.seq > @after');
-    params.after = decodeCursor(query.after);
+    const after = decodeCursor(db, query.after, query.clearance);
+    // a row-value comparison: a range on the (added_at, seq) index
+    where.push('(o.added_at, o.seq) > (@afterAt, @afterSeq)');
+    params.afterAt = after.addedAt;
+    params.afterSeq = after.seq;
   }
   if (query.addedAfter !== undefined) {
     where.push('o.added_at > @addedAfter');
@@ -89,43 +107,77 @@ export function listObjects(db: Database.Database, query: ObjectQuery): ObjectPa
   list('id', query.ids, 'o.id');
   list('type', query.types, 'o.type');
   list('spec', query.specVersions, 'o.spec_version');
-  if (query.sources) {
-    // no source named: nothing (an organisation that never posted has an empty inbox)
-    if (!query.sources.length) where.push('0');
-    else {
-      where.push(`o.source_id IN (SELECT id FROM sources WHERE name IN (${query.sources.map((_, i) => `@source${i}`).join(', ')}))`);
-      query.sources.forEach((name, i) => (params[`source${i}`] = name));
+  // who may see which rows, also applied to the choice of first/last version (the latest version *the reader may see*)
+  const scope = (alias: string, prefix: string): string[] => {
+    const parts: string[] = [];
+    if (query.sources) {
+      // no source named: nothing (an organisation that never posted has an empty inbox)
+      if (!query.sources.length) parts.push('0');
+      else {
+        parts.push(`${alias}.source_id IN (SELECT id FROM sources WHERE name IN (${query.sources.map((_, i) => `@${prefix}source${i}`).join(', ')}))`);
+        query.sources.forEach((name, i) => (params[`${prefix}source${i}`] = name));
+      }
     }
-  }
-  if (query.clearance) {
-    const visible = visibility(db, query.clearance, 'o');
-    // the predicate is written with positional markers; named here, for this named-parameter query
-    where.push(renumber(visible.sql, 'visible'));
-    visible.params.forEach((value, i) => (params[`visible${i}`] = value));
-  }
+    if (query.agreement !== undefined) {
+      // distributions list their agreements as sorted ids, comma-separated
+      parts.push(
+        `${alias}.source_id IN (SELECT s.id FROM sources s JOIN distributions d ON d.id = s.distribution_id WHERE instr(',' || d.agreements || ',', @${prefix}agreement) > 0)`,
+      );
+      params[`${prefix}agreement`] = `,${query.agreement},`;
+    }
+    if (query.clearance) {
+      const visible = visibility(db, query.clearance, alias);
+      // the predicate is written with positional markers; named here, for this named-parameter query
+      parts.push(renumber(visible.sql, `${prefix}visible`));
+      visible.params.forEach((value, i) => (params[`${prefix}visible${i}`] = value));
+    }
+    return parts;
+  };
+  where.push(...scope('o', ''));
   if (query.maxTlp !== undefined) {
     list('tlp', TLP_LEVELS.slice(0, TLP_LEVELS.indexOf(query.maxTlp) + 1), 'o.tlp');
   }
+  // a list ORs its members: exact `modified` timestamps, and `first`/`last` (of the versions the reader may see)
   const versions = query.versions ?? 'last';
-  if (versions === 'last') where.push('o.modified = (SELECT max(v.modified) FROM stix_objects v WHERE v.id = o.id)');
-  else if (versions === 'first') where.push('o.modified = (SELECT min(v.modified) FROM stix_objects v WHERE v.id = o.id)');
-  else if (Array.isArray(versions)) {
-    const keys = versions.map((version) => {
-      const key = timestampKey(version);
-      if (!key) throw new InputError('TIX_QUERY_INVALID', `match[version]: "${version}" is not a STIX timestamp, "first", "last" or "all"`);
-      return key;
-    });
-    list('version', keys, 'o.modified');
+  if (versions !== 'all') {
+    const wanted = typeof versions === 'string' ? [versions] : versions;
+    const ors: string[] = [];
+    for (const edge of ['first', 'last'] as const) {
+      if (!wanted.includes(edge)) continue;
+      const inner = scope('v', `${edge}_`);
+      ors.push(`o.modified = (SELECT ${edge === 'last' ? 'max' : 'min'}(v.modified) FROM stix_objects v WHERE v.id = o.id${inner.map((part) => ` AND ${part}`).join('')})`);
+    }
+    const keys = wanted
+      .filter((version) => version !== 'first' && version !== 'last')
+      .map((version) => {
+        const key = timestampKey(version);
+        if (!key) throw new InputError('TIX_QUERY_INVALID', `match[version]: "${version}" is not a STIX timestamp, "first", "last" or "all"`);
+        return key;
+      });
+    if (keys.length) {
+      ors.push(`o.modified IN (${keys.map((_, i) => `@version${i}`).join(', ')})`);
+      keys.forEach((key, i) => (params[`version${i}`] = key));
+    }
+    where.push(ors.length ? `(${ors.join(' OR ')})` : '0');
   }
-  const rows = prepared(db,
-      `SELECT o.seq, o.json, o.added_at, s.name AS source, o.tlp FROM stix_objects o JOIN sources s ON s.id = o.source_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.seq LIMIT @limit`,
+  const rows = prepared(
+    db,
+    `SELECT o.seq, o.id, o.modified, o.json, o.added_at, s.name AS source, o.tlp FROM stix_objects o JOIN sources s ON s.id = o.source_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.added_at, o.seq LIMIT @limit`,
     )
     .all(params) as ObjectDbRow[];
   const more = rows.length > query.limit;
-  const items = rows.slice(0, query.limit).map(toRecord);
-  const last = rows[query.limit - 1];
-  return more && last ? { items, next: encodeCursor(last.seq) } : { items };
+  let end = Math.min(rows.length, query.limit);
+  if (more && query.wholeAdditions) {
+    // end the page before a run of rows added at the same time as the first row after it, if rows remain: resuming from the page's last date added then skips nothing
+    const cut = rows[query.limit]!.added_at;
+    let keep = end;
+    while (keep > 0 && rows[keep - 1]!.added_at === cut) keep--;
+    if (keep > 0) end = keep;
+  }
+  const items = rows.slice(0, end).map(toRecord);
+  const last = rows[end - 1];
+  return more && last ? { items, next: encodeCursor(last) } : { items };
 }
 
 /** `?` markers → `@name0`, `@name1`, … in order. */

@@ -6,6 +6,7 @@ import { valueHash } from '../../normalise/index.ts';
 import type { IndicatorDetail, IndicatorType } from '../../model/index.ts';
 import type { Clearance } from '../../policy/index.ts';
 import type { AccessStore } from '../access.ts';
+import type { SightingStore } from '../sightings.ts';
 import type {
   FeedDefinition,
   FeedState,
@@ -18,11 +19,14 @@ import type {
   ObjectVersions,
   IndicatorQuery,
   RevokeRequest,
+  SourceSummary,
   Store,
   StoreStats,
 } from '../store.ts';
 import { listObjects, objectVersions } from './objects.ts';
 import { sqliteAccess } from './access.ts';
+import { sqliteSightings } from './sightings.ts';
+import { listSources } from './sources.ts';
 import { visibility, type Visibility } from './visibility.ts';
 import { SqliteImportSession } from './import.ts';
 import { migrate } from './migrations.ts';
@@ -47,9 +51,9 @@ import { toFeedState, type FeedRow } from './feeds.ts';
 const IMPORT_CACHE = -131072;
 const READ_CACHE = -32768;
 
-// the access half of the Store interface (organisations, keys, agreements, audit) lives in access.ts
+// the access half of the Store interface (organisations, keys, agreements, audit) lives in access.ts, sightings in sightings.ts
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface SqliteStore extends AccessStore {}
+export interface SqliteStore extends AccessStore, SightingStore {}
 
 /** The embedded store: one SQLite file (WAL) in the data directory. */
 export class SqliteStore implements Store {
@@ -68,7 +72,7 @@ export class SqliteStore implements Store {
       this.db.pragma(`cache_size = ${READ_CACHE}`);
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
-      Object.assign(this, sqliteAccess(this.db));
+      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db));
     } catch (error) {
       if (error instanceof StoreError) throw error;
       throw new StoreError('TIX_STORE_FAILED', `cannot open the store at ${file}: ${(error as Error).message}`, { cause: error });
@@ -219,6 +223,18 @@ export class SqliteStore implements Store {
       ),
       byTlp: grouped('SELECT tlp AS k, count(DISTINCT indicator_id) AS n FROM observations GROUP BY tlp ORDER BY tlp'),
     };
+  }
+
+  async count(query: Omit<IndicatorQuery, 'limit' | 'after'>): Promise<number> {
+    const visible = query.clearance && visibility(this.db, query.clearance, 'o');
+    const built = buildSearch({ ...query, limit: 0 }, query.containing ? await this.cidrPrefixes() : { v4: [], v6: [] }, visible);
+    // the search without its page: the LIMIT parameter is last, and a negative LIMIT is none in SQLite
+    built.params[built.params.length - 1] = -1;
+    return (this.statement(`SELECT count(*) AS n FROM (${built.sql})`).get(...built.params) as { n: number }).n;
+  }
+
+  async listSources(clearance?: Clearance): Promise<SourceSummary[]> {
+    return listSources(this.db, clearance);
   }
 
   async revoke(request: RevokeRequest): Promise<boolean> {

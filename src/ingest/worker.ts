@@ -1,0 +1,97 @@
+/**
+ * The parser thread of an ingest (see `parse-thread.ts`): receives the input's
+ * bytes chunk by chunk, splits, parses and normalises them, and posts back
+ * batches ready for the store (`encodeBatch`: merged, hashed, keyed) with the
+ * issues found on the way. It holds at most two batches the writer has not
+ * taken; while it waits, the chunks it was sent queue up (the sender sends
+ * only a few ahead).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { getFormat, type LineFormat } from '../formats/index.ts';
+import { LineSplitter } from '../io/lines.ts';
+import type { Issue, Observation } from '../model/index.ts';
+import { encodeBatch } from '../store/batch.ts';
+import type { ParserConfig, ToParser, FromParser } from './parse-thread.ts';
+
+const MAX_BATCHES_WAITING = 2;
+
+function run(config: ParserConfig, port: NonNullable<typeof parentPort>): void {
+  const post = (message: FromParser): void => port.postMessage(message);
+  const format = getFormat(config.format) as LineFormat;
+  let batch: Observation[] = [];
+  let accepted = 0;
+  let issues: Issue[] = [];
+  const parser = format.createParser(
+    { file: config.file, now: config.now, options: config.options },
+    {
+      accept(observation) {
+        accepted++;
+        if (config.validForMs !== undefined && observation.validUntil === undefined) {
+          observation.validUntil = observation.lastSeen + config.validForMs;
+        }
+        batch.push(observation);
+      },
+      reject(issue) {
+        issues.push(issue);
+      },
+    },
+  );
+  const splitter = new LineSplitter(
+    {
+      line: (text, no) => parser.line(text, no),
+      problem: (problem) => issues.push({ ...problem, file: config.file, severity: 'error' }),
+    },
+    config.maxLineBytes,
+  );
+
+  const queue: Uint8Array[] = [];
+  let waiting = 0;
+  let ended = false;
+  let bytes = 0;
+
+  const flush = (force: boolean): void => {
+    if (batch.length === 0 || (!force && batch.length < config.batchSize)) return;
+    const full = batch;
+    batch = [];
+    waiting++;
+    const encoded = encodeBatch(full);
+    // the typed arrays move to the writer; the text is one string, copied in one piece
+    port.postMessage({ kind: 'batch', batch: encoded } satisfies FromParser, [encoded.numbers.buffer as ArrayBuffer, encoded.ends.buffer as ArrayBuffer]);
+  };
+  const report = (): void => {
+    post({ kind: 'progress', bytes, lines: splitter.lines, accepted, issues });
+    issues = [];
+  };
+  const pump = (): void => {
+    while (queue.length > 0 && waiting < MAX_BATCHES_WAITING) {
+      const chunk = queue.shift()!;
+      bytes += chunk.length;
+      splitter.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      // batches end at chunk boundaries, as on the writer's own thread, so both read an input into the same batches
+      flush(false);
+      report();
+    }
+    if (ended && queue.length === 0 && waiting < MAX_BATCHES_WAITING) {
+      ended = false;
+      const read = splitter.end();
+      parser.end();
+      flush(true);
+      post({ kind: 'progress', bytes, lines: read, accepted, issues });
+      issues = [];
+      post({ kind: 'done', read });
+    }
+  };
+
+  port.on('message', (message: ToParser) => {
+    try {
+      if (message.kind === 'chunk') queue.push(message.chunk);
+      else if (message.kind === 'taken') waiting--;
+      else ended = true;
+      pump();
+    } catch (error) {
+      post({ kind: 'failed', message: (error as Error).message, stack: (error as Error).stack ?? '' });
+    }
+  });
+}
+
+if (parentPort) run(workerData as ParserConfig, parentPort);
