@@ -26,6 +26,10 @@ const STORE = join(DATA, `taxii-store-${MB}mb`);
 const { SqliteStore } = await import(join(ROOT, 'dist/store/sqlite/store.js'));
 const { buildServer } = await import(join(ROOT, 'dist/api/server.js'));
 const { generateApiKey } = await import(join(ROOT, 'dist/auth/index.js'));
+const { EVERYTHING_ID } = await import(join(ROOT, 'dist/taxii/collections.js'));
+const { FILTERS, parseFilters, queryFingerprint } = await import(join(ROOT, 'dist/taxii/filters.js'));
+const { issueToken } = await import(join(ROOT, 'dist/taxii/next-token.js'));
+const TOKEN_KEY = Buffer.from('tix TAXII bench token key');
 
 function run(command, args) {
   return new Promise((resolve, reject) => {
@@ -62,21 +66,26 @@ const vendorKey = await key(vendor);
 const policeKey = await key(police);
 const total = (await store.stats()).indicators;
 
-const app = await buildServer({ store, rateLimit: 10_000_000 });
+const app = await buildServer({ store, rateLimit: 10_000_000, taxii: { tokenKey: TOKEN_KEY } });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
 const bare = Fastify({ logger: false });
 bare.get('/bare', async () => ({ more: true, next: 'token', objects: [] }));
 const bareBase = await bare.listen({ port: 0, host: '127.0.0.1' });
 
-// pages at random positions: next tokens are keyset positions, so any seq is a valid place to start
+// pages at random positions: a next token names the last object of a page (its id and version) and is
+// MAC'd over the query, so the bench issues tokens for random objects with the server's key
 const { default: Database } = await import(join(ROOT, 'node_modules/better-sqlite3/lib/index.js'));
 const peek = new Database(join(STORE, 'tix.db'), { readonly: true });
 const maxSeq = peek.prepare('SELECT max(seq) AS n FROM stix_objects').get().n;
-peek.close();
+const at = peek.prepare('SELECT id, modified, added_at FROM stix_objects WHERE seq >= ? ORDER BY seq LIMIT 1');
+const fingerprint = queryFingerprint(`${EVERYTHING_ID}/objects/`, parseFilters({ limit: '100' }, FILTERS.objects, 1000));
 const urls = Array.from({ length: 5000 }, (_, i) => {
-  const seq = Math.floor(((i * 7919) % 5000) / 5000 * maxSeq);
-  return `${base}/taxii2/api/collections/2d0e0b7a-5b8e-4f43-9a3b-1d3c8c1e0a01/objects/?limit=100&next=${Buffer.from(`o${seq}`).toString('base64url')}`;
+  const row = at.get(Math.floor((((i * 7919) % 5000) / 5000) * maxSeq));
+  const cursor = Buffer.from(`${row.id}|${row.modified}`).toString('base64url');
+  const token = issueToken(TOKEN_KEY, { addedAt: row.added_at, cursor }, fingerprint);
+  return `${base}/taxii2/api/collections/${EVERYTHING_ID}/objects/?limit=100&next=${encodeURIComponent(token)}`;
 });
+peek.close();
 const urlFile = join(DATA, 'taxii-urls.txt');
 writeFileSync(urlFile, urls.join('\n'));
 const bareFile = join(DATA, 'bare-urls.txt');

@@ -236,6 +236,17 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
       ALTER TABLE sources ADD COLUMN handling TEXT;
     `,
   },
+  {
+    version: 9,
+    sql: `
+      -- object pages are ordered by seq alone: date_added must never go back along it (it could if the clock did)
+      WITH running AS (SELECT seq, max(added_at) OVER (ORDER BY seq) AS at FROM stix_objects)
+      UPDATE stix_objects SET added_at = running.at FROM running WHERE running.seq = stix_objects.seq AND stix_objects.added_at < running.at;
+      -- the latest version of each object, flagged: a page of latest versions needs no lookup per row
+      ALTER TABLE stix_objects ADD COLUMN latest INTEGER NOT NULL DEFAULT 1;
+      UPDATE stix_objects SET latest = 0 WHERE modified < (SELECT max(v.modified) FROM stix_objects v WHERE v.id = stix_objects.id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
