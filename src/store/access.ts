@@ -105,4 +105,10 @@ export interface AccessStore {
   setSourceDistribution(source: string, distribution: number): Promise<boolean>;
   appendAudit(entry: AuditEntry): Promise<AuditRecord>;
   listAudit(options: { after?: number; limit: number }): Promise<AuditRecord[]>;
+  /**
+   * A random secret of this instance, made on first use and kept in the
+   * store, so every server of one store shares it and it survives restarts
+   * (the key of TAXII `next` tokens, for example).
+   */
+  instanceSecret(name: string): Promise<Buffer>;
 }

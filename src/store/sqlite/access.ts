@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ConflictError } from '../../errors.ts';
 import type { Tlp } from '../../model/index.ts';
@@ -95,6 +96,11 @@ export function sqliteAccess(db: Database.Database): AccessStore {
   });
 
   return {
+    async instanceSecret(name) {
+      // INSERT OR IGNORE then read: two servers starting at once agree on one secret
+      prepare('INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)').run(name, randomBytes(32));
+      return (prepare('SELECT value FROM secrets WHERE name = ?').get(name) as { value: Buffer }).value;
+    },
     async createOrganisation(org) {
       const id = unique(
         () => prepare('INSERT INTO organisations (name, kind, country, created_at) VALUES (?, ?, ?, ?)').run(org.name, org.kind, org.country ?? null, org.createdAt).lastInsertRowid,

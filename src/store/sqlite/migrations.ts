@@ -245,6 +245,8 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
       -- the latest version of each object, flagged: a page of latest versions needs no lookup per row
       ALTER TABLE stix_objects ADD COLUMN latest INTEGER NOT NULL DEFAULT 1;
       UPDATE stix_objects SET latest = 0 WHERE modified < (SELECT max(v.modified) FROM stix_objects v WHERE v.id = stix_objects.id);
+      -- random secrets of this instance (MAC keys), made on first use
+      CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
     `,
   },
 ];
