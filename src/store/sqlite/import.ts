@@ -195,7 +195,6 @@ export class SqliteImportSession implements ImportSession {
     private readonly meta: ImportMeta,
     private readonly onFinish: () => void,
   ) {
-    if (process.env.TIX_NOFK) db.pragma('foreign_keys = OFF');
     db.exec('BEGIN IMMEDIATE');
     try {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS import_stage (${STAGE_COLUMNS})`);
