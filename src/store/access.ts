@@ -111,4 +111,12 @@ export interface AccessStore {
    * (the key of TAXII `next` tokens, for example).
    */
   instanceSecret(name: string): Promise<Buffer>;
+  /**
+   * Keeps the status of an exchange request (a TAXII POST) for its
+   * organisation, in the store so that every server of it answers for it
+   * and a restart forgets nothing; statuses made before `expireBefore` go.
+   */
+  saveStatus(status: { id: string; org: number; at: number; body: string }, expireBefore: number): Promise<void>;
+  /** A status's body, if it exists, is this organisation's, and was made at or after `notBefore`. */
+  findStatus(id: string, org: number, notBefore: number): Promise<string | undefined>;
 }

@@ -38,8 +38,7 @@ export async function taxiiPlugin(app: FastifyInstance, options: TaxiiPluginOpti
     anonymousClear,
     maxPage: options.maxPage ?? 1000,
     tokenKey: options.tokenKey === undefined ? await store.instanceSecret('taxii-next-token') : Buffer.from(options.tokenKey),
-    // at most a million objects named across the statuses kept (about 100 MB at worst)
-    statuses: new StatusBook(options.statusTtlMs ?? 7 * 24 * 3600_000, 1_000_000),
+    statuses: new StatusBook(store, options.statusTtlMs ?? 7 * 24 * 3600_000),
     // the app's one import queue, shared with the REST API: a store handle runs one import at a time
     queueImport: (task) => app.queueImport(task),
     now: () => app.tixOptions.now(),

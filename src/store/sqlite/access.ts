@@ -101,6 +101,16 @@ export function sqliteAccess(db: Database.Database): AccessStore {
       prepare('INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)').run(name, randomBytes(32));
       return (prepare('SELECT value FROM secrets WHERE name = ?').get(name) as { value: Buffer }).value;
     },
+    async saveStatus(status, expireBefore) {
+      db.transaction(() => {
+        prepare('DELETE FROM exchange_statuses WHERE created_at < ?').run(expireBefore);
+        prepare('INSERT INTO exchange_statuses (id, org_id, created_at, body) VALUES (?, ?, ?, ?)').run(status.id, status.org, status.at, status.body);
+      }).immediate();
+    },
+    async findStatus(id, org, notBefore) {
+      const row = prepare('SELECT body FROM exchange_statuses WHERE id = ? AND org_id = ? AND created_at >= ?').get(id, org, notBefore) as { body: string } | undefined;
+      return row?.body;
+    },
     async createOrganisation(org) {
       const id = unique(
         () => prepare('INSERT INTO organisations (name, kind, country, created_at) VALUES (?, ?, ?, ?)').run(org.name, org.kind, org.country ?? null, org.createdAt).lastInsertRowid,

@@ -247,6 +247,14 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
       UPDATE stix_objects SET latest = 0 WHERE modified < (SELECT max(v.modified) FROM stix_objects v WHERE v.id = stix_objects.id);
       -- random secrets of this instance (MAC keys), made on first use
       CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+      -- statuses of exchange requests (TAXII POSTs), readable by the posting organisation
+      CREATE TABLE exchange_statuses (
+        id TEXT PRIMARY KEY,
+        org_id INTEGER NOT NULL REFERENCES organisations(id),
+        created_at INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX exchange_statuses_created ON exchange_statuses(created_at);
     `,
   },
 ];
