@@ -13,6 +13,7 @@ interface ServeFlags {
   demo?: boolean;
   anonymousClear?: boolean;
   workers: string;
+  rateLimit: string;
 }
 
 /** What a worker process tells the primary once it listens. */
@@ -29,16 +30,19 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('-H, --host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--demo', 'on first run, seed demo organisations, users, an agreement and the sample feeds')
     .option('--anonymous-clear', 'let unauthenticated callers read TLP:CLEAR')
+    .option('--rate-limit <n>', 'requests a minute per API key, user or address (each process counts its own)', '6000')
     .option('-w, --workers <n>', 'server processes sharing the port and the store (one per core serves the most reads)', '1')
     .action(async (flags: ServeFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port: "${flags.port}" is not a TCP port`);
       const workers = Number(flags.workers);
       if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new ConfigError(`--workers: "${flags.workers}" is not a number of processes from 1 to 64`);
+      const rateLimit = Number(flags.rateLimit);
+      if (!Number.isInteger(rateLimit) || rateLimit < 1) throw new ConfigError(`--rate-limit: "${flags.rateLimit}" is not a number of requests a minute`);
       if (cluster.isWorker) {
         // a worker of `--workers N`: the primary seeded the store already
         const store = await openStore(ctx.dataDir());
-        const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true });
+        const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit });
         process.once('SIGTERM', () => void app.close().then(() => store.close()).then(() => process.exit(0)));
         const address = await app.listen({ port, host: flags.host });
         process.send?.({ kind: 'tix-listening', address } satisfies Listening);
@@ -72,7 +76,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         serveWithWorkers(workers, announce);
         return;
       }
-      const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true });
+      const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit });
       const close = async (): Promise<void> => {
         await app.close();
         await store.close();
