@@ -483,9 +483,10 @@ export class SqliteImportSession implements ImportSession {
     this.held = 0;
   }
 
+  /** The secondary indexes of values and observations, which a first load drops and builds again at commit. */
   private indicatorIndexes(): IndexDefinition[] {
     return this.db
-      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'indicators' AND sql IS NOT NULL ORDER BY name")
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('indicators', 'observations') AND sql IS NOT NULL ORDER BY name")
       .all() as IndexDefinition[];
   }
 
