@@ -64,6 +64,11 @@ function unique<T>(work: () => T, what: string): T {
 }
 
 /** The organisations, users, keys, agreements, distributions and audit log of a SQLite store. */
+function deepFreeze<T extends object>(value: T): T {
+  for (const field of Object.values(value)) if (typeof field === 'object' && field !== null) Object.freeze(field);
+  return Object.freeze(value);
+}
+
 export function sqliteAccess(db: Database.Database): AccessStore {
   // every statement here has a fixed text: prepared once, not on each request's authentication
   const statements = new Map<string, Database.Statement>();
@@ -95,6 +100,20 @@ export function sqliteAccess(db: Database.Database): AccessStore {
     recipientUsers: ids(row.recipient_users),
   });
 
+  // every request's clearance is made of the agreements and distributions: read once per change (any process's, see access_generation)
+  let lists: { generation: number; agreements: Agreement[]; distributions: Distribution[] } | undefined;
+  const cached = (): NonNullable<typeof lists> => {
+    const generation = (prepare('SELECT n FROM access_generation').get() as { n: number }).n;
+    if (lists?.generation !== generation) {
+      lists = {
+        generation,
+        // frozen: shared by every caller until the next change
+        agreements: (prepare('SELECT * FROM agreements ORDER BY id').all() as Row[]).map((row) => deepFreeze(agreementOf(row))),
+        distributions: (prepare('SELECT * FROM distributions ORDER BY id').all() as Row[]).map((row) => deepFreeze(distributionOf(row))),
+      };
+    }
+    return lists;
+  };
   return {
     async instanceSecret(name) {
       // INSERT OR IGNORE then read: two servers starting at once agree on one secret
@@ -189,7 +208,7 @@ export function sqliteAccess(db: Database.Database): AccessStore {
       return agreementOf(prepare('SELECT * FROM agreements WHERE id = ?').get(id) as Row);
     },
     async listAgreements() {
-      return (prepare('SELECT * FROM agreements ORDER BY id').all() as Row[]).map(agreementOf);
+      return [...cached().agreements];
     },
     async findAgreement(nameOrId) {
       const row = (typeof nameOrId === 'number'
@@ -204,7 +223,7 @@ export function sqliteAccess(db: Database.Database): AccessStore {
       return distributionOf(row);
     },
     async listDistributions() {
-      return (prepare('SELECT * FROM distributions ORDER BY id').all() as Row[]).map(distributionOf);
+      return [...cached().distributions];
     },
     async setSourceEvaluation(source, evaluation) {
       return (

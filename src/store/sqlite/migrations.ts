@@ -255,6 +255,18 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
         body TEXT NOT NULL
       );
       CREATE INDEX exchange_statuses_created ON exchange_statuses(created_at);
+      -- bumped by every change to what clearances are made of, by any process: a cache of them is valid while it stands
+      CREATE TABLE access_generation (n INTEGER NOT NULL);
+      INSERT INTO access_generation (n) VALUES (0);
+      CREATE TRIGGER access_generation_agreements_insert AFTER INSERT ON agreements BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_agreements_update AFTER UPDATE ON agreements BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_agreements_delete AFTER DELETE ON agreements BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_agreement_members_insert AFTER INSERT ON agreement_members BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_agreement_members_update AFTER UPDATE ON agreement_members BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_agreement_members_delete AFTER DELETE ON agreement_members BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_distributions_insert AFTER INSERT ON distributions BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_distributions_update AFTER UPDATE ON distributions BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_distributions_delete AFTER DELETE ON distributions BEGIN UPDATE access_generation SET n = n + 1; END;
     `,
   },
 ];
