@@ -114,6 +114,21 @@ export function sqliteAccess(db: Database.Database): AccessStore {
     }
     return lists;
   };
+  const append = (entries: readonly AuditEntry[]): AuditRecord[] =>
+    db.transaction((): AuditRecord[] => {
+      const last = prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+      let seq = last?.seq ?? 0;
+      let prevHash = last?.hash ?? AUDIT_GENESIS;
+      const insert = prepare('INSERT INTO audit_log (seq, at, org_id, user_id, key_id, action, target, detail, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      return entries.map((entry) => {
+        seq++;
+        const hash = auditHash(prevHash, seq, auditContent(entry));
+        insert.run(seq, entry.at, entry.org ?? null, entry.user ?? null, entry.key ?? null, entry.action, entry.target, JSON.stringify(entry.detail), entry.count ?? null, prevHash, hash);
+        const record = { ...entry, seq, prevHash, hash };
+        prevHash = hash;
+        return record;
+      });
+    }).immediate();
   return {
     async instanceSecret(name) {
       // INSERT OR IGNORE then read: two servers starting at once agree on one secret
@@ -235,16 +250,10 @@ export function sqliteAccess(db: Database.Database): AccessStore {
       return prepare('UPDATE sources SET distribution_id = ? WHERE name = ?').run(distribution, source).changes > 0;
     },
     async appendAudit(entry: AuditEntry) {
-      return db.transaction((): AuditRecord => {
-        const last = prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-        const seq = (last?.seq ?? 0) + 1;
-        const prevHash = last?.hash ?? AUDIT_GENESIS;
-        const hash = auditHash(prevHash, seq, auditContent(entry));
-        prepare('INSERT INTO audit_log (seq, at, org_id, user_id, key_id, action, target, detail, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-          seq, entry.at, entry.org ?? null, entry.user ?? null, entry.key ?? null, entry.action, entry.target, JSON.stringify(entry.detail), entry.count ?? null, prevHash, hash,
-        );
-        return { ...entry, seq, prevHash, hash };
-      }).immediate();
+      return append([entry])[0]!;
+    },
+    async appendAudits(entries) {
+      return append(entries);
     },
     async listAudit({ after, limit }) {
       const rows = prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after ?? 0, limit) as Row[];
