@@ -31,7 +31,20 @@ export interface ParseHooks {
 /** Bytes sent to the parser thread ahead of what it has parsed: enough to keep it busy while a batch is written. */
 const MAX_BYTES_AHEAD = 8 * 2 ** 20;
 
-const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url);
+
+/**
+ * The parser thread. Built (dist/), it is worker.js. Run from source (tests,
+ * development under tsx), a thread does not inherit the TypeScript loader
+ * of this one, so it registers tsx before it loads worker.ts.
+ */
+function startWorker(config: ParserConfig): Worker {
+  const options = { workerData: config, execArgv: threadExecArgv() };
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, options);
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
 
 /** Node options of this process that concern its main script (`-e`, `--test`), not how modules load: the thread must not inherit them. */
 const MAIN_ONLY = /^(--input-type|--eval|-e|--print|-p|--test|--test-[a-z-]+|--watch|--watch-[a-z-]+|--check|-c|--interactive|-i)(=.*)?$/;
@@ -57,7 +70,7 @@ function threadExecArgv(): string[] {
  * and rejects; the caller rolls back.
  */
 export async function parseOnThread(stream: AsyncIterable<Buffer>, config: ParserConfig, hooks: ParseHooks): Promise<number> {
-  const worker = new Worker(WORKER_URL, { workerData: config, execArgv: threadExecArgv() });
+  const worker = startWorker(config);
   let failure: { error: unknown } | undefined;
   let done: ((read: number) => void) | undefined;
   let failed: ((error: unknown) => void) | undefined;
