@@ -25,7 +25,7 @@ function timeline(observations: Json[]): SVGSVGElement {
     const x1 = x(starts[i]!);
     const x2 = Math.max(x1 + 4, x(ends[i]!));
     chart.append(
-      svg('text', { x: left - 8, y: y + 16, 'text-anchor': 'end', class: 'label' }, String(o.source).slice(0, 28)),
+      svg('text', { x: left - 8, y: y + 16, 'text-anchor': 'end', class: 'label' }, String(o.source).length > 26 ? `${String(o.source).slice(0, 25)}…` : String(o.source)),
       svg('rect', { x: x1, y: y + 4, width: x2 - x1, height: 16, rx: 3, class: `span tlp-fill-${String(o.tlp).replace('+', '-')}${o.revokedAt ? ' revoked' : ''}` }, svg('title', {}, `${o.source}: ${date(o.firstSeen)} – ${date(o.lastSeen)}`)),
     );
   });

@@ -1,0 +1,228 @@
+/**
+ * The web UI in a real browser: Debian's chromium driven by playwright-core
+ * against `tix serve --demo` on loopback with a temporary store. Screenshots
+ * of each page are written to test-output/web/.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT, tempDir, tix } from '../helpers/cli.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'test-output', 'web');
+const STRICT_VALUE = 'strict-c2.sentinel-vendor.example';
+const AMBER_VALUE = 'amber-c2.sentinel-vendor.example';
+
+function serve(data: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'tix.js'), '--data', data, 'serve', '--port', '0', '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tix serve did not start:\n${output}`)), 120_000);
+    const read = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /API\s+(http:\/\/localhost:\d+)\//.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]!.replace('localhost', '127.0.0.1') });
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.on('exit', (code) => reject(new Error(`tix serve exited with ${code}:\n${output}`)));
+  });
+}
+
+const basic = (user: string): string => `Basic ${Buffer.from(`${user}:${user}-demo-2026`).toString('base64')}`;
+
+describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, () => {
+  const data = tempDir('tix-web-');
+  let server: { child: ChildProcess; url: string };
+  let browser: Browser;
+
+  before(async () => {
+    assert.ok(existsSync(join(ROOT, 'dist', 'web', 'index.html')), 'the web UI is built (npm run build)');
+    mkdirSync(SHOTS, { recursive: true });
+    server = await serve(data.path);
+    // the vendor reports two values through the API, into its source api:Vendor Labs, shared under the operation:
+    // the AMBER one reaches the operation's police, the AMBER+STRICT one never travels through an agreement
+    for (const [value, tlp] of [
+      [AMBER_VALUE, 'amber'],
+      [STRICT_VALUE, 'amber+strict'],
+    ] as const) {
+      const created = await fetch(`${server.url}/api/v1/indicators`, {
+        method: 'POST',
+        headers: { authorization: basic('vendor-analyst'), 'content-type': 'application/json' },
+        body: JSON.stringify({ value, tlp, threatType: 'c2', malware: 'Pikabot' }),
+      });
+      assert.equal(created.status, 201);
+    }
+    const shared = tix(data.path, ['share', 'api:Vendor Labs', '--owner', 'Vendor Labs', '--agreement', 'Operation Sentinel']);
+    assert.equal(shared.code, 0, shared.stderr);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.child.kill('SIGTERM');
+    data.remove();
+  });
+
+  async function signIn(user: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('User name').fill(user);
+    await page.getByLabel('Password').fill(`${user}-demo-2026`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    return { context, page };
+  }
+
+  async function search(page: Page, text: string): Promise<string[]> {
+    await page.goto(`${server.url}/#/search`);
+    await page.getByLabel(/^Search:/).fill(text);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.locator('#results').getByText(/on this page|Nothing you may read/).first().waitFor();
+    return page.locator('#results td.value').allTextContents();
+  }
+
+  it('signs in with a session cookie (HttpOnly, SameSite=Strict) and shows the organisation and clearance in the header', async () => {
+    const { context, page } = await signIn('ip-analyst');
+    await assert.doesNotReject(page.getByTestId('org').filter({ hasText: 'International Police' }).waitFor());
+    const clearance = await page.getByTestId('clearance').textContent();
+    assert.match(clearance ?? '', /AMBER/);
+    assert.match(clearance ?? '', /Operation Sentinel/);
+    const cookies = await context.cookies();
+    const session = cookies.find((cookie) => cookie.name === 'tix_session');
+    assert.ok(session, 'the session cookie is set');
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.sameSite, 'Strict');
+    assert.equal(await page.evaluate(() => document.cookie.includes('tix_session')), false, 'scripts cannot read the session cookie');
+    await page.locator('svg.map path.country').first().waitFor();
+    assert.ok((await page.locator('svg.map path.country').count()) > 150, 'the world map is drawn offline');
+    await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
+    // a state-changing request with the cookie but without the CSRF header is refused
+    const forged = await page.evaluate(async () => {
+      const response = await fetch('/api/v1/indicators', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: 'forged.example' }) });
+      return { status: response.status, body: (await response.json()) as { code?: string } };
+    });
+    assert.equal(forged.status, 403);
+    assert.equal(forged.body.code, 'TIX_SESSION_CSRF');
+    await context.close();
+  });
+
+  it('searches a known C2 IP and opens its page: every source on a timeline, the TLP badge, malware and threat type', async () => {
+    const { context, page } = await signIn('ip-analyst');
+    const values = await search(page, '192.9.135.73');
+    assert.ok(values.includes('192.9.135.73'), `found ${values.join(', ')}`);
+    await page.screenshot({ path: join(SHOTS, 'search.png'), fullPage: true });
+    await page.locator('#results a', { hasText: /^192\.9\.135\.73$/ }).click();
+    await page.getByRole('heading', { level: 1, name: /192\.9\.135\.73/ }).waitFor();
+    assert.equal(await page.locator('h1 .tlp').textContent(), 'TLP:AMBER');
+    const badge = await page.locator('h1 .tlp').evaluate((element) => {
+      const style = getComputedStyle(element);
+      return { color: style.color, background: style.backgroundColor };
+    });
+    assert.deepEqual(badge, { color: 'rgb(255, 192, 0)', background: 'rgb(0, 0, 0)' }, 'AMBER in the FIRST colour on black');
+    assert.ok((await page.locator('svg.timeline rect.span').count()) >= 1, 'each source is a bar on the timeline');
+    const summary = await page.locator('dl.facts').textContent();
+    assert.match(summary ?? '', /Pikabot/);
+    assert.match(summary ?? '', /c2/);
+    assert.match(await page.locator('table').first().textContent() ?? '', /vendor-feodotracker-ipblocklist/);
+    await page.screenshot({ path: join(SHOTS, 'indicator.png'), fullPage: true });
+    // the export of the result downloads in the chosen format
+    await page.goto(`${server.url}/#/search?q=192.9.135.73`);
+    await page.locator('#export-link').waitFor();
+    await page.locator('#export-format').selectOption('csv');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-link').click()]);
+    const saved = join(SHOTS, 'export.csv');
+    await download.saveAs(saved);
+    const { readFileSync } = await import('node:fs');
+    assert.match(readFileSync(saved, 'utf8'), /192\.9\.135\.73/);
+    await context.close();
+  });
+
+  it('finds every indicator of pasted defanged text', async () => {
+    const { context, page } = await signIn('ip-analyst');
+    const values = await search(page, 'Report: the loader came from hxxp://cz48006[.]tw1[.]ru/e8ce020e.php\nand beaconed to 192[.]9[.]135[.]73 every minute; panel at awelleh3[.]top.');
+    assert.deepEqual(values.sort(), ['192.9.135.73', 'awelleh3.top', 'http://cz48006.tw1.ru/e8ce020e.php']);
+    await page.screenshot({ path: join(SHOTS, 'search-pasted.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('never shows another organisation an AMBER+STRICT item: not in search, not on its page, not in the counts', async () => {
+    const police = await signIn('ip-analyst');
+    assert.deepEqual(await search(police.page, STRICT_VALUE), []);
+    assert.deepEqual(await search(police.page, AMBER_VALUE), [AMBER_VALUE], 'the AMBER item of the same source does reach the operation');
+    await police.page.goto(`${server.url}/#/indicator/hostname/${STRICT_VALUE}`);
+    await police.page.getByRole('alert').waitFor();
+    assert.match((await police.page.getByRole('alert').textContent()) ?? '', /no hostname .* that you may read/);
+    await police.page.goto(`${server.url}/#/overview`);
+    await police.page.getByTestId('total').waitFor();
+    const policeTlps = await police.page.locator('ul[aria-label="Indicators by TLP"] .bar-label').allTextContents();
+    const policeTotal = Number((await police.page.getByTestId('total').textContent())!.replace(/,/g, ''));
+    await police.context.close();
+
+    const vendor = await signIn('vendor-analyst');
+    assert.deepEqual(await search(vendor.page, STRICT_VALUE), [STRICT_VALUE], 'the owner sees it');
+    await vendor.page.goto(`${server.url}/#/overview`);
+    await vendor.page.getByTestId('total').waitFor();
+    const vendorTlps = await vendor.page.locator('ul[aria-label="Indicators by TLP"] .bar-label').allTextContents();
+    await vendor.context.close();
+
+    assert.ok(vendorTlps.includes('amber+strict'), `the owner counts it: ${vendorTlps.join(', ')}`);
+    assert.ok(!policeTlps.includes('amber+strict'), `the police count none: ${policeTlps.join(', ')}`);
+    // the page's total is the API's count under the same clearance, which leaves the item out
+    const count = await fetch(`${server.url}/api/v1/indicators/count?all=true`, { headers: { authorization: basic('ip-analyst') } });
+    assert.equal(((await count.json()) as { count: number }).count, policeTotal);
+  });
+
+  it('lets an admin create an API key and shows it once', async () => {
+    const { context, page } = await signIn('admin');
+    await page.getByRole('link', { name: 'Sharing admin' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sharing admin' }).waitFor();
+    await page.getByLabel('Role').first().selectOption('reader');
+    await page.getByLabel('Label').fill('sensor-feed');
+    await page.getByLabel('Organisation').first().selectOption('CERT Nigeria');
+    await page.getByRole('button', { name: 'Create API key' }).click();
+    const shown = page.getByTestId('new-key');
+    await shown.waitFor();
+    const token = (await shown.textContent()) ?? '';
+    assert.match(token, /^tix_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+    await page.screenshot({ path: join(SHOTS, 'admin.png'), fullPage: true });
+    // the key works, as CERT Nigeria
+    const me = await fetch(`${server.url}/api/v1/session`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(me.status, 200);
+    assert.equal(((await me.json()) as { org: { name: string } }).org.name, 'CERT Nigeria');
+    // and is never shown again: listed by its prefix only
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Sharing admin' }).waitFor();
+    const text = (await page.locator('main').textContent()) ?? '';
+    assert.ok(!text.includes(token), 'the secret is gone after a reload');
+    assert.ok(text.includes(token.slice(4, 16)), 'the key is listed by its prefix');
+
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    assert.match((await page.getByRole('status').first().textContent()) ?? '', /Hash chain verified/);
+    assert.ok((await page.locator('main td', { hasText: 'write:key' }).count()) >= 1, 'the key\'s creation is in the log');
+    await page.screenshot({ path: join(SHOTS, 'audit.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Feeds' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Feeds and sources' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'feeds.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('signs out: the session ends on the server, and the page asks to sign in again', async () => {
+    const { context, page } = await signIn('cert-ng');
+    const cookie = (await context.cookies()).find((entry) => entry.name === 'tix_session')!;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in to tix' }).waitFor();
+    const after = await fetch(`${server.url}/api/v1/session`, { headers: { cookie: `tix_session=${cookie.value}` } });
+    assert.equal(after.status, 401);
+    await page.screenshot({ path: join(SHOTS, 'login.png') });
+    await context.close();
+  });
+});
