@@ -35,6 +35,13 @@ const OPERATIONS = [
   'GET /api/v1/keys',
   'POST /api/v1/keys/{prefix}/revoke',
   'GET /api/v1/openapi.json',
+  // the web UI's
+  'GET /api/v1/indicators/{type}/{value}/objects',
+  'GET /api/v1/overview',
+  'POST /api/v1/session',
+  'GET /api/v1/session',
+  'POST /api/v1/session/logout',
+  'GET /api/v1/audit',
 ];
 
 describe('REST API documentation', () => {

@@ -100,7 +100,7 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     assert.ok(session, 'the session cookie is set');
     assert.equal(session.httpOnly, true);
     assert.equal(session.sameSite, 'Strict');
-    assert.equal(await page.evaluate(() => document.cookie.includes('tix_session')), false, 'scripts cannot read the session cookie');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie.includes('tix_session')), false, 'scripts cannot read the session cookie');
     await page.locator('svg.map path.country').first().waitFor();
     assert.ok((await page.locator('svg.map path.country').count()) > 150, 'the world map is drawn offline');
     await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
@@ -123,7 +123,7 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     await page.getByRole('heading', { level: 1, name: /192\.9\.135\.73/ }).waitFor();
     assert.equal(await page.locator('h1 .tlp').textContent(), 'TLP:AMBER');
     const badge = await page.locator('h1 .tlp').evaluate((element) => {
-      const style = getComputedStyle(element);
+      const style = (globalThis as unknown as { getComputedStyle(target: unknown): { color: string; backgroundColor: string } }).getComputedStyle(element);
       return { color: style.color, background: style.backgroundColor };
     });
     assert.deepEqual(badge, { color: 'rgb(255, 192, 0)', background: 'rgb(0, 0, 0)' }, 'AMBER in the FIRST colour on black');

@@ -72,7 +72,7 @@ export class OverviewCounter {
     };
     // one pass over the primary key of observations, in value order
     const rows = this.db
-      .prepare('SELECT o.indicator_id, i.type, o.source_id, o.tlp, o.threat_type, o.first_seen FROM observations o JOIN indicators i ON i.id = o.indicator_id')
+      .prepare('SELECT o.indicator_id, i.type, o.source_id, o.tlp, o.threat_type, o.first_seen FROM observations o JOIN indicators i ON i.id = o.indicator_id ORDER BY o.indicator_id')
       .raw(true)
       .iterate() as IterableIterator<[number, string, number, Tlp, string | null, number]>;
     for (const [id, valueType, source, tlp, threat, seen] of rows) {
