@@ -148,4 +148,10 @@ async function start(): Promise<void> {
   await show();
 }
 
+// the skip link moves focus to the page's content without touching the location (the hash is the page's address)
+document.querySelector('.skip')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+});
+
 void start();

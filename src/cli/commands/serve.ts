@@ -54,5 +54,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         );
       }
       ctx.out.write(`${lines.join('\n')}\n`);
+      // the overview's aggregates are built once, now, rather than on the first page view
+      setImmediate(() => void store.overview().catch((error: unknown) => ctx.err.write(`overview counts: ${(error as Error).message}\n`)));
     });
 }

@@ -47,7 +47,11 @@ export async function renderIndicator(main: HTMLElement, session: Session, path:
     main.append(h('h1', {}, value), status(error instanceof Error ? error.message : String(error), 'error'));
     return;
   }
-  const [objects, sources] = await Promise.all([api<{ items: Json[] }>(`${base}/objects`), api<{ items: Json[] }>('/sources')]);
+  const [objects, sources, sightings] = await Promise.all([
+    api<{ items: Json[] }>(`${base}/objects`),
+    api<{ items: Json[] }>('/sources'),
+    api<{ items: Json[] }>(`/sightings?limit=20&type=${encodeURIComponent(item.type)}&value=${encodeURIComponent(item.value)}`),
+  ]);
   const mine = new Set(sources.items.filter((source) => source.mine).map((source) => source.name as string));
   const canWrite = ['analyst', 'sync', 'admin'].includes(session.role);
   const observations = item.observations as Json[];
@@ -112,6 +116,16 @@ export async function renderIndicator(main: HTMLElement, session: Session, path:
           revoke(o),
         ]),
       ),
+    ),
+    section(
+      'Sightings',
+      sightings.items.length
+        ? table(
+            'Sightings you may read, newest first',
+            ['Last seen', 'First seen', 'Times', 'By', 'How', 'Where', 'Note'],
+            sightings.items.map((s) => [date(s.lastSeen), date(s.firstSeen), s.count, s.organisation.name, s.origin, s.location ?? '', s.note ?? '']),
+          )
+        : h('p', { class: 'empty' }, 'No sightings you may read.'),
     ),
     section(
       'Related STIX objects',
