@@ -215,6 +215,40 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     await context.close();
   });
 
+  it('is usable from the keyboard alone, and fits a laptop screen without sideways scrolling', async () => {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('User name').waitFor();
+    // the user name field has focus: type, Tab to the password, Enter signs in
+    await page.keyboard.type('ng-investigator');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('ng-investigator-demo-2026');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } | null } }).document.activeElement?.tagName), 'H1', 'focus moves to the new page\'s heading');
+    for (const hash of ['#/overview', '#/search?q=192.9.135.73', '#/indicator/ipv4/192.9.135.73', '#/feeds']) {
+      await page.goto(`${server.url}/${hash}`);
+      await page.locator('main h1').waitFor();
+      // the page's data has arrived: its tables or panels are drawn
+      await page.locator('main table, main .panel').first().waitFor();
+      const overflow = await page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+      assert.ok(overflow <= 0, `${hash} scrolls sideways by ${overflow} px at 1024 px`);
+    }
+    await page.screenshot({ path: join(SHOTS, 'feeds-laptop.png'), fullPage: true });
+    // the search box, its filters and its button are reachable and labelled
+    await page.goto(`${server.url}/#/search`);
+    await page.getByLabel(/^Search:/).focus();
+    await page.keyboard.type('192[.]9[.]135[.]73');
+    await page.keyboard.press('Control+Enter');
+    await page.locator('#results td.value').first().waitFor();
+    assert.deepEqual((await page.locator('#results td.value').allTextContents()).sort(), ['192.9.135.73', '192.9.135.73:1194'], 'the IP, and the ip:port on it');
+    await context.close();
+  });
+
   it('signs out: the session ends on the server, and the page asks to sign in again', async () => {
     const { context, page } = await signIn('cert-ng');
     const cookie = (await context.cookies()).find((entry) => entry.name === 'tix_session')!;

@@ -139,7 +139,41 @@ export async function renderAdmin(main: HTMLElement, session: Session): Promise<
           agreement.purpose,
         ]),
       ),
-      operator ? h('p', { class: 'note' }, 'New agreements: `tix agreement add` or POST /api/v1/agreements.') : null,
+      operator
+        ? form(
+            'Add agreement',
+            [
+              input('agreement-name', 'Name', { required: true }),
+              h(
+                'div',
+                { class: 'field' },
+                h('label', { for: 'agreement-members' }, 'Members'),
+                h('select', { id: 'agreement-members', name: 'agreement-members', multiple: true, size: 4 }, ...orgs.items.map((org) => h('option', { value: org.name }, org.name))),
+              ),
+              input('agreement-countries', 'Countries (NG,GH)'),
+              choice('agreement-tlp', 'Carries up to', ['amber', 'green', 'clear']),
+              input('agreement-until', 'Until', { type: 'date' }),
+              input('agreement-purpose', 'Purpose'),
+            ],
+            async (element) => {
+              const members = [...(element.elements.namedItem('agreement-members') as HTMLSelectElement).selectedOptions].map((option) => option.value);
+              const countries = value(element, 'agreement-countries').toUpperCase().split(/[\s,]+/).filter(Boolean);
+              const until = value(element, 'agreement-until');
+              await api('/agreements', {
+                body: {
+                  name: value(element, 'agreement-name'),
+                  members,
+                  countries,
+                  maxTlp: value(element, 'agreement-tlp'),
+                  purpose: value(element, 'agreement-purpose'),
+                  ...(until ? { endsAt: `${until}T23:59:59Z` } : {}),
+                },
+              });
+              await reload(status('Agreement added.'));
+            },
+            feedback,
+          )
+        : null,
     ),
   );
 }
