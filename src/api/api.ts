@@ -10,6 +10,7 @@ import { indicatorRoutes } from './routes/indicators.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { objectRoutes } from './routes/objects.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { feedRoutes } from './routes/feeds.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { organisationRoutes } from './routes/organisations.ts';
 import { sightingRoutes } from './routes/sightings.ts';
@@ -26,6 +27,7 @@ const RESOURCES = [
   indicatorWriteRoutes,
   overviewRoutes,
   sourceRoutes,
+  feedRoutes,
   objectRoutes,
   sightingRoutes,
   exportRoutes,

@@ -42,6 +42,7 @@ const OPERATIONS = [
   'GET /api/v1/session',
   'POST /api/v1/session/logout',
   'GET /api/v1/audit',
+  'GET /api/v1/feeds',
 ];
 
 describe('REST API documentation', () => {

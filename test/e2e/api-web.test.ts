@@ -124,6 +124,25 @@ describe('web UI server side: sessions, overview counts, static files', () => {
     assert.equal((await world.call('/api/v1/overview', undefined)).status, 401);
   });
 
+  it('shows the audit log, verified, and the scheduled feeds to the operator\'s admins only', async () => {
+    for (const path of ['/api/v1/audit', '/api/v1/feeds']) {
+      assert.equal((await world.call(path, world.keys['Vendor-admin'])).status, 403, path);
+      assert.equal((await world.call(path, world.keys['Police-reader'])).status, 403, path);
+    }
+    await world.store.addFeed({ name: 'feodo', url: 'https://feodotracker.abuse.ch/downloads/ipblocklist.csv', format: 'feodo', everyMs: 3_600_000, mode: 'full' }, 0);
+    await world.store.recordPull('feodo', { lastPullAt: 1000, lastStatus: 'failed', lastError: 'HTTP 503' });
+    const feeds = await world.call('/api/v1/feeds', world.keys['local-admin']);
+    assert.equal(feeds.status, 200);
+    assert.deepEqual(feeds.body.items, [{ name: 'feodo', url: 'https://feodotracker.abuse.ch/downloads/ipblocklist.csv', format: 'feodo', every: 3600, mode: 'full', lastPullAt: '1970-01-01T00:00:01.000Z', lastStatus: 'failed', lastError: 'HTTP 503' }]);
+    const audit = await world.call('/api/v1/audit?action=write:session&limit=3', world.keys['local-admin']);
+    assert.equal(audit.status, 200);
+    assert.equal(audit.body.verification.intact, true);
+    assert.ok(audit.body.verification.entries > 10);
+    assert.equal(audit.body.items.length, 3);
+    assert.ok(audit.body.items.every((entry: Json) => String(entry.action).startsWith('write:session')));
+    assert.ok(audit.body.items[0].seq > audit.body.items[1].seq, 'newest first');
+  });
+
   it('serves the page at / with a strict CSP and no caching, and hashed assets with their types, cached for a year', async () => {
     const page = await world.call('/', undefined);
     assert.equal(page.status, 200);

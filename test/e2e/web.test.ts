@@ -211,6 +211,9 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     await page.screenshot({ path: join(SHOTS, 'audit.png'), fullPage: true });
     await page.getByRole('link', { name: 'Feeds' }).click();
     await page.getByRole('heading', { level: 1, name: 'Feeds and sources' }).waitFor();
+    // the operator's admins see the scheduled feeds (none in the demo) beside the sources
+    await page.getByRole('heading', { level: 2, name: 'Scheduled feeds' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Sources' }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'feeds.png'), fullPage: true });
     await context.close();
   });
