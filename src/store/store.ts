@@ -178,8 +178,8 @@ export interface OverviewStats {
   byTlp: Record<string, number>;
   /** Visible observations per source, most first. */
   bySource: Array<{ source: string; observations: number }>;
-  /** Visible observations by the day (UTC, epoch ms of its start) their source first saw them. */
-  firstSeenPerDay: Array<{ day: number; observations: number }>;
+  /** Values by the day (UTC, epoch ms of its start) they were first seen. */
+  firstSeenPerDay: Array<{ day: number; indicators: number }>;
 }
 
 export interface FeedDefinition {

@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { hashPassword } from '../../src/auth/index.ts';
 import { openApiWorld, type ApiWorld, type Json } from '../helpers/api.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
 
 describe('web UI server side: sessions, overview counts, static files', () => {
   let world: ApiWorld;
@@ -115,13 +116,37 @@ describe('web UI server side: sessions, overview counts, static files', () => {
       (police.bySource as Json[]).map((entry) => entry.source).sort(),
       ['api:Police', 'api:Vendor'],
     );
-    assert.equal(sum(Object.fromEntries((police.firstSeenPerDay as Json[]).map((entry) => [entry.day, entry.observations]))), 4, 'observations by day first seen');
+    assert.equal(sum(Object.fromEntries((police.firstSeenPerDay as Json[]).map((entry) => [entry.day, entry.indicators]))), 3, 'values by day first seen');
     // counts follow new data at once
     await post(world.keys['Police-analyst'], [{ value: '203.0.113.9', tlp: 'red' }]);
     assert.equal((await world.call('/api/v1/overview', world.keys['Police-reader'])).body.indicators, police.indicators + 1);
     assert.equal((await world.call('/api/v1/overview', world.keys['Vendor-reader'])).body.indicators, vendor.indicators);
     // no one signed in, nothing counted
     assert.equal((await world.call('/api/v1/overview', undefined)).status, 401);
+  });
+
+  it('keeps the overview counts up to date import by import, exactly as a count from scratch gives them', async () => {
+    const post = async (key: string, items: Json[]): Promise<void> => assert.equal((await world.call('/api/v1/indicators', key, { body: items })).status, 201);
+    const before = await world.store.overview();
+    // new values, a value changing its threat type and TLP, a second organisation reporting a value the first holds
+    await post(world.keys['Vendor-analyst'], [
+      { value: '198.51.100.7', tlp: 'green', threatType: 'scanner', lastSeen: '2026-05-30T00:00:00Z' },
+      { value: 'new-one.example.com', tlp: 'amber', threatType: 'phishing', firstSeen: '2026-01-02T00:00:00Z' },
+      { value: 'd41d8cd98f00b204e9800998ecf8427e', tlp: 'clear' },
+    ]);
+    await post(world.keys['Police-analyst'], [{ value: 'strict.vendor.example', tlp: 'amber', threatType: 'c2', firstSeen: '2025-12-01T00:00:00Z' }]);
+    const updated = await world.store.overview();
+    assert.equal(updated.indicators, before.indicators + 2);
+    const fresh = SqliteStore.open(dirname(world.store.location));
+    try {
+      assert.deepEqual(updated, await fresh.overview(), 'the same counts as one pass over the store');
+      for (const key of [world.keys['Police-reader'], world.keys['Vendor-reader']]) {
+        const reply = (await world.call('/api/v1/overview', key)).body;
+        assert.equal(reply.indicators, (await world.call('/api/v1/indicators/count?all=true', key)).body.count);
+      }
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('shows the audit log, verified, and the scheduled feeds to the operator\'s admins only', async () => {

@@ -12,7 +12,7 @@ const OverviewSchema = z.object({
   byThreatType: counts.describe('values by the threat types their visible sources give (a value with two counts under both)'),
   byTlp: counts.describe('values by the TLP of their visible observations'),
   bySource: z.array(z.object({ source: z.string(), observations: z.number().int() })),
-  firstSeenPerDay: z.array(z.object({ day: IsoDateSchema, observations: z.number().int() })).describe('visible observations by the day their source first saw them'),
+  firstSeenPerDay: z.array(z.object({ day: IsoDateSchema, indicators: z.number().int() })).describe('values the caller may read by the day they were first seen'),
 });
 
 /** The overview's counts: what the caller may read, counted once per value, from aggregates the store keeps, so it costs the same at a million values as at ten. */
@@ -27,7 +27,7 @@ export function overviewRoutes(app: FastifyInstance, book: OperationBook): void 
       operationId: 'overview',
       tag: 'indicators',
       summary: 'Counts for an overview',
-      description: 'How many values the caller may read, by type, threat type and TLP; observations per source and per day first seen. Only what the caller may read is counted.',
+      description: 'How many values the caller may read, by type, threat type and TLP, and by the day they were first seen; observations per source. Only what the caller may read is counted.',
       access: 'any member; unauthenticated callers too where the server lets TLP:CLEAR out',
       responses: { 200: { description: 'the counts', schema: OverviewSchema } },
     },
@@ -35,7 +35,7 @@ export function overviewRoutes(app: FastifyInstance, book: OperationBook): void 
       requireReader(request);
       const stats = await store.overview(await request.tix.clearance());
       await request.tix.audit({ action: 'read:overview', target: pathOf(request), detail: {}, count: stats.indicators });
-      return { ...stats, firstSeenPerDay: stats.firstSeenPerDay.map((entry) => ({ day: iso(entry.day), observations: entry.observations })) };
+      return { ...stats, firstSeenPerDay: stats.firstSeenPerDay.map((entry) => ({ day: iso(entry.day), indicators: entry.indicators })) };
     },
   );
 }

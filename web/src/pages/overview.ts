@@ -6,8 +6,8 @@ import { indicatorHref } from './search.ts';
 
 const DAY = 86_400_000;
 
-/** New observations over time as bars: per day over a short span, per week over a longer one. */
-function chart(perDay: Array<{ day: string; observations: number }>): Node {
+/** New indicators over time (by the day first seen) as bars: per day over a short span, per week over a longer one. */
+function chart(perDay: Array<{ day: string; indicators: number }>): Node {
   if (!perDay.length) return h('p', { class: 'empty' }, 'Nothing yet.');
   const first = Date.parse(perDay[0]!.day);
   const last = Date.parse(perDay[perDay.length - 1]!.day);
@@ -17,7 +17,7 @@ function chart(perDay: Array<{ day: string; observations: number }>): Node {
   const buckets = new Map<number, number>();
   for (const entry of perDay) {
     const index = Math.floor((Date.parse(entry.day) - first) / DAY / bucketDays);
-    buckets.set(index, (buckets.get(index) ?? 0) + entry.observations);
+    buckets.set(index, (buckets.get(index) ?? 0) + entry.indicators);
   }
   const count = Math.floor((last - first) / DAY / bucketDays) + 1;
   const max = Math.max(1, ...buckets.values());
@@ -26,7 +26,7 @@ function chart(perDay: Array<{ day: string; observations: number }>): Node {
   const barWidth = (width - 60) / count;
   const unit = bucketDays === 1 ? 'day' : bucketDays === 7 ? 'week' : `${bucketDays} days`;
   const graphic = svg('svg', { viewBox: `0 0 ${width} ${height + 30}`, class: 'chart', role: 'img', 'aria-labelledby': 'chart-title' });
-  graphic.append(svg('title', { id: 'chart-title' }, `New observations per ${unit}, ${date(perDay[0]!.day)} to ${date(perDay[perDay.length - 1]!.day)}; most in one ${unit}: ${fmt.format(max)}`));
+  graphic.append(svg('title', { id: 'chart-title' }, `New indicators per ${unit} (by the day first seen), ${date(perDay[0]!.day)} to ${date(perDay[perDay.length - 1]!.day)}; most in one ${unit}: ${fmt.format(max)}`));
   graphic.append(svg('line', { x1: 50, y1: height, x2: width - 10, y2: height, class: 'axis-line' }));
   graphic.append(svg('text', { x: 45, y: 12, 'text-anchor': 'end', class: 'axis' }, fmt.format(max)));
   graphic.append(svg('text', { x: 45, y: height, 'text-anchor': 'end', class: 'axis' }, '0'));
