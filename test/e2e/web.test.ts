@@ -15,6 +15,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-output', 'web');
 const STRICT_VALUE = 'strict-c2.sentinel-vendor.example';
 const AMBER_VALUE = 'amber-c2.sentinel-vendor.example';
+const REVOKED_VALUE = 'revoke-me.sentinel-vendor.example';
 
 function serve(data: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'tix.js'), '--data', data, 'serve', '--port', '0', '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,6 +52,7 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     for (const [value, tlp] of [
       [AMBER_VALUE, 'amber'],
       [STRICT_VALUE, 'amber+strict'],
+      [REVOKED_VALUE, 'amber'],
     ] as const) {
       const created = await fetch(`${server.url}/api/v1/indicators`, {
         method: 'POST',
@@ -250,6 +252,25 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     await page.locator('#results td.value').first().waitFor();
     assert.deepEqual((await page.locator('#results td.value').allTextContents()).sort(), ['192.9.135.73', '192.9.135.73:1194'], 'the IP, and the ip:port on it');
     await context.close();
+  });
+
+  it('lets the owner revoke its value from the indicator page; a partner sees no revoke button', async () => {
+    const police = await signIn('ip-analyst');
+    await police.page.goto(`${server.url}/#/indicator/hostname/${REVOKED_VALUE}`);
+    await police.page.getByRole('heading', { level: 2, name: 'Sources' }).waitFor();
+    assert.equal(await police.page.getByRole('button', { name: /^Revoke/ }).count(), 0);
+    await police.context.close();
+
+    const vendor = await signIn('vendor-analyst');
+    vendor.page.on('dialog', (dialog) => void dialog.accept());
+    await vendor.page.goto(`${server.url}/#/indicator/hostname/${REVOKED_VALUE}`);
+    await vendor.page.getByRole('button', { name: 'Revoke in api:Vendor Labs' }).click();
+    // the page reloads the value: revoked, by the POST the page made with the session's CSRF token
+    await vendor.page.getByText(/^revoked \d{4}-\d{2}-\d{2}$/).waitFor();
+    assert.match((await vendor.page.locator('dl.facts').textContent()) ?? '', /Statusrevoked/);
+    await vendor.context.close();
+    const after = await fetch(`${server.url}/api/v1/indicators?q=${REVOKED_VALUE}`, { headers: { authorization: basic('ip-analyst') } });
+    assert.deepEqual(((await after.json()) as { items: unknown[] }).items, [], 'a revoked value leaves searches');
   });
 
   it('signs out: the session ends on the server, and the page asks to sign in again', async () => {

@@ -41,6 +41,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const url = address.replace('127.0.0.1', 'localhost');
       const lines = [
         `tix is serving ${store.location}`,
+        `  Web UI   ${url}/`,
         `  API      ${url}/api/v1/indicators?q=192.9.135.73   (docs: ${url}/docs)`,
         `  TAXII    ${url}/taxii2/`,
       ];
