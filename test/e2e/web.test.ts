@@ -61,6 +61,13 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
       });
       assert.equal(created.status, 201);
     }
+    // the police saw the C2 in a victim's logs
+    const sighting = await fetch(`${server.url}/api/v1/sightings`, {
+      method: 'POST',
+      headers: { authorization: basic('ip-analyst'), 'content-type': 'application/json' },
+      body: JSON.stringify({ value: '192.9.135.73', origin: 'sensor', count: 12, location: 'victim-gw-01.lagos' }),
+    });
+    assert.equal(sighting.status, 201);
     const shared = tix(data.path, ['share', 'api:Vendor Labs', '--owner', 'Vendor Labs', '--agreement', 'Operation Sentinel']);
     assert.equal(shared.code, 0, shared.stderr);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
@@ -105,6 +112,8 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie.includes('tix_session')), false, 'scripts cannot read the session cookie');
     await page.locator('svg.map path.country').first().waitFor();
     assert.ok((await page.locator('svg.map path.country').count()) > 150, 'the world map is drawn offline');
+    const latest = page.getByRole('table', { name: 'The latest sightings you may read' });
+    assert.match((await latest.textContent()) ?? '', /192\.9\.135\.73.*victim-gw-01\.lagos/);
     await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
     // a state-changing request with the cookie but without the CSRF header is refused
     const forged = await page.evaluate(async () => {
@@ -133,6 +142,8 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     const summary = await page.locator('dl.facts').textContent();
     assert.match(summary ?? '', /Pikabot/);
     assert.match(summary ?? '', /c2/);
+    assert.match(summary ?? '', /Sightings1 \(seen 12 times/);
+    assert.match((await page.getByRole('table', { name: /^Sightings you may read/ }).textContent()) ?? '', /International Police.*sensor.*victim-gw-01\.lagos/);
     assert.match(await page.locator('table').first().textContent() ?? '', /vendor-feodotracker-ipblocklist/);
     await page.screenshot({ path: join(SHOTS, 'indicator.png'), fullPage: true });
     // the export of the result downloads in the chosen format

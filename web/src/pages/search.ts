@@ -5,7 +5,8 @@ import type { Session } from '../session.ts';
 export const TYPES = ['ipv4', 'ipv6', 'cidr', 'ip-port', 'domain', 'hostname', 'url', 'email', 'md5', 'sha1', 'sha256', 'sha512', 'ssdeep', 'tlsh', 'asn', 'ja3', 'x509-sha1', 'filename'];
 const THREATS = ['c2', 'phishing', 'payload-delivery', 'malware-download', 'malware', 'scanner', 'botnet', 'compromised-host', 'spam', 'brute-force', 'anonymiser', 'exploit', 'fraud'];
 const EXPORTS = ['csv', 'stix', 'misp', 'plain-list', 'suricata', 'snort', 'zeek', 'rpz', 'hosts', 'nftables'];
-const FILTERS = ['q', 'type', 'threat', 'source', 'malware', 'since', 'all'] as const;
+const FILTERS = ['q', 'type', 'threat', 'source', 'malware', 'tag', 'max_tlp', 'min_confidence', 'since', 'all'] as const;
+const TLPS = ['clear', 'green', 'amber', 'amber+strict', 'red'];
 
 export function indicatorHref(type: string, value: string): string {
   return `#/indicator/${encodeURIComponent(type)}/${encodeURIComponent(value)}`;
@@ -31,6 +32,9 @@ export async function renderSearch(main: HTMLElement, _session: Session, _path: 
   const threat = select('threat', THREATS, params.get('threat'), 'any threat');
   const source = h('input', { id: 'source', name: 'source', value: params.get('source') ?? '' });
   const malware = h('input', { id: 'malware', name: 'malware', value: params.get('malware') ?? '' });
+  const tag = h('input', { id: 'tag', name: 'tag', value: params.get('tag') ?? '' });
+  const maxTlp = select('max_tlp', TLPS, params.get('max_tlp'), 'any TLP');
+  const minConfidence = h('input', { id: 'min_confidence', name: 'min_confidence', type: 'number', min: 0, max: 100, value: params.get('min_confidence') ?? '' });
   const since = h('input', { id: 'since', name: 'since', type: 'date', value: params.get('since') ?? '' });
   const all = h('input', { id: 'all', name: 'all', type: 'checkbox', checked: params.get('all') === 'true' });
   const form = h(
@@ -46,6 +50,9 @@ export async function renderSearch(main: HTMLElement, _session: Session, _path: 
       field('threat', 'Threat type', threat),
       field('source', 'Source', source),
       field('malware', 'Malware', malware),
+      field('tag', 'Tag', tag),
+      field('max_tlp', 'TLP at most', maxTlp),
+      field('min_confidence', 'Confidence at least', minConfidence),
       field('since', 'Last seen since', since),
       h('div', { class: 'field check' }, all, h('label', { for: 'all' }, 'Include revoked and expired')),
     ),
@@ -58,6 +65,9 @@ export async function renderSearch(main: HTMLElement, _session: Session, _path: 
       threat: threat.value || undefined,
       source: source.value.trim() || undefined,
       malware: malware.value.trim() || undefined,
+      tag: tag.value.trim() || undefined,
+      max_tlp: maxTlp.value || undefined,
+      min_confidence: minConfidence.value || undefined,
       since: since.value || undefined,
       all: all.checked ? 'true' : undefined,
     };
