@@ -3,7 +3,7 @@
 // calls it makes) and searches (GET /api/v1/indicators as the search page calls it: single values, IPs with
 // CIDR containment, domains and below, CIDRs, pasted text of 20 values, filtered listings and their next
 // pages), as p50/p95 on loopback, for the owner of the data and for an organisation cleared through an
-// agreement. The store is built once from the generated 1M-value plain list (bench/lib/generate.js) plus a
+// agreement; then the overview page in chromium (if /usr/bin/chromium exists). The store is built once from the generated 1M-value plain list (bench/lib/generate.js) plus a
 // 100k ThreatFox CSV (threat types, malware), and kept in bench/.data/web-store-<size>.
 // TIX_BENCH_WEB_SIZE overrides the list size. Targets: overview < 1 s, search p95 < 200 ms.
 // Prints figures; asserts nothing.
@@ -155,6 +155,29 @@ for (const user of ['bench-vendor', 'bench-police']) {
   rows.push(['bench-vendor', 'overview after a 2,000-row pull of the 100k feed', fmt.int(pulled.body.indicators), fmt.ms(pulled.ms), '-', '< 1 s']);
   const again = await timed('/api/v1/overview', cookie);
   rows.push(['bench-vendor', 'overview, next call', fmt.int(again.body.indicators), fmt.ms(again.ms), '-', '< 1 s']);
+}
+
+// the overview page in a real browser (Debian's chromium, if installed): from navigation to the counts, chart and map drawn
+if (existsSync('/usr/bin/chromium')) {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  for (const user of ['bench-vendor', 'bench-police']) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const cookie = (await signIn(user)).split('=');
+    await context.addCookies([{ name: cookie[0], value: cookie.slice(1).join('='), url: base }]);
+    const page = await context.newPage();
+    const times = [];
+    for (let i = 0; i < 10; i++) {
+      const started = performance.now();
+      await page.goto(`${base}/#/overview?round=${i}`);
+      await page.locator('svg.map path.country').nth(100).waitFor();
+      await page.locator('svg.chart rect.column').first().waitFor();
+      times.push(performance.now() - started);
+    }
+    rows.push([user, 'overview page in chromium, navigation to drawn', '-', fmt.ms(pctl(times, 50)), fmt.ms(pctl(times, 95)), '< 1 s']);
+    await context.close();
+  }
+  await browser.close();
 }
 
 function pctl(samples, p) {
