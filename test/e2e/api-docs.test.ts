@@ -43,6 +43,8 @@ const OPERATIONS = [
   'POST /api/v1/session/logout',
   'GET /api/v1/audit',
   'GET /api/v1/feeds',
+  'POST /api/v1/feeds',
+  'POST /api/v1/feeds/{name}/pull',
 ];
 
 describe('REST API documentation', () => {

@@ -159,6 +159,12 @@ describe('web UI server side: sessions, overview counts, static files', () => {
     const feeds = await world.call('/api/v1/feeds', world.keys['local-admin']);
     assert.equal(feeds.status, 200);
     assert.deepEqual(feeds.body.items, [{ name: 'feodo', url: 'https://feodotracker.abuse.ch/downloads/ipblocklist.csv', format: 'feodo', every: 3600, mode: 'full', lastPullAt: '1970-01-01T00:00:01.000Z', lastStatus: 'failed', lastError: 'HTTP 503' }]);
+    const feed = { name: 'urlhaus', url: 'https://urlhaus.abuse.ch/downloads/text/' };
+    assert.equal((await world.call('/api/v1/feeds', world.keys['Vendor-admin'], { body: feed })).status, 403);
+    assert.equal((await world.call('/api/v1/feeds', world.keys['local-admin'], { body: { ...feed, url: 'file:///etc/passwd' } })).status, 400);
+    assert.equal((await world.call('/api/v1/feeds', world.keys['local-admin'], { body: feed })).status, 201);
+    assert.equal((await world.call('/api/v1/feeds/urlhaus/pull', world.keys['Police-admin'], { method: 'POST' })).status, 403);
+    assert.equal((await world.call('/api/v1/feeds/nothing/pull', world.keys['local-admin'], { method: 'POST' })).status, 404);
     const audit = await world.call('/api/v1/audit?action=write:session&limit=3', world.keys['local-admin']);
     assert.equal(audit.status, 200);
     assert.equal(audit.body.verification.intact, true);

@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -153,7 +155,6 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-link').click()]);
     const saved = join(SHOTS, 'export.csv');
     await download.saveAs(saved);
-    const { readFileSync } = await import('node:fs');
     assert.match(readFileSync(saved, 'utf8'), /192\.9\.135\.73/);
     await context.close();
   });
@@ -282,6 +283,36 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     await vendor.context.close();
     const after = await fetch(`${server.url}/api/v1/indicators?q=${REVOKED_VALUE}`, { headers: { authorization: basic('ip-analyst') } });
     assert.deepEqual(((await after.json()) as { items: unknown[] }).items, [], 'a revoked value leaves searches');
+  });
+
+  it('lets the operator\'s admin add a feed and pull it now, and shows the outcome', async () => {
+    const feedFile = readFileSync(join(ROOT, 'test', 'fixtures', 'feeds', 'abuse.ch', 'feodotracker-ipblocklist.csv'));
+    const feedServer = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/csv' });
+      response.end(feedFile);
+    });
+    await new Promise<void>((resolve) => feedServer.listen(0, '127.0.0.1', resolve));
+    const { port } = feedServer.address() as AddressInfo;
+    try {
+      const { context, page } = await signIn('admin');
+      await page.getByRole('link', { name: 'Feeds' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Scheduled feeds' }).waitFor();
+      await page.getByLabel('Name').fill('feodo-live');
+      await page.getByLabel('URL').fill(`http://127.0.0.1:${port}/ipblocklist.csv`);
+      await page.getByLabel('Format').fill('feodo');
+      await page.getByRole('button', { name: 'Add feed' }).click();
+      await page.getByText('Feed feodo-live added.').waitFor();
+      await page.getByRole('button', { name: 'Pull feodo-live now' }).click();
+      await page.getByText(/^Pulled feodo-live: ok: read \d+, accepted \d+/).waitFor({ timeout: 60_000 });
+      const row = page.getByRole('table', { name: /feeds pulled by this server/ }).getByRole('row', { name: /feodo-live/ });
+      assert.match((await row.textContent()) ?? '', /ok.*accepted [1-9]/);
+      // its values landed as a source of their own
+      assert.match((await page.getByRole('table', { name: /sources you may read/ }).textContent()) ?? '', /feodo-live/);
+      await page.screenshot({ path: join(SHOTS, 'feeds-pulled.png'), fullPage: true });
+      await context.close();
+    } finally {
+      feedServer.close();
+    }
   });
 
   it('signs out: the session ends on the server, and the page asks to sign in again', async () => {
