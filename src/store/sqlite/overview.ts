@@ -55,11 +55,11 @@ export class OverviewCounter {
 
   constructor(private readonly db: Database.Database) {}
 
-  private imports(after: number, running: Set<number>): Array<{ id: number; source_id: number; status: string; started_at: number }> {
+  private imports(after: number, running: Set<number>): Array<{ id: number; source_id: number; status: string; started_at: number; counts: string }> {
     const ids = [...running];
     return this.db
-      .prepare(`SELECT id, source_id, status, started_at FROM imports WHERE id > ?${ids.length ? ` OR id IN (${ids.map(() => '?').join(',')})` : ''} ORDER BY id`)
-      .all(after, ...ids) as Array<{ id: number; source_id: number; status: string; started_at: number }>;
+      .prepare(`SELECT id, source_id, status, started_at, counts FROM imports WHERE id > ?${ids.length ? ` OR id IN (${ids.map(() => '?').join(',')})` : ''} ORDER BY id`)
+      .all(after, ...ids) as Array<{ id: number; source_id: number; status: string; started_at: number; counts: string }>;
   }
 
   private signatureOf(state: State, parts: Part[]): number {
@@ -162,10 +162,15 @@ export class OverviewCounter {
     const imports = this.imports(state.lastImport, state.running);
     if (!imports.length) return true;
     const since = new Map<number, number>();
+    let written = 0;
     for (const entry of imports) {
       if (entry.status !== 'committed') continue;
       since.set(entry.source_id, Math.min(since.get(entry.source_id) ?? Infinity, entry.started_at - MARGIN_MS));
+      const counts = JSON.parse(entry.counts) as Record<string, number>;
+      written += (counts.new ?? 0) + (counts.updated ?? 0) + (counts.delisted ?? 0);
     }
+    // a large import (a new source's first load, say) is cheaper to count again in one pass
+    if (written > MAX_DELTA) return false;
     // how many observations each written source holds, from the signatures: a large delta is a rebuild
     let held = 0;
     for (const [key, n] of state.byTypeSig) {
@@ -177,6 +182,7 @@ export class OverviewCounter {
     for (const [source, from] of since) {
       const rows = this.db.prepare('SELECT indicator_id FROM observations WHERE source_id = ? AND updated_at >= ?').raw(true).all(source, from) as Array<[number]>;
       for (const [id] of rows) changed.add(id);
+      if (changed.size > MAX_DELTA) return false;
     }
     const ids = [...changed].sort((a, b) => a - b);
     for (let start = 0; start < ids.length; start += 500) {
