@@ -163,6 +163,7 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     const { context, page } = await signIn('ip-analyst');
     const values = await search(page, 'Report: the loader came from hxxp://cz48006[.]tw1[.]ru/e8ce020e.php\nand beaconed to 192[.]9[.]135[.]73 every minute; panel at awelleh3[.]top.');
     assert.deepEqual(values.sort(), ['192.9.135.73', 'awelleh3.top', 'http://cz48006.tw1.ru/e8ce020e.php']);
+    assert.match((await page.locator('#results [role=status]').first().textContent()) ?? '', /^3 indicators in all; 3 on this page/);
     await page.screenshot({ path: join(SHOTS, 'search-pasted.png'), fullPage: true });
     await context.close();
   });

@@ -98,7 +98,11 @@ export async function renderSearch(main: HTMLElement, _session: Session, _path: 
     const load = async (pageIndex: number): Promise<void> => {
       output.replaceChildren(status('Searching…'));
       const started = performance.now();
-      const page = await api<{ items: Json[]; next?: string; more: boolean }>(`/indicators${query({ ...searchFilters, limit: '50', next: cursors[pageIndex] })}`);
+      // with something typed in the box the total is a cheap count; a listing of the whole store is paged without one
+      const [page, total] = await Promise.all([
+        api<{ items: Json[]; next?: string; more: boolean }>(`/indicators${query({ ...searchFilters, limit: '50', next: cursors[pageIndex] })}`),
+        filters.q ? api<{ count: number }>(`/indicators/count${query(searchFilters)}`) : Promise.resolve(undefined),
+      ]);
       const took = Math.round(performance.now() - started);
       if (page.next) cursors[pageIndex + 1] = page.next;
       const rows = page.items.map((item) =>
@@ -132,7 +136,9 @@ export async function renderSearch(main: HTMLElement, _session: Session, _path: 
       output.replaceChildren(
         section(
           'Results',
-          status(`${page.items.length}${page.more ? '+' : ''} indicator${page.items.length === 1 ? '' : 's'} on this page (${took} ms)`),
+          status(
+            `${total ? `${total.count} indicator${total.count === 1 ? '' : 's'} in all; ` : ''}${page.items.length}${page.more ? '+' : ''} on this page (${took} ms)`,
+          ),
           page.items.length
             ? h(
                 'table',
