@@ -12,6 +12,7 @@ import { hashPassword } from '../../src/auth/index.ts';
 import { openApiWorld, type ApiWorld, type Json } from '../helpers/api.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import Database from 'better-sqlite3';
 
 describe('web UI server side: sessions, overview counts, static files', () => {
   let world: ApiWorld;
@@ -172,6 +173,18 @@ describe('web UI server side: sessions, overview counts, static files', () => {
     assert.equal(audit.body.items.length, 3);
     assert.ok(audit.body.items.every((entry: Json) => String(entry.action).startsWith('write:session')));
     assert.ok(audit.body.items[0].seq > audit.body.items[1].seq, 'newest first');
+    // an entry changed behind tix's back breaks the chain, and the page says where
+    const file = new Database(world.store.location);
+    try {
+      const original = (file.prepare('SELECT target FROM audit_log WHERE seq = 3').get() as { target: string }).target;
+      file.prepare('UPDATE audit_log SET target = ? WHERE seq = 3').run('/nothing/to/see');
+      const broken = (await world.call('/api/v1/audit?limit=1', world.keys['local-admin'])).body.verification;
+      assert.deepEqual(broken, { intact: false, entries: broken.entries, brokenAt: 3, reason: 'its content was changed' });
+      file.prepare('UPDATE audit_log SET target = ? WHERE seq = 3').run(original);
+      assert.equal((await world.call('/api/v1/audit?limit=1', world.keys['local-admin'])).body.verification.intact, true);
+    } finally {
+      file.close();
+    }
   });
 
   it('serves the page at / with a strict CSP and no caching, and hashed assets with their types, cached for a year', async () => {
