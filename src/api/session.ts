@@ -114,6 +114,7 @@ const SessionSchema = z.object({
   clearance: z
     .object({
       levels: z.array(z.string()).describe('the TLP levels the caller reads beyond its own data'),
+      own: z.boolean().describe('the organisation owns data, which it reads at every level'),
       agreements: z.array(z.object({ name: z.string(), maxTlp: z.string(), endsAt: IsoDateSchema.optional() })).describe('active agreements the organisation is a member of'),
     })
     .describe('what the caller may read: its own data at every level, and these'),
@@ -134,7 +135,7 @@ async function clearanceSummary(request: FastifyRequest, org: number): Promise<z
   const agreements = (await store.listAgreements())
     .filter((agreement) => agreement.members.includes(org) && agreement.startsAt <= now && (agreement.endsAt === undefined || agreement.endsAt > now))
     .map((agreement) => ({ name: agreement.name, maxTlp: agreement.maxTlp, ...(agreement.endsAt === undefined ? {} : { endsAt: iso(agreement.endsAt) }) }));
-  return { levels, agreements };
+  return { levels, own: clearance.own.length > 0, agreements };
 }
 
 /** Signing in and out of the web UI: a session cookie for the browser, as a third way (after Bearer and Basic) to call the API. */

@@ -182,6 +182,7 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     await police.context.close();
 
     const vendor = await signIn('vendor-analyst');
+    assert.match((await vendor.page.getByTestId('clearance').textContent()) ?? '', /own data at every level/);
     assert.deepEqual(await search(vendor.page, STRICT_VALUE), [STRICT_VALUE], 'the owner sees it');
     await vendor.page.goto(`${server.url}/#/overview`);
     await vendor.page.getByTestId('total').waitFor();

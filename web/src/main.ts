@@ -54,7 +54,7 @@ function header(who: Session, current: string): HTMLElement {
       h('span', { class: 'who-user' }, who.user),
       h('span', { class: 'who-org', 'data-testid': 'org' }, who.org.name, who.org.country ? ` (${who.org.country})` : ''),
       h('span', { class: 'who-role' }, who.role),
-      h('span', { class: 'who-clearance', 'data-testid': 'clearance' }, h('span', { class: 'sr-label' }, 'Clearance: '), ...levels, agreements ? h('span', { class: 'who-agreements' }, ` via ${agreements}`) : null),
+      h('span', { class: 'who-clearance', 'data-testid': 'clearance' }, h('span', { class: 'sr-label' }, 'Clearance: '), ...levels, agreements ? h('span', { class: 'who-agreements' }, ` via ${agreements}`) : null, who.clearance.own ? h('span', { class: 'who-agreements' }, ' · own data at every level') : null),
       h('button', { type: 'button', class: 'secondary', onclick: () => void signOut() }, 'Sign out'),
     ),
   );

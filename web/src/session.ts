@@ -4,5 +4,5 @@ export interface Session {
   org: { id: number; name: string; country?: string };
   role: string;
   csrf: string;
-  clearance: { levels: string[]; agreements: Array<{ name: string; maxTlp: string; endsAt?: string }> };
+  clearance: { levels: string[]; own: boolean; agreements: Array<{ name: string; maxTlp: string; endsAt?: string }> };
 }
