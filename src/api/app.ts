@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { authenticate, clearanceFor, type Principal } from '../auth/index.ts';
 import type { Clearance } from '../policy/index.ts';
 import type { AuditEntry } from '../store/access.ts';
+import { AuditQueue } from './audit-queue.ts';
 import type { Store } from '../store/store.ts';
 import { HttpProblem, problemBody, toProblem } from './problem.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -85,6 +86,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return run;
   });
   app.decorateRequest('tix', null as unknown as RequestContext);
+  const audits = new AuditQueue((entries) => settings.store.appendAudits(entries));
   const limiter = new RateLimiter(settings.rateLimit, Math.max(10, Math.ceil(settings.rateLimit / 6)));
   const refuseAddress = (ip: string, now: number): void => {
     const allowed = limiter.take(`ip:${ip}`, now);
@@ -136,7 +138,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       clearance: () => (clearance ??= clearanceFor(settings.store, context.principal, now, settings.anonymousClear)),
       audit: async (entry) => {
         const who = context.principal;
-        await settings.store.appendAudit({
+        await audits.append({
           ...entry,
           at: now,
           ...(who.kind === 'member' ? { org: who.org } : {}),

@@ -104,5 +104,21 @@ export interface AccessStore {
   /** Shares a source (and so everything it reported) under a distribution. */
   setSourceDistribution(source: string, distribution: number): Promise<boolean>;
   appendAudit(entry: AuditEntry): Promise<AuditRecord>;
+  /** Appends several entries, in order, in one transaction (one turn of the write lock for many requests' entries). */
+  appendAudits(entries: readonly AuditEntry[]): Promise<AuditRecord[]>;
   listAudit(options: { after?: number; limit: number }): Promise<AuditRecord[]>;
+  /**
+   * A random secret of this instance, made on first use and kept in the
+   * store, so every server of one store shares it and it survives restarts
+   * (the key of TAXII `next` tokens, for example).
+   */
+  instanceSecret(name: string): Promise<Buffer>;
+  /**
+   * Keeps the status of an exchange request (a TAXII POST) for its
+   * organisation, in the store so that every server of it answers for it
+   * and a restart forgets nothing; statuses made before `expireBefore` go.
+   */
+  saveStatus(status: { id: string; org: number; at: number; body: string }, expireBefore: number): Promise<void>;
+  /** A status's body, if it exists, is this organisation's, and was made at or after `notBefore`. */
+  findStatus(id: string, org: number, notBefore: number): Promise<string | undefined>;
 }

@@ -7,12 +7,8 @@ export type SightingOrigin = (typeof SIGHTING_ORIGINS)[number];
 /** What was seen: a value the store holds, or a STIX object of the object store. */
 export type SightingTarget = { indicator: { type: IndicatorType; value: string } } | { objectId: string };
 
-export interface NewSighting {
-  target: SightingTarget;
-  /** The organisation that saw it. */
-  org: number;
-  user?: number;
-  key?: number;
+/** What a sighting says, however it is addressed. */
+interface SightingFacts {
   origin: SightingOrigin;
   firstSeen: number;
   lastSeen: number;
@@ -24,7 +20,15 @@ export interface NewSighting {
   createdAt: number;
 }
 
-export interface Sighting {
+export interface NewSighting extends SightingFacts {
+  target: SightingTarget;
+  /** The organisation that saw it. */
+  org: number;
+  user?: number;
+  key?: number;
+}
+
+export interface Sighting extends SightingFacts {
   id: number;
   /** The value sighted, when sighted by value. */
   indicator?: { type: IndicatorType; value: string };
@@ -33,13 +37,6 @@ export interface Sighting {
   org: number;
   orgName: string;
   user?: number;
-  origin: SightingOrigin;
-  firstSeen: number;
-  lastSeen: number;
-  count: number;
-  location?: string;
-  note?: string;
-  createdAt: number;
 }
 
 /**

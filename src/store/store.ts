@@ -83,7 +83,10 @@ export interface ObjectQuery {
 }
 
 export interface ObjectRecord {
-  object: StixObject;
+  /** The object, parsed from `json` when first read. */
+  readonly object: StixObject;
+  /** The object serialised as stored: a page can be sent without parsing and serialising each object again. */
+  readonly json: string;
   /** When this version was added to tix (TAXII's date_added). */
   addedAt: number;
   source: string;

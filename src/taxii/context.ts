@@ -34,9 +34,9 @@ export function checkAccept(request: FastifyRequest, alsoStix = false): void {
   }
 }
 
-/** A TAXII response: the media type exactly as §1.6.8 spells it (fastify would rewrite it as `version="2.1"; charset=utf-8`). */
+/** A TAXII response (a body given as a string is sent as it is, already JSON): the media type exactly as §1.6.8 spells it (fastify would rewrite it as `version="2.1"; charset=utf-8`). */
 export function send(reply: FastifyReply, body: unknown, status = 200): FastifyReply {
-  return reply.status(status).header('content-type', TAXII).send(Buffer.from(JSON.stringify(body)));
+  return reply.status(status).header('content-type', TAXII).send(Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)));
 }
 
 /** The request's path, for the audit log: never the query string, which the detail records as given. */

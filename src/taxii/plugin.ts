@@ -16,13 +16,11 @@ export { STIX, TAXII } from './media.ts';
 export interface TaxiiPluginOptions {
   /** The most objects one page returns, whatever `limit` asks (default 1,000). */
   maxPage?: number;
-  /** Key of the MAC on `next` tokens. The default is fixed, so tokens survive restarts and work on every server of a store. */
+  /** Key of the MAC on `next` tokens. Default: a random secret kept in the store, so tokens survive restarts and work on every server of a store. */
   tokenKey?: string | Buffer;
   /** How long a POST's status stays readable (default 7 days; §4.3 asks for at least 24 hours). */
   statusTtlMs?: number;
 }
-
-const DEFAULT_TOKEN_KEY = 'tix TAXII 2.1 next token v1';
 
 /**
  * TAXII 2.1 (OASIS Standard, 10 June 2021) on the object store, as a
@@ -39,9 +37,8 @@ export async function taxiiPlugin(app: FastifyInstance, options: TaxiiPluginOpti
     bodyLimit,
     anonymousClear,
     maxPage: options.maxPage ?? 1000,
-    tokenKey: Buffer.from(options.tokenKey ?? DEFAULT_TOKEN_KEY),
-    // at most a million objects named across the statuses kept (about 100 MB at worst)
-    statuses: new StatusBook(options.statusTtlMs ?? 7 * 24 * 3600_000, 1_000_000),
+    tokenKey: options.tokenKey === undefined ? await store.instanceSecret('taxii-next-token') : Buffer.from(options.tokenKey),
+    statuses: new StatusBook(store, options.statusTtlMs ?? 7 * 24 * 3600_000),
     // the app's one import queue, shared with the REST API: a store handle runs one import at a time
     queueImport: (task) => app.queueImport(task),
     now: () => app.tixOptions.now(),

@@ -32,6 +32,18 @@ export function listing(page: Page, key: 'objects' | 'versions', pick: (record: 
 }
 
 /**
+ * The envelope of `listing(page, 'objects', …)`, written from each object's
+ * stored serialisation: the same JSON, without parsing and serialising every
+ * object of every page again.
+ */
+export function envelopeText(page: Page): string {
+  let text = `{"more":${page.next !== undefined}`;
+  if (page.next !== undefined) text += `,"next":${JSON.stringify(page.next)}`;
+  if (page.items.length) text += `,"objects":[${page.items.map((record) => record.json).join(',')}]`;
+  return `${text}}`;
+}
+
+/**
  * X-TAXII-Date-Added-First/-Last (§3.2), on every 200 of objects, object,
  * versions and manifest: the first and last date_added of the page. An empty
  * page has none, so both name the point the request resumed from (where the

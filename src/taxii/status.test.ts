@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Issue } from '../model/index.ts';
 import { failuresOf, StatusBook, statusOf } from './status.ts';
+import { SqliteStore } from '../store/sqlite/store.ts';
+import { tempDir } from '../../test/helpers/cli.ts';
 
 const issue = (field: string, code: string, severity: Issue['severity'] = 'error'): Issue => ({ code, file: 'post', line: 1, field, message: `${code} at ${field}`, severity });
 
@@ -34,18 +36,29 @@ describe('TAXII status (§4.3)', () => {
     assert.equal(statusOf('s2', 0, [], new Map()).successes, undefined);
   });
 
-  it('the book gives a status to its organisation only, until it expires, and keeps at most its capacity of objects', () => {
-    const book = new StatusBook(1000, 4);
-    const status = (id: string, objects = 0) => statusOf(id, 0, Array.from({ length: objects }, () => ({})), new Map());
-    book.put(status('a'), 1, 0);
-    assert.equal(book.get('a', 1, 999)?.id, 'a');
-    assert.equal(book.get('a', 2, 999), undefined);
-    assert.equal(book.get('a', 1, 1001), undefined);
-    book.put(status('b', 1), 1, 10);
-    book.put(status('c', 1), 1, 20);
-    assert.equal(book.get('a', 1, 20), undefined, 'the oldest goes first');
-    assert.deepEqual([book.get('b', 1, 20)?.id, book.get('c', 1, 20)?.id], ['b', 'c']);
-    book.put(status('big', 50), 1, 30);
-    assert.deepEqual([book.get('b', 1, 30), book.get('c', 1, 30), book.get('big', 1, 30)?.id], [undefined, undefined, 'big'], 'the newest is always kept');
+  it('the book, over a real store, gives a status to its organisation only, until it expires, to every server of the store and after a restart', async () => {
+    const dir = tempDir();
+    try {
+      let store = SqliteStore.open(dir.path);
+      const [a, b] = [await store.createOrganisation({ name: 'A', kind: 'vendor', createdAt: 0 }), await store.createOrganisation({ name: 'B', kind: 'cert', createdAt: 0 })];
+      const book = new StatusBook(store, 1000);
+      const status = (id: string, objects = 0) => statusOf(id, 0, Array.from({ length: objects }, () => ({ id: `x--${id}` })), new Map());
+      await book.put(status('s1', 2), a.id, 0);
+      assert.deepEqual(await book.get('s1', a.id, 999), status('s1', 2));
+      assert.equal(await book.get('s1', b.id, 999), undefined, 'another organisation');
+      assert.equal(await book.get('s1', a.id, 1001), undefined, 'expired');
+      assert.equal(await book.get('nope', a.id, 0), undefined);
+      const other = SqliteStore.open(dir.path);
+      assert.equal((await new StatusBook(other, 1000).get('s1', a.id, 500))?.total_count, 2, 'another server of the store');
+      await other.close();
+      await store.close();
+      store = SqliteStore.open(dir.path);
+      assert.equal((await new StatusBook(store, 1000).get('s1', a.id, 500))?.id, 's1', 'after a restart');
+      await new StatusBook(store, 1000).put(status('s2'), a.id, 5000);
+      assert.equal(await store.findStatus('s1', a.id, 0), undefined, 'expired statuses are dropped when a new one is kept');
+      await store.close();
+    } finally {
+      dir.remove();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { Issue } from '../model/index.ts';
+import type { AccessStore } from '../store/access.ts';
 import { taxiiTimestamp } from './time.ts';
 
 /** One object of a POST as the status names it (§4.3.2). */
@@ -61,36 +62,23 @@ export function statusOf(id: string, requestedAt: number, objects: readonly unkn
 
 /**
  * The statuses of recent POSTs, each readable by the poster's organisation
- * only, kept `ttlMs` (§4.3: SHOULD be queryable for at least 24 hours) while
- * they fit: at most `capacity` objects named across all statuses (a status
- * weighs one plus its objects), the oldest going first, the newest always
- * kept. Held in memory: a restart forgets them, and their ids then answer
- * 404 like expired ones.
+ * only, kept `ttlMs` (§4.3: SHOULD be queryable for at least 24 hours). They
+ * live in the store: every server of it answers for a status, and a restart
+ * forgets none.
  */
 export class StatusBook {
-  private readonly entries = new Map<string, { resource: StatusResource; org: number; at: number; weight: number }>();
-  private weight = 0;
-
   constructor(
+    private readonly store: Pick<AccessStore, 'saveStatus' | 'findStatus'>,
     private readonly ttlMs: number,
-    private readonly capacity: number,
   ) {}
 
-  put(resource: StatusResource, org: number, at: number): void {
-    const weight = 1 + resource.total_count;
-    for (const [id, entry] of this.entries) {
-      // insertion order is time order
-      if (entry.at >= at - this.ttlMs && this.weight + weight <= this.capacity) break;
-      this.entries.delete(id);
-      this.weight -= entry.weight;
-    }
-    this.entries.set(resource.id, { resource, org, at, weight });
-    this.weight += weight;
+  async put(resource: StatusResource, org: number, at: number): Promise<void> {
+    await this.store.saveStatus({ id: resource.id, org, at, body: JSON.stringify(resource) }, at - this.ttlMs);
   }
 
   /** The status if it exists, has not expired and is this organisation's. */
-  get(id: string, org: number, now: number): StatusResource | undefined {
-    const entry = this.entries.get(id);
-    return entry && entry.org === org && entry.at >= now - this.ttlMs ? entry.resource : undefined;
+  async get(id: string, org: number, now: number): Promise<StatusResource | undefined> {
+    const body = await this.store.findStatus(id, org, now - this.ttlMs);
+    return body === undefined ? undefined : (JSON.parse(body) as StatusResource);
   }
 }

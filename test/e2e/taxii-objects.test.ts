@@ -131,6 +131,23 @@ describe('TAXII 2.1 conformance: objects, manifest, object, versions', () => {
     assert.ok(objectsOf(capped).length <= 1000);
   });
 
+  it('§3.5 a next token holds on every server of the store (its key is a secret of the store) and on no server of another store', async () => {
+    const first = await w.get(`${OBJECTS}?limit=3`);
+    const next = first.body.next as string;
+    assert.equal(typeof next, 'string');
+    const path = `${OBJECTS}?limit=3&next=${encodeURIComponent(next)}`;
+    const here = await w.get(path);
+    const elsewhere = await w.request(path, w.keys.Police, { base: w.anonymousBase });
+    assert.equal(elsewhere.status, 200, JSON.stringify(elsewhere.body));
+    assert.deepEqual(objectsOf(elsewhere).map(key), objectsOf(here).map(key));
+    const other = await openWorld();
+    try {
+      assertError(await other.get(path), 400);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('§3.5 paging with added_after = X-TAXII-Date-Added-Last: pages end between additions, so nothing is skipped; added_after is strict and about date_added', async () => {
     const path = `${OBJECTS}?match[version]=all&match[type]=indicator,malware,campaign`;
     const all = objectsOf(await w.get(`${path}&limit=1000`)).map(key);

@@ -1,8 +1,10 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { buildServer } from '../../api/server.ts';
 import { ConfigError } from '../../errors.ts';
 import { DEMO_PASSWORD_SUFFIX, hasDemo, seedDemo } from '../../ops/demo.ts';
 import { openStore } from '../../store/open.ts';
+import type { Store } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
 import { sampleDirectory } from './demo.ts';
 
@@ -11,6 +13,14 @@ interface ServeFlags {
   host: string;
   demo?: boolean;
   anonymousClear?: boolean;
+  workers: string;
+  rateLimit: string;
+}
+
+/** What a worker process tells the primary once it listens. */
+interface Listening {
+  kind: 'tix-listening';
+  address: string;
 }
 
 export function registerServe(program: Command, ctx: CliContext): void {
@@ -21,15 +31,55 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('-H, --host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--demo', 'on first run, seed demo organisations, users, an agreement and the sample feeds')
     .option('--anonymous-clear', 'let unauthenticated callers read TLP:CLEAR')
+    .option('--rate-limit <n>', 'requests a minute per API key, user or address (each process counts its own)', '6000')
+    .option('-w, --workers <n>', 'server processes sharing the port and the store (one per core serves the most reads)', '1')
     .action(async (flags: ServeFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port: "${flags.port}" is not a TCP port`);
+      const workers = Number(flags.workers);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new ConfigError(`--workers: "${flags.workers}" is not a number of processes from 1 to 64`);
+      const rateLimit = Number(flags.rateLimit);
+      if (!Number.isInteger(rateLimit) || rateLimit < 1) throw new ConfigError(`--rate-limit: "${flags.rateLimit}" is not a number of requests a minute`);
+      if (cluster.isWorker) {
+        // a worker of `--workers N`: the primary seeded the store already
+        const store = await openStore(ctx.dataDir());
+        const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit });
+        process.once('SIGTERM', () => void app.close().then(() => store.close()).then(() => process.exit(0)));
+        const address = await app.listen({ port, host: flags.host });
+        process.send?.({ kind: 'tix-listening', address } satisfies Listening);
+        warmOverview(store, ctx);
+        return;
+      }
       const store = await openStore(ctx.dataDir());
       if (flags.demo && !(await hasDemo(store))) {
         ctx.out.write(`Seeding the demo into ${store.location} (organisations, users, an agreement, real feed samples)…\n`);
         await seedDemo(store, sampleDirectory(), ctx.now());
       }
-      const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true });
+      const announce = (address: string): void => {
+        const url = address.replace('127.0.0.1', 'localhost');
+        const lines = [
+          `tix is serving ${store.location}${workers > 1 ? ` with ${workers} processes` : ''}`,
+          `  Web UI   ${url}/`,
+          `  API      ${url}/api/v1/indicators?q=192.9.135.73   (docs: ${url}/docs)`,
+          `  TAXII    ${url}/taxii2/`,
+        ];
+        if (flags.demo) {
+          lines.push(
+            '',
+            `Demo users (HTTP Basic; password = user name + "${DEMO_PASSWORD_SUFFIX}"):`,
+            '  admin (operator) · vendor-analyst (Vendor Labs) · ip-analyst (International Police)',
+            '  ng-investigator · gh-investigator (national police) · cert-ng (CERT) · isp-noc (ISP)',
+            `  e.g. curl -u ip-analyst:ip-analyst${DEMO_PASSWORD_SUFFIX} '${url}/api/v1/indicators?q=192.9.135.73'`,
+          );
+        }
+        ctx.out.write(`${lines.join('\n')}\n`);
+      };
+      if (workers > 1) {
+        await store.close();
+        serveWithWorkers(workers, announce);
+        return;
+      }
+      const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit });
       const close = async (): Promise<void> => {
         await app.close();
         await store.close();
@@ -37,25 +87,50 @@ export function registerServe(program: Command, ctx: CliContext): void {
       };
       process.once('SIGINT', () => void close());
       process.once('SIGTERM', () => void close());
-      const address = await app.listen({ port, host: flags.host });
-      const url = address.replace('127.0.0.1', 'localhost');
-      const lines = [
-        `tix is serving ${store.location}`,
-        `  Web UI   ${url}/`,
-        `  API      ${url}/api/v1/indicators?q=192.9.135.73   (docs: ${url}/docs)`,
-        `  TAXII    ${url}/taxii2/`,
-      ];
-      if (flags.demo) {
-        lines.push(
-          '',
-          `Demo users (HTTP Basic; password = user name + "${DEMO_PASSWORD_SUFFIX}"):`,
-          '  admin (operator) · vendor-analyst (Vendor Labs) · ip-analyst (International Police)',
-          '  ng-investigator · gh-investigator (national police) · cert-ng (CERT) · isp-noc (ISP)',
-          `  e.g. curl -u ip-analyst:ip-analyst${DEMO_PASSWORD_SUFFIX} '${url}/api/v1/indicators?q=192.9.135.73'`,
-        );
-      }
-      ctx.out.write(`${lines.join('\n')}\n`);
-      // the overview's aggregates are built once, now, rather than on the first page view
-      setImmediate(() => void store.overview().catch((error: unknown) => ctx.err.write(`overview counts: ${(error as Error).message}\n`)));
+      announce(await app.listen({ port, host: flags.host }));
+      warmOverview(store, ctx);
     });
+}
+
+/** The overview's counts are built once, as the server starts, rather than on the first page view. */
+function warmOverview(store: Store, ctx: CliContext): void {
+  setImmediate(() => void store.overview().catch((error: unknown) => ctx.err.write(`overview counts: ${(error as Error).message}\n`)));
+}
+
+/**
+ * The primary of `--workers N`: forks the workers (each runs this same
+ * command, opens the store and listens on the shared port), announces the
+ * address once the first listens, replaces a worker that dies, and stops
+ * them all on SIGINT/SIGTERM. The store is SQLite in WAL mode: the workers
+ * read side by side, and take turns to write.
+ */
+function serveWithWorkers(count: number, announce: (address: string) => void): void {
+  let stopping = false;
+  let announced = false;
+  const fork = (): void => {
+    const worker = cluster.fork();
+    worker.on('message', (message: Listening) => {
+      if (message?.kind === 'tix-listening' && !announced) {
+        announced = true;
+        announce(message.address);
+      }
+    });
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`a server process stopped (${signal ?? `exit code ${code}`}); starting another\n`);
+    fork();
+  });
+  for (let i = 0; i < count; i++) fork();
+  const stop = (): void => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    let left = Object.keys(cluster.workers ?? {}).length;
+    if (left === 0) process.exit(0);
+    cluster.on('exit', () => {
+      if (--left === 0) process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }

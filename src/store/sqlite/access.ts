@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ConflictError } from '../../errors.ts';
 import type { Tlp } from '../../model/index.ts';
@@ -63,6 +64,11 @@ function unique<T>(work: () => T, what: string): T {
 }
 
 /** The organisations, users, keys, agreements, distributions and audit log of a SQLite store. */
+function deepFreeze<T extends object>(value: T): T {
+  for (const field of Object.values(value)) if (typeof field === 'object' && field !== null) Object.freeze(field);
+  return Object.freeze(value);
+}
+
 export function sqliteAccess(db: Database.Database): AccessStore {
   // every statement here has a fixed text: prepared once, not on each request's authentication
   const statements = new Map<string, Database.Statement>();
@@ -94,7 +100,51 @@ export function sqliteAccess(db: Database.Database): AccessStore {
     recipientUsers: ids(row.recipient_users),
   });
 
+  // every request's clearance is made of the agreements and distributions: read once per change (any process's, see access_generation)
+  let lists: { generation: number; agreements: Agreement[]; distributions: Distribution[] } | undefined;
+  const cached = (): NonNullable<typeof lists> => {
+    const generation = (prepare('SELECT n FROM access_generation').get() as { n: number }).n;
+    if (lists?.generation !== generation) {
+      lists = {
+        generation,
+        // frozen: shared by every caller until the next change
+        agreements: (prepare('SELECT * FROM agreements ORDER BY id').all() as Row[]).map((row) => deepFreeze(agreementOf(row))),
+        distributions: (prepare('SELECT * FROM distributions ORDER BY id').all() as Row[]).map((row) => deepFreeze(distributionOf(row))),
+      };
+    }
+    return lists;
+  };
+  const append = (entries: readonly AuditEntry[]): AuditRecord[] =>
+    db.transaction((): AuditRecord[] => {
+      const last = prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+      let seq = last?.seq ?? 0;
+      let prevHash = last?.hash ?? AUDIT_GENESIS;
+      const insert = prepare('INSERT INTO audit_log (seq, at, org_id, user_id, key_id, action, target, detail, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      return entries.map((entry) => {
+        seq++;
+        const hash = auditHash(prevHash, seq, auditContent(entry));
+        insert.run(seq, entry.at, entry.org ?? null, entry.user ?? null, entry.key ?? null, entry.action, entry.target, JSON.stringify(entry.detail), entry.count ?? null, prevHash, hash);
+        const record = { ...entry, seq, prevHash, hash };
+        prevHash = hash;
+        return record;
+      });
+    }).immediate();
   return {
+    async instanceSecret(name) {
+      // INSERT OR IGNORE then read: two servers starting at once agree on one secret
+      prepare('INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)').run(name, randomBytes(32));
+      return (prepare('SELECT value FROM secrets WHERE name = ?').get(name) as { value: Buffer }).value;
+    },
+    async saveStatus(status, expireBefore) {
+      db.transaction(() => {
+        prepare('DELETE FROM exchange_statuses WHERE created_at < ?').run(expireBefore);
+        prepare('INSERT INTO exchange_statuses (id, org_id, created_at, body) VALUES (?, ?, ?, ?)').run(status.id, status.org, status.at, status.body);
+      }).immediate();
+    },
+    async findStatus(id, org, notBefore) {
+      const row = prepare('SELECT body FROM exchange_statuses WHERE id = ? AND org_id = ? AND created_at >= ?').get(id, org, notBefore) as { body: string } | undefined;
+      return row?.body;
+    },
     async createOrganisation(org) {
       const id = unique(
         () => prepare('INSERT INTO organisations (name, kind, country, created_at) VALUES (?, ?, ?, ?)').run(org.name, org.kind, org.country ?? null, org.createdAt).lastInsertRowid,
@@ -173,7 +223,7 @@ export function sqliteAccess(db: Database.Database): AccessStore {
       return agreementOf(prepare('SELECT * FROM agreements WHERE id = ?').get(id) as Row);
     },
     async listAgreements() {
-      return (prepare('SELECT * FROM agreements ORDER BY id').all() as Row[]).map(agreementOf);
+      return [...cached().agreements];
     },
     async findAgreement(nameOrId) {
       const row = (typeof nameOrId === 'number'
@@ -188,7 +238,7 @@ export function sqliteAccess(db: Database.Database): AccessStore {
       return distributionOf(row);
     },
     async listDistributions() {
-      return (prepare('SELECT * FROM distributions ORDER BY id').all() as Row[]).map(distributionOf);
+      return [...cached().distributions];
     },
     async setSourceEvaluation(source, evaluation) {
       return (
@@ -200,16 +250,10 @@ export function sqliteAccess(db: Database.Database): AccessStore {
       return prepare('UPDATE sources SET distribution_id = ? WHERE name = ?').run(distribution, source).changes > 0;
     },
     async appendAudit(entry: AuditEntry) {
-      return db.transaction((): AuditRecord => {
-        const last = prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-        const seq = (last?.seq ?? 0) + 1;
-        const prevHash = last?.hash ?? AUDIT_GENESIS;
-        const hash = auditHash(prevHash, seq, auditContent(entry));
-        prepare('INSERT INTO audit_log (seq, at, org_id, user_id, key_id, action, target, detail, count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-          seq, entry.at, entry.org ?? null, entry.user ?? null, entry.key ?? null, entry.action, entry.target, JSON.stringify(entry.detail), entry.count ?? null, prevHash, hash,
-        );
-        return { ...entry, seq, prevHash, hash };
-      }).immediate();
+      return append([entry])[0]!;
+    },
+    async appendAudits(entries) {
+      return append(entries);
     },
     async listAudit({ after, limit }) {
       const rows = prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after ?? 0, limit) as Row[];

@@ -176,6 +176,9 @@ export class SqliteImportSession implements ImportSession {
   private readonly clearStage: Database.Statement;
   private readonly markSeen: Database.Statement | undefined;
   private insertObject: Database.Statement | undefined;
+  private supersede: Database.Statement | undefined;
+  /** The date_added of this import's objects: now, or the latest already held if the clock went back. */
+  private objectsAddedAt: number | undefined;
   private readonly params: { source: number; import: number; now: number; tlp: string; confidence: number | null };
   private counts: ImportCounts = { new: 0, updated: 0, unchanged: 0, delisted: 0, objects: 0 };
   private open = true;
@@ -192,7 +195,6 @@ export class SqliteImportSession implements ImportSession {
     private readonly meta: ImportMeta,
     private readonly onFinish: () => void,
   ) {
-    if (process.env.TIX_NOFK) db.pragma('foreign_keys = OFF');
     db.exec('BEGIN IMMEDIATE');
     try {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS import_stage (${STAGE_COLUMNS})`);
@@ -481,9 +483,10 @@ export class SqliteImportSession implements ImportSession {
     this.held = 0;
   }
 
+  /** The secondary indexes of values and observations, which a first load drops and builds again at commit. */
   private indicatorIndexes(): IndexDefinition[] {
     return this.db
-      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'indicators' AND sql IS NOT NULL ORDER BY name")
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('indicators', 'observations') AND sql IS NOT NULL ORDER BY name")
       .all() as IndexDefinition[];
   }
 
@@ -506,18 +509,27 @@ export class SqliteImportSession implements ImportSession {
   async addObjects(batch: readonly StoredObject[]): Promise<void> {
     if (!this.open) throw new Error('import session is closed');
     this.insertObject ??= this.db.prepare(`
-      INSERT INTO stix_objects (id, type, modified, spec_version, tlp, source_id, origin_import, origin_line, added_at, json)
-      VALUES (@id, @type, @modified, @specVersion, coalesce(@tlp, @defaultTlp), @source, @import, @line, @now, @json)
+      INSERT INTO stix_objects (id, type, modified, spec_version, tlp, source_id, origin_import, origin_line, added_at, json, latest)
+      VALUES (@id, @type, @modified, @specVersion, coalesce(@tlp, @defaultTlp), @source, @import, @line, @now, @json,
+        NOT EXISTS (SELECT 1 FROM stix_objects v WHERE v.id = @id AND v.modified > @modified))
       ON CONFLICT (id, modified) DO NOTHING`);
+    this.supersede ??= this.db.prepare('UPDATE stix_objects SET latest = 0 WHERE id = ? AND modified < ? AND latest = 1');
+    // date_added never goes back along seq, even if the clock does: object pages are ordered by seq alone
+    this.objectsAddedAt ??= Math.max(
+      this.params.now,
+      (this.db.prepare('SELECT max(added_at) AS at FROM stix_objects').get() as { at: number | null }).at ?? 0,
+    );
     for (const stored of batch) {
       const row = objectRow(stored);
-      this.counts.objects += this.insertObject.run({
+      const added = this.insertObject.run({
         ...row,
         defaultTlp: this.params.tlp,
         source: this.params.source,
         import: this.params.import,
-        now: this.params.now,
+        now: this.objectsAddedAt,
       }).changes;
+      if (added) this.supersede.run(row.id, row.modified);
+      this.counts.objects += added;
     }
   }
 

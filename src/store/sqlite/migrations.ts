@@ -236,6 +236,39 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
       ALTER TABLE sources ADD COLUMN handling TEXT;
     `,
   },
+  {
+    version: 9,
+    sql: `
+      -- object pages are ordered by seq alone: date_added must never go back along it (it could if the clock did)
+      WITH running AS (SELECT seq, max(added_at) OVER (ORDER BY seq) AS at FROM stix_objects)
+      UPDATE stix_objects SET added_at = running.at FROM running WHERE running.seq = stix_objects.seq AND stix_objects.added_at < running.at;
+      -- the latest version of each object, flagged: a page of latest versions needs no lookup per row
+      ALTER TABLE stix_objects ADD COLUMN latest INTEGER NOT NULL DEFAULT 1;
+      UPDATE stix_objects SET latest = 0 WHERE modified < (SELECT max(v.modified) FROM stix_objects v WHERE v.id = stix_objects.id);
+      -- random secrets of this instance (MAC keys), made on first use
+      CREATE TABLE secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+      -- statuses of exchange requests (TAXII POSTs), readable by the posting organisation
+      CREATE TABLE exchange_statuses (
+        id TEXT PRIMARY KEY,
+        org_id INTEGER NOT NULL REFERENCES organisations(id),
+        created_at INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX exchange_statuses_created ON exchange_statuses(created_at);
+      -- bumped by every change to what clearances are made of, by any process: a cache of them is valid while it stands
+      CREATE TABLE access_generation (n INTEGER NOT NULL);
+      INSERT INTO access_generation (n) VALUES (0);
+      CREATE TRIGGER access_generation_agreements_insert AFTER INSERT ON agreements BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_agreements_update AFTER UPDATE ON agreements BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_agreements_delete AFTER DELETE ON agreements BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_agreement_members_insert AFTER INSERT ON agreement_members BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_agreement_members_update AFTER UPDATE ON agreement_members BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_agreement_members_delete AFTER DELETE ON agreement_members BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_distributions_insert AFTER INSERT ON distributions BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_distributions_update AFTER UPDATE ON distributions BEGIN UPDATE access_generation SET n = n + 1; END;
+      CREATE TRIGGER access_generation_distributions_delete AFTER DELETE ON distributions BEGIN UPDATE access_generation SET n = n + 1; END;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

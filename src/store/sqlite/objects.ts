@@ -44,6 +44,9 @@ function prepared(db: Database.Database, sql: string): Database.Statement {
   return statement;
 }
 
+/** Past every seq SQLite can allocate. */
+const NO_SEQ = '9223372036854775807';
+
 interface ObjectDbRow {
   seq: number;
   id: string;
@@ -56,8 +59,8 @@ interface ObjectDbRow {
 
 /**
  * A keyset cursor: the identity (id and version) of the last object of a
- * page, which the reader has seen. Its place in the order, (added_at, seq),
- * is looked up when the cursor is used, so the cursor carries nothing about
+ * page, which the reader has seen. Its place in the order (seq, along
+ * which added_at never decreases) is looked up when the cursor is used, so the cursor carries nothing about
  * rows the reader may not see (a row counter would tell how many were added
  * in between).
  */
@@ -86,17 +89,17 @@ export function listObjects(db: Database.Database, query: ObjectQuery): ObjectPa
   const params: Record<string, unknown> = { limit: query.limit + 1 };
   if (query.after !== undefined) {
     const after = decodeCursor(db, query.after, query.clearance);
-    // a row-value comparison: a range on the (added_at, seq) index
-    where.push('(o.added_at, o.seq) > (@afterAt, @afterSeq)');
-    params.afterAt = after.addedAt;
+    // added_at never decreases along seq (see addObjects), so seq alone is the order: a range on the primary key
+    where.push('o.seq > @afterSeq');
     params.afterSeq = after.seq;
   }
+  // a time bound becomes a seq bound: one seek on the (added_at, seq) index, then the primary key range
   if (query.addedAfter !== undefined) {
-    where.push('o.added_at > @addedAfter');
+    where.push(`o.seq >= coalesce((SELECT seq FROM stix_objects WHERE added_at > @addedAfter ORDER BY added_at, seq LIMIT 1), ${NO_SEQ})`);
     params.addedAfter = query.addedAfter;
   }
   if (query.addedBefore !== undefined) {
-    where.push('o.added_at <= @addedBefore');
+    where.push(`o.seq < coalesce((SELECT seq FROM stix_objects WHERE added_at > @addedBefore ORDER BY added_at, seq LIMIT 1), ${NO_SEQ})`);
     params.addedBefore = query.addedBefore;
   }
   const list = (name: string, values: readonly string[] | undefined, column: string): void => {
@@ -145,7 +148,9 @@ export function listObjects(db: Database.Database, query: ObjectQuery): ObjectPa
     for (const edge of ['first', 'last'] as const) {
       if (!wanted.includes(edge)) continue;
       const inner = scope('v', `${edge}_`);
-      ors.push(`o.modified = (SELECT ${edge === 'last' ? 'max' : 'min'}(v.modified) FROM stix_objects v WHERE v.id = o.id${inner.map((part) => ` AND ${part}`).join('')})`);
+      const edgeOf = `o.modified = (SELECT ${edge === 'last' ? 'max' : 'min'}(v.modified) FROM stix_objects v WHERE v.id = o.id${inner.map((part) => ` AND ${part}`).join('')})`;
+      // the latest version of all, when the reader may see it (the rest of the WHERE says so), is the latest it may see: no lookup
+      ors.push(edge === 'last' ? `(o.latest = 1 OR ${edgeOf})` : edgeOf);
     }
     const keys = wanted
       .filter((version) => version !== 'first' && version !== 'last')
@@ -163,7 +168,7 @@ export function listObjects(db: Database.Database, query: ObjectQuery): ObjectPa
   const rows = prepared(
     db,
     `SELECT o.seq, o.id, o.modified, o.json, o.added_at, s.name AS source, o.tlp FROM stix_objects o JOIN sources s ON s.id = o.source_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.added_at, o.seq LIMIT @limit`,
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.seq LIMIT @limit`,
     )
     .all(params) as ObjectDbRow[];
   const more = rows.length > query.limit;
@@ -186,8 +191,29 @@ function renumber(sql: string, name: string): string {
   return sql.replace(/\?/g, () => `@${name}${i++}`);
 }
 
+/** A row as a record whose object is parsed only if someone reads it (TAXII pages send `json` as it is). */
+class StoredRecord implements ObjectRecord {
+  private parsed: StixObject | undefined;
+  readonly json: string;
+  readonly addedAt: number;
+  readonly source: string;
+  readonly tlp: Tlp;
+  constructor(row: ObjectDbRow) {
+    this.json = row.json;
+    this.addedAt = row.added_at;
+    this.source = row.source;
+    this.tlp = row.tlp as Tlp;
+  }
+  get object(): StixObject {
+    return (this.parsed ??= JSON.parse(this.json) as StixObject);
+  }
+  toJSON(): { object: StixObject; addedAt: number; source: string; tlp: Tlp } {
+    return { object: this.object, addedAt: this.addedAt, source: this.source, tlp: this.tlp };
+  }
+}
+
 function toRecord(row: ObjectDbRow): ObjectRecord {
-  return { object: JSON.parse(row.json) as StixObject, addedAt: row.added_at, source: row.source, tlp: row.tlp as Tlp };
+  return new StoredRecord(row);
 }
 
 export function objectVersions(db: Database.Database, id: string, clearance?: Clearance): ObjectVersions | undefined {

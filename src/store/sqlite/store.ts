@@ -45,12 +45,13 @@ import { buildSearch } from './search.ts';
 import { toFeedState, type FeedRow } from './feeds.ts';
 
 /**
- * SQLite page cache (negative: KiB). Imports get 128 MiB, so random index inserts of large imports
- * stay in memory longer (peak RSS at 10M values stays well under 500 MB); reads get 32 MiB, which
+ * SQLite page cache (negative: KiB). Imports get 64 MiB, so random index inserts of large imports
+ * stay in memory longer, while the parser thread's heap beside it keeps peak RSS at 10M values
+ * under 500 MB; reads get 32 MiB, which
  * holds the upper levels of every index for lookups, while a scan of the whole store (an export)
  * does not fill memory with pages it will not read again.
  */
-const IMPORT_CACHE = -131072;
+const IMPORT_CACHE = -65536;
 const READ_CACHE = -32768;
 
 // the access half of the Store interface (organisations, keys, agreements, audit) lives in access.ts, sightings in sightings.ts

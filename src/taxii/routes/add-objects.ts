@@ -101,7 +101,7 @@ export function addObjectRoutes(app: FastifyInstance, context: TaxiiContext): vo
         }
       }
       const status = statusOf(randomUUID(), request.tix.now, objects, failed);
-      context.statuses.put(status, caller.org, request.tix.now);
+      await context.statuses.put(status, caller.org, request.tix.now);
       await request.tix.audit({
         action: 'write:taxii-objects',
         target: pathOf(request),

@@ -5,7 +5,7 @@ import { checkAccept, send, type TaxiiContext } from '../context.ts';
 import { notFound, TaxiiError } from '../errors.ts';
 import { FILTERS, parseFilters, STIX_ID } from '../filters.ts';
 import { dateHeaders, readPage } from '../read.ts';
-import { listing, manifestRecord, versionOf } from '../resources.ts';
+import { envelopeText, listing, manifestRecord, versionOf } from '../resources.ts';
 
 type CollectionParams = { Params: { collection: string } };
 type ObjectParams = { Params: { collection: string; object: string } };
@@ -37,7 +37,7 @@ export function objectRoutes(app: FastifyInstance, context: TaxiiContext): void 
     const collection = await readable(request);
     const page = await readPage(request, context, collection, 'objects', parseFilters(query(request), FILTERS.objects, context.maxPage));
     dateHeaders(reply, page);
-    return send(reply, listing(page, 'objects', (record) => record.object));
+    return send(reply, envelopeText(page));
   });
 
   // §5.3 lists the STIX media type beside TAXII's for this endpoint
@@ -56,7 +56,7 @@ export function objectRoutes(app: FastifyInstance, context: TaxiiContext): void 
     // an object the caller may not read does not exist for it; a page after the last of a known object is an empty 200
     if (!page.items.length && filters.next === undefined) throw notFound(NO_OBJECT);
     dateHeaders(reply, page);
-    return send(reply, listing(page, 'objects', (record) => record.object));
+    return send(reply, envelopeText(page));
   });
 
   app.get<ObjectParams>('/api/collections/:collection/objects/:object/versions/', async (request, reply) => {

@@ -8,7 +8,7 @@ export function statusRoutes(app: FastifyInstance, context: TaxiiContext): void 
   app.get<{ Params: { status: string } }>('/api/status/:status/', async (request, reply) => {
     checkAccept(request);
     const caller = requireMember(request);
-    const status = context.statuses.get(request.params.status, caller.org, request.tix.now);
+    const status = await context.statuses.get(request.params.status, caller.org, request.tix.now);
     if (!status) throw notFound('no such status, or it has expired');
     await request.tix.audit({ action: 'read:taxii-status', target: pathOf(request), detail: { status: status.id }, count: status.total_count });
     return send(reply, status);
