@@ -92,7 +92,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const allowed = limiter.take(`ip:${ip}`, now);
     if (!allowed.ok) throw new HttpProblem(429, 'Too Many Requests', `too many requests from this address; retry in ${allowed.retryAfter} s`, undefined, { 'Retry-After': String(allowed.retryAfter) });
   };
-  app.decorate('tixSessions', new SessionBook());
+  app.decorate('tixSessions', new SessionBook(settings.store));
   app.decorate('signInFailed', refuseAddress);
 
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
@@ -104,7 +104,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const token = 'kind' in result && result.kind === 'anonymous' && !signingIn ? cookieOf(request.headers.cookie, SESSION_COOKIE) : undefined;
     if (token) {
       // the session cookie, the third way in: a stale or unknown cookie is ignored (the caller is anonymous), never an error page
-      const found = app.tixSessions.find(token, now);
+      const found = await app.tixSessions.find(token, now);
       const principal = found && (await sessionPrincipal(settings.store, found.user));
       if (found && principal) {
         if (request.method !== 'GET' && request.method !== 'HEAD' && !csrfMatches(request.headers[CSRF_HEADER], found.csrf)) {
@@ -112,7 +112,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         }
         result = principal;
         session = { id: found.id, csrf: found.csrf };
-      } else if (found) app.tixSessions.close(found.id);
+      } else if (found) await app.tixSessions.close(found.id);
     }
     if ('reason' in result) {
       // failed sign-ins count against the address, so guessing keys or passwords is rate limited too

@@ -15,60 +15,46 @@ export const CSRF_HEADER = 'x-tix-csrf';
 /** A session ends this long after it began, or after this long unused, whichever comes first. */
 const MAX_AGE_MS = 12 * 3_600_000;
 const IDLE_MS = 2 * 3_600_000;
-const MAX_SESSIONS = 10_000;
-
-interface Session {
-  user: string;
-  csrf: string;
-  createdAt: number;
-  usedAt: number;
-}
+/** A session's last use is written at most this often: not a write per request. */
+const TOUCH_MS = 60_000;
 
 const digest = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /**
- * Signed-in browser sessions, held in the server's memory (a restart signs
- * everyone out): a random 256-bit token in an HttpOnly, SameSite=Strict
- * cookie, kept here only as its hash, and a CSRF token the page sends back
- * as a header on every state-changing request.
+ * Signed-in browser sessions, kept in the store so every server process of
+ * it (`tix serve --workers N`) knows them and a restart signs no one out: a
+ * random 256-bit token in an HttpOnly, SameSite=Strict cookie, stored only
+ * as its hash, and a CSRF token the page sends back as a header on every
+ * state-changing request. Signing out deletes the session for all of them.
  */
 export class SessionBook {
-  private readonly sessions = new Map<string, Session>();
+  constructor(private readonly store: Store) {}
 
-  open(user: string, now: number): { token: string; csrf: string } {
-    this.sweep(now);
-    if (this.sessions.size >= MAX_SESSIONS) {
-      // the oldest goes first: a flood of sign-ins cannot grow memory without bound
-      const oldest = this.sessions.keys().next().value;
-      if (oldest !== undefined) this.sessions.delete(oldest);
-    }
+  async open(user: { id: number; name: string }, now: number): Promise<{ token: string; csrf: string }> {
+    // sessions idle past their time are cleared as new ones are made
+    await this.store.deleteWebSession(undefined, now - IDLE_MS);
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
-    this.sessions.set(digest(token), { user, csrf, createdAt: now, usedAt: now });
+    await this.store.saveWebSession({ id: digest(token), user: user.id, userName: user.name, csrf, createdAt: now, usedAt: now });
     return { token, csrf };
   }
 
-  /** The session a cookie names, if it is still open; touching it keeps it from idling out. */
-  find(token: string, now: number): (Session & { id: string }) | undefined {
+  /** The session a cookie names, if it is still open; using it keeps it from idling out. */
+  async find(token: string, now: number): Promise<{ id: string; user: string; csrf: string } | undefined> {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
     const id = digest(token);
-    const session = this.sessions.get(id);
+    const session = await this.store.findWebSession(id);
     if (!session) return undefined;
     if (now - session.createdAt > MAX_AGE_MS || now - session.usedAt > IDLE_MS) {
-      this.sessions.delete(id);
+      await this.store.deleteWebSession(id);
       return undefined;
     }
-    session.usedAt = now;
-    return { ...session, id };
+    if (now - session.usedAt > TOUCH_MS) await this.store.touchWebSession(id, now);
+    return { id, user: session.userName, csrf: session.csrf };
   }
 
-  close(id: string): void {
-    this.sessions.delete(id);
-  }
-
-  private sweep(now: number): void {
-    for (const [id, session] of this.sessions) {
-      if (now - session.createdAt > MAX_AGE_MS || now - session.usedAt > IDLE_MS) this.sessions.delete(id);
-    }
+  async close(id: string): Promise<void> {
+    await this.store.deleteWebSession(id);
   }
 }
 
@@ -170,7 +156,7 @@ export function sessionRoutes(app: FastifyInstance, book: OperationBook): void {
       }
       const principal = await sessionPrincipal(store, user.name);
       if (!principal || principal.kind !== 'member') throw new HttpProblem(401, 'Unauthorized', 'wrong user name or password');
-      const { token, csrf } = request.server.tixSessions.open(user.name, now);
+      const { token, csrf } = await request.server.tixSessions.open({ id: user.id, name: user.name }, now);
       // from here on the request is the user's, so its clearance and audit entry are theirs
       request.tix.principal = principal;
       await request.tix.audit({ action: 'write:session', target: '/api/v1/session', detail: {} });
@@ -230,7 +216,7 @@ export function sessionRoutes(app: FastifyInstance, book: OperationBook): void {
     async (_input, request, reply) => {
       const session = request.tix.session;
       if (session) {
-        request.server.tixSessions.close(session.id);
+        await request.server.tixSessions.close(session.id);
         await request.tix.audit({ action: 'write:session-end', target: '/api/v1/session/logout', detail: {} });
       }
       reply.header('set-cookie', cookie(request, '', 0));

@@ -9,9 +9,10 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { hashPassword } from '../../src/auth/index.ts';
-import { openApiWorld, type ApiWorld, type Json } from '../helpers/api.ts';
+import { NOW, openApiWorld, type ApiWorld, type Json } from '../helpers/api.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import { buildServer } from '../../src/api/server.ts';
 import Database from 'better-sqlite3';
 
 describe('web UI server side: sessions, overview counts, static files', () => {
@@ -82,6 +83,24 @@ describe('web UI server side: sessions, overview counts, static files', () => {
     assert.equal(out.status, 204);
     assert.match(out.headers.get('set-cookie') ?? '', /^tix_session=; .*Max-Age=0/);
     assert.equal((await world.call('/api/v1/session', undefined, { headers: { cookie } })).status, 401);
+  });
+
+  it('keeps sessions in the store: another server of the same store (a worker, or after a restart) knows them, and a sign-out ends them there too', async () => {
+    const { cookie, body } = await signIn('vera');
+    const other = SqliteStore.open(dirname(world.store.location));
+    const second = await buildServer({ store: other, now: () => NOW, rateLimit: 1_000_000 });
+    const base = await second.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const me = await fetch(`${base}/api/v1/session`, { headers: { cookie } });
+      assert.equal(me.status, 200);
+      assert.equal(((await me.json()) as Json).user, 'vera');
+      const out = await fetch(`${base}/api/v1/session/logout`, { method: 'POST', headers: { cookie, 'x-tix-csrf': body.csrf } });
+      assert.equal(out.status, 204);
+      assert.equal((await world.call('/api/v1/session', undefined, { headers: { cookie } })).status, 401);
+    } finally {
+      await second.close();
+      await other.close();
+    }
   });
 
   it('counts for the overview only what the caller may read, each value once, equal to the count under the same clearance', async () => {
