@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   TIX_STIX_VERSION: 'a STIX bundle or object has a spec_version tix does not read',
   TIX_STIX_UNKNOWN_TYPE: 'a STIX object has a type that is neither standard nor custom (x-)',
   TIX_STIX_PATTERN: 'a STIX pattern does not parse',
+  TIX_SESSION_CSRF: 'a state-changing request signed in by the session cookie lacks the session\'s CSRF token header',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

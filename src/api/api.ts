@@ -9,10 +9,14 @@ import { indicatorWriteRoutes } from './routes/indicator-writes.ts';
 import { indicatorRoutes } from './routes/indicators.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { objectRoutes } from './routes/objects.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { feedRoutes } from './routes/feeds.ts';
+import { overviewRoutes } from './routes/overview.ts';
 import { organisationRoutes } from './routes/organisations.ts';
 import { sightingRoutes } from './routes/sightings.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { userRoutes } from './routes/users.ts';
+import { sessionRoutes } from './session.ts';
 
 export const API_PREFIX = '/api/v1';
 export const API_VERSION = '1.0.0';
@@ -21,7 +25,9 @@ export const API_VERSION = '1.0.0';
 const RESOURCES = [
   indicatorRoutes,
   indicatorWriteRoutes,
+  overviewRoutes,
   sourceRoutes,
+  feedRoutes,
   objectRoutes,
   sightingRoutes,
   exportRoutes,
@@ -29,6 +35,8 @@ const RESOURCES = [
   agreementRoutes,
   userRoutes,
   keyRoutes,
+  sessionRoutes,
+  auditRoutes,
 ] as const;
 
 /**

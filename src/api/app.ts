@@ -6,6 +6,7 @@ import { AuditQueue } from './audit-queue.ts';
 import type { Store } from '../store/store.ts';
 import { HttpProblem, problemBody, toProblem } from './problem.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { cookieOf, CSRF_HEADER, csrfMatches, SESSION_COOKIE, SessionBook, sessionPrincipal } from './session.ts';
 
 export interface AppOptions {
   store: Store;
@@ -24,6 +25,8 @@ export interface RequestContext {
   now: number;
   /** What the caller may read, computed once per request. */
   clearance(): Promise<Clearance>;
+  /** The browser session the request was signed in by (the session cookie), if it was. */
+  session?: { id: string; csrf: string };
   /** Appends to the audit log, as this caller. */
   audit(entry: Omit<AuditEntry, 'at' | 'org' | 'user' | 'key'>): Promise<void>;
 }
@@ -40,6 +43,10 @@ declare module 'fastify' {
      * through this one queue of the app.
      */
     queueImport<T>(task: () => Promise<T>): Promise<T>;
+    /** The web UI's signed-in sessions. */
+    tixSessions: SessionBook;
+    /** Counts a failed sign-in against an address; throws the 429 once it has failed too often. */
+    signInFailed(ip: string, now: number): void;
   }
 }
 
@@ -81,10 +88,32 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.decorateRequest('tix', null as unknown as RequestContext);
   const audits = new AuditQueue((entries) => settings.store.appendAudits(entries));
   const limiter = new RateLimiter(settings.rateLimit, Math.max(10, Math.ceil(settings.rateLimit / 6)));
+  const refuseAddress = (ip: string, now: number): void => {
+    const allowed = limiter.take(`ip:${ip}`, now);
+    if (!allowed.ok) throw new HttpProblem(429, 'Too Many Requests', `too many requests from this address; retry in ${allowed.retryAfter} s`, undefined, { 'Retry-After': String(allowed.retryAfter) });
+  };
+  app.decorate('tixSessions', new SessionBook(settings.store));
+  app.decorate('signInFailed', refuseAddress);
 
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
     const now = settings.now();
-    const result = await authenticate(settings.store, request.headers.authorization, now);
+    let result = await authenticate(settings.store, request.headers.authorization, now);
+    let session: RequestContext['session'];
+    // signing in (POST /api/v1/session) is by password alone, whatever cookie the browser still holds
+    const signingIn = request.method === 'POST' && request.url.split('?')[0] === '/api/v1/session';
+    const token = 'kind' in result && result.kind === 'anonymous' && !signingIn ? cookieOf(request.headers.cookie, SESSION_COOKIE) : undefined;
+    if (token) {
+      // the session cookie, the third way in: a stale or unknown cookie is ignored (the caller is anonymous), never an error page
+      const found = await app.tixSessions.find(token, now);
+      const principal = found && (await sessionPrincipal(settings.store, found.user));
+      if (found && principal) {
+        if (request.method !== 'GET' && request.method !== 'HEAD' && !csrfMatches(request.headers[CSRF_HEADER], found.csrf)) {
+          throw new HttpProblem(403, 'Forbidden', `a request signed in by the session cookie must carry the ${CSRF_HEADER} header with the session's CSRF token`, 'TIX_SESSION_CSRF');
+        }
+        result = principal;
+        session = { id: found.id, csrf: found.csrf };
+      } else if (found) await app.tixSessions.close(found.id);
+    }
     if ('reason' in result) {
       // failed sign-ins count against the address, so guessing keys or passwords is rate limited too
       const allowed = limiter.take(`ip:${request.ip}`, now);
@@ -94,27 +123,31 @@ export function buildApp(options: AppOptions): FastifyInstance {
       }
       throw new HttpProblem(401, 'Unauthorized', result.message, undefined, { 'WWW-Authenticate': 'Bearer realm="tix", Basic realm="tix"' });
     }
-    const caller = result.kind === 'anonymous' ? `ip:${request.ip}` : result.key !== undefined ? `key:${result.key}` : `user:${result.user}`;
+    const principal = result;
+    const caller = principal.kind === 'anonymous' ? `ip:${request.ip}` : principal.key !== undefined ? `key:${principal.key}` : `user:${principal.user}`;
     const allowed = limiter.take(caller, now);
     if (!allowed.ok) {
       reply.header('Retry-After', String(allowed.retryAfter));
       throw new HttpProblem(429, 'Too Many Requests', `rate limit of ${settings.rateLimit} requests a minute reached; retry in ${allowed.retryAfter} s`);
     }
     let clearance: Promise<Clearance> | undefined;
-    request.tix = {
-      principal: result,
+    const context: RequestContext = {
+      principal,
       now,
-      clearance: () => (clearance ??= clearanceFor(settings.store, result, now, settings.anonymousClear)),
+      ...(session ? { session } : {}),
+      clearance: () => (clearance ??= clearanceFor(settings.store, context.principal, now, settings.anonymousClear)),
       audit: async (entry) => {
+        const who = context.principal;
         await audits.append({
           ...entry,
           at: now,
-          ...(result.kind === 'member' ? { org: result.org } : {}),
-          ...(result.kind === 'member' && result.user !== undefined ? { user: result.user } : {}),
-          ...(result.kind === 'member' && result.key !== undefined ? { key: result.key } : {}),
+          ...(who.kind === 'member' ? { org: who.org } : {}),
+          ...(who.kind === 'member' && who.user !== undefined ? { user: who.user } : {}),
+          ...(who.kind === 'member' && who.key !== undefined ? { key: who.key } : {}),
         });
       },
     };
+    request.tix = context;
   });
 
   app.setErrorHandler(async (error, request, reply) => {

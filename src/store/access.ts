@@ -54,6 +54,15 @@ export interface NewAgreement {
   mayShareOnward: boolean;
 }
 
+export interface WebSession {
+  id: string;
+  user: number;
+  userName: string;
+  csrf: string;
+  createdAt: number;
+  usedAt: number;
+}
+
 export interface AuditEntry {
   at: number;
   org?: number;
@@ -113,6 +122,12 @@ export interface AccessStore {
    * (the key of TAXII `next` tokens, for example).
    */
   instanceSecret(name: string): Promise<Buffer>;
+  /** Web UI sessions, shared by every server of the store: `id` is a hash of the cookie's token. */
+  saveWebSession(session: WebSession): Promise<void>;
+  findWebSession(id: string): Promise<WebSession | undefined>;
+  touchWebSession(id: string, at: number): Promise<void>;
+  /** Ends one session; with `before`, also every session last used before then. */
+  deleteWebSession(id: string | undefined, before?: number): Promise<void>;
   /**
    * Keeps the status of an exchange request (a TAXII POST) for its
    * organisation, in the store so that every server of it answers for it

@@ -170,6 +170,21 @@ export interface StoreStats {
   byTlp: Record<string, number>;
 }
 
+/** The overview of what a reader may see: values counted once each, observations per source and per day first seen. */
+export interface OverviewStats {
+  /** Values with at least one observation the reader may see. */
+  indicators: number;
+  byType: Record<string, number>;
+  /** Values by the threat types of their visible observations (a value with two counts under both). */
+  byThreatType: Record<string, number>;
+  /** Values by the TLP of their visible observations. */
+  byTlp: Record<string, number>;
+  /** Visible observations per source, most first. */
+  bySource: Array<{ source: string; observations: number }>;
+  /** Values by the day (UTC, epoch ms of its start) they were first seen. */
+  firstSeenPerDay: Array<{ day: number; indicators: number }>;
+}
+
 export interface FeedDefinition {
   name: string;
   url: string;
@@ -234,6 +249,10 @@ export interface Store extends AccessStore, SightingStore {
   /** Every source's view of one value the reader may see, or undefined. */
   get(type: IndicatorType, value: string, now: number, clearance?: Clearance): Promise<IndicatorDetail | undefined>;
   stats(): Promise<StoreStats>;
+  /** The ids of the exchange (STIX) objects this value's observations came from, of the observations the reader may see. */
+  objectIdsOf(type: IndicatorType, value: string, clearance?: Clearance): Promise<string[]>;
+  /** Counts for an overview under a clearance (absent: everything), each value counted once; cheap enough for every page view. */
+  overview(clearance?: Clearance): Promise<OverviewStats>;
   /** How many values a search with these filters finds in all (its clearance applied inside the count, so it counts only what the reader may see). */
   count(query: Omit<IndicatorQuery, 'limit' | 'after'>): Promise<number>;
   /** The sources the reader may see something of, with what it may see of each; absent clearance: every source, everything counted. */

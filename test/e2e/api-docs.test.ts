@@ -35,6 +35,16 @@ const OPERATIONS = [
   'GET /api/v1/keys',
   'POST /api/v1/keys/{prefix}/revoke',
   'GET /api/v1/openapi.json',
+  // the web UI's
+  'GET /api/v1/indicators/{type}/{value}/objects',
+  'GET /api/v1/overview',
+  'POST /api/v1/session',
+  'GET /api/v1/session',
+  'POST /api/v1/session/logout',
+  'GET /api/v1/audit',
+  'GET /api/v1/feeds',
+  'POST /api/v1/feeds',
+  'POST /api/v1/feeds/{name}/pull',
 ];
 
 describe('REST API documentation', () => {

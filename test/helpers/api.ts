@@ -89,7 +89,7 @@ const GRANTS = [
 type KeyName = `${(typeof GRANTS)[number][0]}-${(typeof GRANTS)[number][1]}`;
 
 /** A fresh store with the operator, a vendor and a police unit, a key per role, and the server on loopback. */
-export async function openApiWorld(options: Omit<AppOptions, 'store'> = {}): Promise<ApiWorld> {
+export async function openApiWorld(options: Omit<AppOptions, 'store'> & { webRoot?: string } = {}): Promise<ApiWorld> {
   const dir = tempDir('tix-api-');
   const store = SqliteStore.open(dir.path);
   const orgs = { local: 1 } as ApiWorld['orgs'];

@@ -6,7 +6,7 @@ import { requireReader } from '../app.ts';
 import { auditFilters, IndicatorFiltersSchema, indicatorQuery, searchCursor, SearchQuerySchema } from '../indicator-filters.ts';
 import { operation, pathOf, type OperationBook } from '../operation.ts';
 import { HttpProblem } from '../problem.ts';
-import { IndicatorDetailWireSchema, IndicatorWireSchema, page, pageSchema, ProblemSchema, serialiseDetail, serialiseIndicator } from '../schemas.ts';
+import { iso, IndicatorDetailWireSchema, IndicatorWireSchema, page, pageSchema, ProblemSchema, serialiseDetail, serialiseIndicator } from '../schemas.ts';
 
 const READ_ACCESS = 'any member (reader, analyst, sync, admin); unauthenticated callers too where the server lets TLP:CLEAR out';
 
@@ -115,6 +115,36 @@ export function indicatorRoutes(app: FastifyInstance, book: OperationBook): void
       const reader = sightingReader(request);
       const sightings = reader ? await store.sightingSummary(wanted, reader) : { count: 0, total: 0 };
       return serialiseDetail(detail, sightings);
+    },
+  );
+
+  operation(
+    app,
+    book,
+    {
+      method: 'GET',
+      path: '/indicators/{type}/{value}/objects',
+      operationId: 'getIndicatorObjects',
+      tag: 'indicators',
+      summary: 'The STIX objects behind one indicator',
+      description: 'The latest version of each exchange object (a STIX indicator, an observable) that a source the caller may read reported this value in, as far as the caller may read the object.',
+      access: READ_ACCESS,
+      params: z.object({ type: z.string().min(1).max(40), value: z.string().min(1).max(8192) }),
+      responses: {
+        200: {
+          description: 'the objects',
+          schema: z.object({ items: z.array(z.object({ object: z.record(z.string(), z.unknown()), addedAt: z.string(), source: z.string(), tlp: z.string() })) }),
+        },
+      },
+    },
+    async ({ params }, request) => {
+      requireReader(request);
+      const wanted = valueOf(params.type, params.value);
+      const clearance = await request.tix.clearance();
+      const ids = await store.objectIdsOf(wanted.type, wanted.value, clearance);
+      const page = ids.length ? await store.listObjects({ ids, clearance, limit: 100 }) : { items: [] };
+      await request.tix.audit({ action: 'read:indicator-objects', target: pathOf(request), detail: wanted, count: page.items.length });
+      return { items: page.items.map((record) => ({ object: record.object, addedAt: iso(record.addedAt), source: record.source, tlp: record.tlp })) };
     },
   );
 }

@@ -4,6 +4,7 @@ import { buildServer } from '../../api/server.ts';
 import { ConfigError } from '../../errors.ts';
 import { DEMO_PASSWORD_SUFFIX, hasDemo, seedDemo } from '../../ops/demo.ts';
 import { openStore } from '../../store/open.ts';
+import type { Store } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
 import { sampleDirectory } from './demo.ts';
 
@@ -46,6 +47,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         process.once('SIGTERM', () => void app.close().then(() => store.close()).then(() => process.exit(0)));
         const address = await app.listen({ port, host: flags.host });
         process.send?.({ kind: 'tix-listening', address } satisfies Listening);
+        warmOverview(store, ctx);
         return;
       }
       const store = await openStore(ctx.dataDir());
@@ -57,6 +59,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         const url = address.replace('127.0.0.1', 'localhost');
         const lines = [
           `tix is serving ${store.location}${workers > 1 ? ` with ${workers} processes` : ''}`,
+          `  Web UI   ${url}/`,
           `  API      ${url}/api/v1/indicators?q=192.9.135.73   (docs: ${url}/docs)`,
           `  TAXII    ${url}/taxii2/`,
         ];
@@ -85,7 +88,13 @@ export function registerServe(program: Command, ctx: CliContext): void {
       process.once('SIGINT', () => void close());
       process.once('SIGTERM', () => void close());
       announce(await app.listen({ port, host: flags.host }));
+      warmOverview(store, ctx);
     });
+}
+
+/** The overview's counts are built once, as the server starts, rather than on the first page view. */
+function warmOverview(store: Store, ctx: CliContext): void {
+  setImmediate(() => void store.overview().catch((error: unknown) => ctx.err.write(`overview counts: ${(error as Error).message}\n`)));
 }
 
 /**

@@ -13,6 +13,7 @@ import type {
   Organisation,
   User,
   UserCredentials,
+  WebSession,
 } from '../access.ts';
 
 type Row = Record<string, unknown>;
@@ -130,6 +131,29 @@ export function sqliteAccess(db: Database.Database): AccessStore {
       });
     }).immediate();
   return {
+    async saveWebSession(session) {
+      prepare('INSERT INTO web_sessions (id, user_id, user_name, csrf, created_at, used_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        session.id,
+        session.user,
+        session.userName,
+        session.csrf,
+        session.createdAt,
+        session.usedAt,
+      );
+    },
+    async findWebSession(id) {
+      const row = prepare('SELECT id, user_id, user_name, csrf, created_at, used_at FROM web_sessions WHERE id = ?').get(id) as Row | undefined;
+      if (!row) return undefined;
+      const session: WebSession = { id: row.id as string, user: row.user_id as number, userName: row.user_name as string, csrf: row.csrf as string, createdAt: row.created_at as number, usedAt: row.used_at as number };
+      return session;
+    },
+    async touchWebSession(id, at) {
+      prepare('UPDATE web_sessions SET used_at = ? WHERE id = ?').run(at, id);
+    },
+    async deleteWebSession(id, before) {
+      if (id !== undefined) prepare('DELETE FROM web_sessions WHERE id = ?').run(id);
+      if (before !== undefined) prepare('DELETE FROM web_sessions WHERE used_at < ?').run(before);
+    },
     async instanceSecret(name) {
       // INSERT OR IGNORE then read: two servers starting at once agree on one secret
       prepare('INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)').run(name, randomBytes(32));

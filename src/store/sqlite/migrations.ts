@@ -237,6 +237,21 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
     `,
   },
   {
+    version: 7,
+    sql: `
+      -- signed-in web UI sessions: only a hash of the cookie's token is kept, so a copy of the store signs no one in
+      CREATE TABLE web_sessions (
+        id TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        user_name TEXT NOT NULL,
+        csrf TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        used_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX web_sessions_used ON web_sessions(used_at);
+    `,
+  },
+  {
     version: 9,
     sql: `
       -- object pages are ordered by seq alone: date_added must never go back along it (it could if the clock did)

@@ -101,9 +101,12 @@ export function buildSearch(query: IndicatorQuery, prefixes: { v4: number[]; v6:
     params.push(query.now);
   }
   if (observed.length) {
-    // with a value to look up, probe each candidate's observations; without one, let the observation indexes drive
+    // with a value to look up, probe each candidate's observations; without one, let an observation index drive
+    // (source, malware) where there is one; otherwise walk values in id order, probing each, which stops at a page
+    // rather than gathering every matching observation of the store first
+    const indexed = query.source !== undefined || query.malware !== undefined;
     where.push(
-      asked
+      asked || !indexed
         ? `EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = i.id AND ${observed.join(' AND ')})`
         : `i.id IN (SELECT o.indicator_id FROM observations o WHERE ${observed.join(' AND ')})`,
     );

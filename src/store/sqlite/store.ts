@@ -22,7 +22,9 @@ import type {
   SourceSummary,
   Store,
   StoreStats,
+  OverviewStats,
 } from '../store.ts';
+import { OverviewCounter } from './overview.ts';
 import { listObjects, objectVersions } from './objects.ts';
 import { sqliteAccess } from './access.ts';
 import { sqliteSightings } from './sightings.ts';
@@ -63,6 +65,7 @@ export class SqliteStore implements Store {
   private prefixes: { v4: number[]; v6: number[] } | undefined;
   private importing = false;
   private readonly statements = new Map<string, Database.Statement>();
+  private overviewCounter: OverviewCounter | undefined;
 
   private constructor(file: string) {
     this.location = file;
@@ -224,6 +227,22 @@ export class SqliteStore implements Store {
       ),
       byTlp: grouped('SELECT tlp AS k, count(DISTINCT indicator_id) AS n FROM observations GROUP BY tlp ORDER BY tlp'),
     };
+  }
+
+  async objectIdsOf(type: IndicatorType, value: string, clearance?: Clearance): Promise<string[]> {
+    const visible = clearance ? visibility(this.db, clearance, 'o') : { sql: '1', params: [] };
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT o.object_id AS id FROM observations o JOIN indicators i ON i.id = o.indicator_id
+         WHERE i.hash = ? AND i.value = ? AND i.type = ? AND o.object_id IS NOT NULL AND ${visible.sql} LIMIT 100`,
+      )
+      .all(valueHash(type, value), value, type, ...visible.params) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
+  }
+
+  async overview(clearance?: Clearance): Promise<OverviewStats> {
+    this.overviewCounter ??= new OverviewCounter(this.db);
+    return this.overviewCounter.stats(clearance);
   }
 
   async count(query: Omit<IndicatorQuery, 'limit' | 'after'>): Promise<number> {
