@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { ConflictError, InputError, TixError } from '../../errors.ts';
+import type { Pap, Tlp } from '../../model/index.ts';
+import type { AttachmentMeta, ReportContent, ReportLinks } from '../../reports/report.ts';
+import type { NewReport, Report, ReportReader, ReportStore } from '../reports.ts';
+import { distributionVisibility, visibility } from './visibility.ts';
+
+interface ReportRow {
+  id: number;
+  stix_id: string;
+  owner_org_id: number;
+  owner_name: string;
+  distribution_id: number;
+  tlp: string;
+  pap: string | null;
+  investigation_id: number | null;
+  latest: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+  title: string;
+  summary: string | null;
+  body: string;
+  published_at: number;
+  links: string;
+  attachments: string;
+}
+
+const SELECT = `SELECT r.id, r.stix_id, r.owner_org_id, org.name AS owner_name, r.distribution_id, r.tlp, r.pap, r.investigation_id,
+    r.version AS latest, r.created_at, r.updated_at, v.version, v.title, v.summary, v.body, v.published_at, v.links, v.attachments
+  FROM reports r JOIN organisations org ON org.id = r.owner_org_id JOIN report_versions v ON v.report_id = r.id`;
+
+function toReport(row: ReportRow): Report {
+  return {
+    id: row.id,
+    stixId: row.stix_id,
+    owner: row.owner_org_id,
+    ownerName: row.owner_name,
+    tlp: row.tlp as Tlp,
+    ...(row.pap === null ? {} : { pap: row.pap as Pap }),
+    distribution: row.distribution_id,
+    ...(row.investigation_id === null ? {} : { investigation: row.investigation_id }),
+    version: row.version,
+    latestVersion: row.latest,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    title: row.title,
+    ...(row.summary === null ? {} : { summary: row.summary }),
+    body: row.body,
+    publishedAt: row.published_at,
+    links: JSON.parse(row.links) as ReportLinks,
+    attachments: JSON.parse(row.attachments) as AttachmentMeta[],
+  };
+}
+
+/**
+ * The predicate "the reader may read report r": a report of an
+ * investigation by its members alone; any other by the sharing rules over
+ * its distribution and TLP, as data is. Part of every query.
+ */
+export function readableReport(reader: ReportReader | undefined, alias = 'r'): { sql: string; params: unknown[] } {
+  if (!reader) return { sql: '1', params: [] };
+  const shared = distributionVisibility(reader.clearance, alias);
+  return {
+    sql: `((${alias}.investigation_id IS NULL AND (${alias}.owner_org_id = ? OR ${shared.sql}))
+      OR (${alias}.investigation_id IS NOT NULL AND EXISTS (SELECT 1 FROM investigation_members m WHERE m.investigation_id = ${alias}.investigation_id AND m.org_id = ?)))`,
+    params: [reader.org, ...shared.params, reader.org],
+  };
+}
+
+/** Reports in SQLite: every version kept whole, the current one's values indexed, attachments stored once by hash. */
+export function sqliteReports(db: Database.Database): ReportStore {
+  const checkRefs = (content: ReportContent, author: ReportReader | undefined, investigation: number | undefined): void => {
+    if (investigation !== undefined) {
+      const member = author
+        ? db.prepare('SELECT 1 FROM investigation_members WHERE investigation_id = ? AND org_id = ?').get(investigation, author.org)
+        : db.prepare('SELECT 1 FROM investigations WHERE id = ?').get(investigation);
+      if (!member) throw new TixError('TIX_CASE_UNKNOWN', `no investigation ${investigation} that the author is a member of`);
+    }
+    const visible = author ? visibility(db, author.clearance, 'x') : { sql: '1', params: [] };
+    for (const id of content.links.objects) {
+      const found = db.prepare(`SELECT 1 FROM stix_objects x WHERE x.id = ? AND ${visible.sql} LIMIT 1`).get(id, ...visible.params);
+      if (!found) throw new TixError('TIX_REPORT_BAD_REF', `the report links ${id}, which is not an object its author may read`);
+    }
+  };
+
+  const writeVersion = (id: number, version: number, content: ReportContent, blobs: ReadonlyMap<string, Buffer>, user: number | undefined, at: number): void => {
+    for (const [sha256, bytes] of blobs) db.prepare('INSERT OR IGNORE INTO attachments (sha256, size, content) VALUES (?, ?, ?)').run(sha256, bytes.length, bytes);
+    db.prepare(
+      `INSERT INTO report_versions (report_id, version, title, summary, body, published_at, links, attachments, user_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(id, version, content.title, content.summary ?? null, content.body, content.publishedAt, JSON.stringify(content.links), JSON.stringify(content.attachments), user ?? null, at);
+    db.prepare('DELETE FROM report_indicators WHERE report_id = ?').run(id);
+    const link = db.prepare('INSERT OR IGNORE INTO report_indicators (report_id, type, value) VALUES (?, ?, ?)');
+    for (const indicator of content.links.indicators) link.run(id, indicator.type, indicator.value);
+  };
+
+  const read = (id: number | string, reader: ReportReader | undefined, version?: number): Report | undefined => {
+    const visible = readableReport(reader);
+    const key = typeof id === 'number' ? 'r.id = ?' : 'r.stix_id = ?';
+    const row = db
+      .prepare(`${SELECT} WHERE ${key} AND v.version = ${version === undefined ? 'r.version' : '?'} AND ${visible.sql}`)
+      .get(id, ...(version === undefined ? [] : [version]), ...visible.params) as ReportRow | undefined;
+    return row && toReport(row);
+  };
+
+  return {
+    async createReport(report, author) {
+      return db.transaction(() => {
+        checkRefs(report.content, author, report.investigation);
+        const stixId = report.stixId ?? `report--${randomUUID()}`;
+        if (db.prepare('SELECT 1 FROM reports WHERE stix_id = ?').get(stixId)) throw new ConflictError(`report ${stixId} exists already`);
+        const id = Number(
+          db
+            .prepare(
+              `INSERT INTO reports (stix_id, owner_org_id, distribution_id, tlp, pap, investigation_id, version, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+            )
+            .run(stixId, report.owner, report.distribution, report.tlp, report.pap ?? null, report.investigation ?? null, report.createdAt, report.createdAt).lastInsertRowid,
+        );
+        writeVersion(id, 1, report.content, report.blobs, report.user, report.createdAt);
+        return read(id, undefined)!;
+      }).immediate();
+    },
+
+    async reviseReport(id, revision, author) {
+      return db.transaction(() => {
+        const current = read(id, author);
+        if (!current || (author && current.owner !== author.org)) return undefined;
+        checkRefs(revision.content, author, undefined);
+        const version = current.latestVersion + 1;
+        writeVersion(id, version, revision.content, revision.blobs, revision.user, revision.at);
+        db.prepare('UPDATE reports SET version = ?, updated_at = ? WHERE id = ?').run(version, revision.at, id);
+        return read(id, undefined)!;
+      }).immediate();
+    },
+
+    async getReport(id, reader, version) {
+      return read(id, reader, version);
+    },
+
+    async listReports(query) {
+      const where: string[] = ['v.version = r.version'];
+      const params: unknown[] = [];
+      if (query.investigation !== undefined) {
+        where.push('r.investigation_id = ?');
+        params.push(query.investigation);
+      }
+      if (query.indicator) {
+        where.push('EXISTS (SELECT 1 FROM report_indicators ri WHERE ri.report_id = r.id AND ri.value = ? AND ri.type = ?)');
+        params.push(query.indicator.value, query.indicator.type);
+      }
+      if (query.after !== undefined) {
+        if (!/^\d{1,15}$/.test(query.after)) throw new InputError('TIX_QUERY_INVALID', `not a cursor this store issued: "${query.after.slice(0, 40)}"`);
+        where.push('r.id < ?');
+        params.push(Number(query.after));
+      }
+      const visible = readableReport(query.reader);
+      where.push(visible.sql);
+      params.push(...visible.params);
+      const rows = db.prepare(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY r.id DESC LIMIT ?`).all(...params, query.limit + 1) as ReportRow[];
+      const more = rows.length > query.limit;
+      if (more) rows.pop();
+      const items = rows.map(toReport);
+      const last = items[items.length - 1];
+      return more && last ? { items, next: String(last.id) } : { items };
+    },
+
+    async getAttachment(reportId, sha256, reader) {
+      const visible = readableReport(reader);
+      const rows = db
+        .prepare(`SELECT v.attachments FROM reports r JOIN report_versions v ON v.report_id = r.id WHERE r.id = ? AND ${visible.sql}`)
+        .all(reportId, ...visible.params) as Array<{ attachments: string }>;
+      const meta = rows.flatMap((row) => JSON.parse(row.attachments) as AttachmentMeta[]).find((item) => item.sha256 === sha256);
+      if (!meta) return undefined;
+      const blob = db.prepare('SELECT content FROM attachments WHERE sha256 = ?').get(sha256) as { content: Buffer } | undefined;
+      return blob && { meta, content: blob.content };
+    },
+  };
+}
