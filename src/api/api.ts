@@ -10,6 +10,7 @@ import { indicatorRoutes } from './routes/indicators.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { objectRoutes } from './routes/objects.ts';
 import { organisationRoutes } from './routes/organisations.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { sightingRoutes } from './routes/sightings.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { userRoutes } from './routes/users.ts';
@@ -24,6 +25,7 @@ const RESOURCES = [
   sourceRoutes,
   objectRoutes,
   sightingRoutes,
+  reportRoutes,
   exportRoutes,
   organisationRoutes,
   agreementRoutes,
