@@ -11,6 +11,9 @@ import { keyRoutes } from './routes/keys.ts';
 import { objectRoutes } from './routes/objects.ts';
 import { organisationRoutes } from './routes/organisations.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { investigationRoutes } from './routes/investigations.ts';
+import { rfiRoutes } from './routes/rfis.ts';
+import { outcomeRoutes } from './routes/outcomes.ts';
 import { sightingRoutes } from './routes/sightings.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { userRoutes } from './routes/users.ts';
@@ -26,6 +29,9 @@ const RESOURCES = [
   objectRoutes,
   sightingRoutes,
   reportRoutes,
+  investigationRoutes,
+  rfiRoutes,
+  outcomeRoutes,
   exportRoutes,
   organisationRoutes,
   agreementRoutes,
