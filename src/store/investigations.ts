@@ -133,7 +133,7 @@ export interface Outcome {
 export interface InvestigationStore {
   /** Refused with TIX_CONFLICT when the organisation already has that case number. */
   openInvestigation(investigation: NewInvestigation): Promise<Investigation>;
-  /** By id or the reader's own case number; undefined unless `org` is a member (no org: the operator). */
+  /** By id or case number (the reader's own first); undefined unless `org` is a member (no org: the operator). */
   getInvestigation(ref: number | string, org?: number): Promise<Investigation | undefined>;
   listInvestigations(org?: number): Promise<Investigation[]>;
   /** Adds member organisations; only the opening organisation invites. */

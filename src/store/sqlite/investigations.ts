@@ -57,10 +57,10 @@ export function sqliteInvestigations(db: Database.Database): InvestigationStore 
 
   const find = (ref: number | string, org?: number): Investigation | undefined => {
     const member = org === undefined ? '1' : MEMBER_OF('i.id');
-    // a case number is the reader's own, or any when the operator asks
-    const key = typeof ref === 'number' ? 'i.id = ?' : `i.case_number = ?${org === undefined ? '' : ' AND i.org_id = ?'}`;
-    const keyParams = typeof ref === 'number' || org === undefined ? [ref] : [ref, org];
-    const row = db.prepare(`${SELECT} WHERE ${key} AND ${member} ORDER BY i.id LIMIT 1`).get(...keyParams, ...(org === undefined ? [] : [org])) as
+    // a case number of an investigation the reader is a member of: its own first, should another's have the same number
+    const key = typeof ref === 'number' ? 'i.id = ?' : 'i.case_number = ?';
+    const order = org === undefined ? 'i.id' : 'i.org_id <> ?, i.id';
+    const row = db.prepare(`${SELECT} WHERE ${key} AND ${member} ORDER BY ${order} LIMIT 1`).get(ref, ...(org === undefined ? [] : [org, org])) as
       | InvestigationRow
       | undefined;
     return row && toInvestigation(row);
