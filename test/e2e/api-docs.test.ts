@@ -42,6 +42,7 @@ const OPERATIONS = [
   'POST /api/v1/reports/{id}/versions',
   'GET /api/v1/reports/{id}/diff',
   'GET /api/v1/reports/{id}/stix',
+  'GET /api/v1/reports/{id}/misp',
   'GET /api/v1/reports/{id}/attachments/{sha256}',
   'POST /api/v1/investigations',
   'GET /api/v1/investigations',

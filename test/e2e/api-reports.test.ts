@@ -50,6 +50,11 @@ describe('reports over HTTP', () => {
     assert.deepEqual(bundleErrors(stix.body), []);
     const stixReport = stix.body.objects.find((object: { type: string }) => object.type === 'report');
     assert.equal(stixReport.object_refs.length, 3);
+    const misp = await world.call(`/api/v1/reports/${report.id}/misp`, world.keys['Police-reader']);
+    assert.equal(misp.status, 200);
+    assert.equal(misp.body.Event.EventReport[0].content, report.body);
+    assert.deepEqual(misp.body.Event.Attribute.map((attribute: { value: string }) => attribute.value), ['192.0.2.10', '192.0.2.11']);
+    assert.ok(isProblem(await world.call(`/api/v1/reports/${report.id}/misp`, outsider), 404));
   });
 
   it('keep every version and show what changed', async () => {

@@ -4,6 +4,7 @@ import { TixError } from '../../errors.ts';
 import { PapSchema, TlpSchema } from '../../model/index.ts';
 import { diffLines } from '../../reports/diff.ts';
 import { prepareReport } from '../../reports/report.ts';
+import { reportEvent } from '../../reports/misp.ts';
 import { reportBundle, reportsFromStix } from '../../reports/stix.ts';
 import type { Store } from '../../store/store.ts';
 import { requireMember } from '../app.ts';
@@ -285,6 +286,30 @@ export function reportRoutes(app: FastifyInstance, book: OperationBook): void {
       await request.tix.audit({ action: 'read:report-stix', target: pathOf(request), detail: { id: params.id, version: query.version }, count: report ? 1 : 0 });
       if (!report) throw notFound(params.id);
       return reply.type('application/stix+json;version=2.1').send(JSON.stringify(reportBundle(report)));
+    },
+  );
+
+  operation(
+    app,
+    book,
+    {
+      method: 'GET',
+      path: '/reports/{id}/misp',
+      operationId: 'exportReportMisp',
+      tag: 'reports',
+      summary: 'A report as a MISP event',
+      description: 'For MISP as the target: the body as an `EventReport`, each linked value as an attribute, malware, actors, campaigns, TLP and PAP as tags.',
+      access: 'any member who may read it',
+      params: IdParams,
+      query: z.object({ version: z.coerce.number().int().min(1).optional() }).strict(),
+      responses: { 200: { description: 'a MISP event', schema: z.record(z.string(), z.unknown()) }, 404: { description: 'no such report', schema: ProblemSchema } },
+    },
+    async ({ params, query }, request) => {
+      requireMember(request);
+      const report = await store.getReport(params.id, await reportReader(request), query.version);
+      await request.tix.audit({ action: 'read:report-misp', target: pathOf(request), detail: { id: params.id, version: query.version }, count: report ? 1 : 0 });
+      if (!report) throw notFound(params.id);
+      return reportEvent(report);
     },
   );
 

@@ -5,6 +5,7 @@ import { normalise } from '../../normalise/index.ts';
 import { clearanceOf } from '../../policy/index.ts';
 import { formatDiff, diffLines } from '../../reports/diff.ts';
 import { prepareReport } from '../../reports/report.ts';
+import { reportEvent } from '../../reports/misp.ts';
 import { reportBundle, reportsFromStix } from '../../reports/stix.ts';
 import type { Organisation } from '../../store/access.ts';
 import type { Report, ReportReader } from '../../store/reports.ts';
@@ -151,11 +152,13 @@ export function registerReport(program: Command, ctx: CliContext): void {
   report
     .command('export')
     .argument('<id>', 'a report id or STIX id')
-    .option('-o, --output <file>', 'write the STIX bundle here (default: stdout)')
-    .action(async (id: string, flags: { output?: string }) => {
+    .option('-f, --format <format>', 'stix (a STIX 2.1 bundle) or misp (a MISP event with an event report)', 'stix')
+    .option('-o, --output <file>', 'write it here (default: stdout)')
+    .action(async (id: string, flags: { format: string; output?: string }) => {
+      if (flags.format !== 'stix' && flags.format !== 'misp') throw new ConfigError(`--format: "${flags.format}" is not stix or misp`);
       const found = await ctx.withStore((store) => store.getReport(parseReportId(id)));
       if (!found) throw new NotFoundError(`no report ${id}`);
-      const text = `${JSON.stringify(reportBundle(found), null, 2)}\n`;
+      const text = `${JSON.stringify(flags.format === 'misp' ? reportEvent(found) : reportBundle(found), null, 2)}\n`;
       if (flags.output) writeFileSync(flags.output, text);
       else ctx.out.write(text);
     });
