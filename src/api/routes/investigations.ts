@@ -77,7 +77,11 @@ function serialiseItem(item: InvestigationItem): z.infer<typeof ItemWireSchema> 
 export async function caseOf(store: Store, request: FastifyRequest, ref: string): Promise<Investigation> {
   const caller = requireMember(request);
   const found = (/^\d+$/.test(ref) ? await store.getInvestigation(Number(ref), caller.org) : undefined) ?? (await store.getInvestigation(ref, caller.org));
-  if (!found) throw new TixError('TIX_CASE_UNKNOWN', `no investigation "${ref.slice(0, 100)}" that your organisation is a member of`);
+  if (!found) {
+    // a refused look-up is a read too: the audit log shows who tried which case
+    await request.tix.audit({ action: 'read:investigation', target: pathOf(request), detail: { ref: ref.slice(0, 100), refused: true }, count: 0 });
+    throw new TixError('TIX_CASE_UNKNOWN', `no investigation "${ref.slice(0, 100)}" that your organisation is a member of`);
+  }
   return found;
 }
 
@@ -176,10 +180,7 @@ export function investigationRoutes(app: FastifyInstance, book: OperationBook): 
       responses: { 200: { description: 'the investigation', schema: InvestigationWireSchema }, 404: { description: 'no such investigation of which the caller is a member (TIX_CASE_UNKNOWN)', schema: ProblemSchema } },
     },
     async ({ params }, request) => {
-      const investigation = await caseOf(store, request, params.ref).catch(async (error: unknown) => {
-        await request.tix.audit({ action: 'read:investigation', target: pathOf(request), detail: { ref: params.ref }, count: 0 });
-        throw error;
-      });
+      const investigation = await caseOf(store, request, params.ref);
       await request.tix.audit({ action: 'read:investigation', target: pathOf(request), detail: { id: investigation.id }, count: 1 });
       return serialiseInvestigation(investigation);
     },
