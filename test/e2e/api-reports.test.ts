@@ -14,6 +14,18 @@ before(async () => {
 });
 after(() => world.close());
 
+/** The ids of every object a caller reads over TAXII, in every collection it sees. */
+async function taxiiIds(auth: string): Promise<string[]> {
+  const accept = { accept: 'application/taxii+json;version=2.1' };
+  const collections = await world.call('/taxii2/api/collections/', auth, { headers: accept });
+  const ids: string[] = [];
+  for (const collection of collections.body.collections ?? []) {
+    const objects = await world.call(`/taxii2/api/collections/${collection.id}/objects/?limit=1000`, auth, { headers: accept });
+    ids.push(...(objects.body.objects ?? []).map((object: { id: string }) => object.id));
+  }
+  return ids;
+}
+
 const hostileBody = 'Intro\n\n<script>alert(1)</script>\n\n[click](javascript:alert(document.cookie)) <img src=x onerror=alert(1)>\n\n![x](data:text/html;base64,PHNjcmlwdD4=)';
 
 describe('reports over HTTP', () => {
@@ -50,6 +62,12 @@ describe('reports over HTTP', () => {
     assert.deepEqual(bundleErrors(stix.body), []);
     const stixReport = stix.body.objects.find((object: { type: string }) => object.type === 'report');
     assert.equal(stixReport.object_refs.length, 3);
+    // the report is a STIX object of the object store too, served over TAXII under the same rules
+    assert.ok((await taxiiIds(world.keys['Police-reader'])).includes(report.stixId));
+    assert.ok(!(await taxiiIds(outsider)).includes(report.stixId));
+    const object = await world.call(`/api/v1/objects/${report.stixId}`, world.keys['Police-reader']);
+    assert.equal(object.status, 200, object.text);
+    assert.ok(isProblem(await world.call(`/api/v1/objects/${report.stixId}`, outsider), 404));
     const misp = await world.call(`/api/v1/reports/${report.id}/misp`, world.keys['Police-reader']);
     assert.equal(misp.status, 200);
     assert.equal(misp.body.Event.EventReport[0].content, report.body);

@@ -167,6 +167,9 @@ describe('investigation scenario', () => {
       // a reply may echo what the request itself named (a 404 quotes the path); anything else is a leak
       for (const trace of [...traces, IP1, IP2, `"${reportId}"`]) assert.ok(path.includes(trace) || !reply.text.includes(trace), `${path} reveals ${trace}`);
     }
+    // an investigation's report never enters the object store, so TAXII cannot serve it even to members
+    const stixId = traces.find((trace) => trace.startsWith('report--'))!;
+    assert.ok(isProblem(await world.call(`/api/v1/objects/${stixId}`, police()), 404));
     // the vendor, a member, does see the IPs and the report
     assert.equal((await world.call(`/api/v1/indicators/count?q=${IP1}`, vendor())).body.count, 1);
     assert.equal((await world.call('/api/v1/reports', vendor())).body.items.length, 1);

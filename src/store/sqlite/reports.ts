@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ConflictError, InputError, TixError } from '../../errors.ts';
-import type { Pap, Tlp } from '../../model/index.ts';
+import type { Pap, StixObject, Tlp } from '../../model/index.ts';
 import type { AttachmentMeta, ReportContent, ReportLinks } from '../../reports/report.ts';
+import { reportBundle } from '../../reports/stix.ts';
 import type { NewReport, Report, ReportReader, ReportStore } from '../reports.ts';
+import { objectRow } from './objects.ts';
 import { distributionVisibility, visibility } from './visibility.ts';
 
 interface ReportRow {
@@ -96,6 +98,36 @@ export function sqliteReports(db: Database.Database): ReportStore {
     for (const indicator of content.links.indicators) link.run(id, indicator.type, indicator.value);
   };
 
+  /**
+   * A shared report (not an investigation's) is also a STIX `report` object of
+   * the object store, so TAXII and the objects API serve it under the same
+   * rules: it belongs to the source `reports:<owner id>:<distribution id>`,
+   * shared under the report's distribution. Written in the report's own
+   * transaction; each version is a new object version.
+   */
+  const publish = (report: Report, at: number): void => {
+    if (report.investigation !== undefined) return;
+    const name = `reports:${report.owner}:${report.distribution}`;
+    db.prepare('INSERT INTO sources (name, created_at, distribution_id) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING').run(name, at, report.distribution);
+    const source = (db.prepare('SELECT id FROM sources WHERE name = ?').get(name) as { id: number }).id;
+    const origin = Number(
+      db
+        .prepare("INSERT INTO imports (source_id, origin, format, started_at, finished_at, status, counts) VALUES (?, ?, 'stix', ?, ?, 'committed', '{\"objects\":1}')")
+        .run(source, `report ${report.id} version ${report.version}`, at, at).lastInsertRowid,
+    );
+    const object = reportBundle(report).objects.find((item) => item.type === 'report')!;
+    const row = objectRow({ line: 1, tlp: report.tlp, object: object as StixObject });
+    // date_added never goes back along seq (see the import session)
+    const addedAt = Math.max(at, (db.prepare('SELECT max(added_at) AS at FROM stix_objects').get() as { at: number | null }).at ?? 0);
+    const added = db
+      .prepare(
+        `INSERT INTO stix_objects (id, type, modified, spec_version, tlp, source_id, origin_import, origin_line, added_at, json, latest)
+         VALUES (?, 'report', ?, '2.1', ?, ?, ?, 1, ?, ?, 1) ON CONFLICT (id, modified) DO NOTHING`,
+      )
+      .run(row.id, row.modified, report.tlp, source, origin, addedAt, row.json).changes;
+    if (added) db.prepare('UPDATE stix_objects SET latest = 0 WHERE id = ? AND modified < ? AND latest = 1').run(row.id, row.modified);
+  };
+
   const read = (id: number | string, reader: ReportReader | undefined, version?: number): Report | undefined => {
     const visible = readableReport(reader);
     const key = typeof id === 'number' ? 'r.id = ?' : 'r.stix_id = ?';
@@ -120,7 +152,9 @@ export function sqliteReports(db: Database.Database): ReportStore {
             .run(stixId, report.owner, report.distribution, report.tlp, report.pap ?? null, report.investigation ?? null, report.createdAt, report.createdAt).lastInsertRowid,
         );
         writeVersion(id, 1, report.content, report.blobs, report.user, report.createdAt);
-        return read(id, undefined)!;
+        const created = read(id, undefined)!;
+        publish(created, report.createdAt);
+        return created;
       }).immediate();
     },
 
@@ -132,7 +166,9 @@ export function sqliteReports(db: Database.Database): ReportStore {
         const version = current.latestVersion + 1;
         writeVersion(id, version, revision.content, revision.blobs, revision.user, revision.at);
         db.prepare('UPDATE reports SET version = ?, updated_at = ? WHERE id = ?').run(version, revision.at, id);
-        return read(id, undefined)!;
+        const revised = read(id, undefined)!;
+        publish(revised, revision.at);
+        return revised;
       }).immediate();
     },
 
