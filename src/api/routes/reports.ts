@@ -8,7 +8,7 @@ import { reportEvent } from '../../reports/misp.ts';
 import { reportBundle, reportsFromStix } from '../../reports/stix.ts';
 import type { Store } from '../../store/store.ts';
 import { requireMember } from '../app.ts';
-import { operation, pathOf, type OperationBook } from '../operation.ts';
+import { operation, parsePart, pathOf, type OperationBook } from '../operation.ts';
 import { HttpProblem } from '../problem.ts';
 import { draftOf, NewReportSchema, ReportContentSchema, reportReader, ReportWireSchema, serialiseReport } from '../report-wire.ts';
 import { page, pageSchema, ProblemSchema } from '../schemas.ts';
@@ -124,7 +124,8 @@ export function reportRoutes(app: FastifyInstance, book: OperationBook): void {
           ...(body.agreements ? { agreements: body.agreements } : {}),
           ...(body.investigation === undefined ? {} : { investigation: body.investigation }),
         };
-        items.push(serialiseReport((await create(request, NewReportSchema.parse(content), imported.stixId)).report));
+        // checked as a report written directly would be: a bad field is a 400 naming it
+        items.push(serialiseReport((await create(request, parsePart(NewReportSchema, content, 'body'), imported.stixId)).report));
       }
       return reply.code(201).send({ items });
     },
