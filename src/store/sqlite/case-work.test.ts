@@ -66,6 +66,27 @@ describe('reports and investigations in SQLite', () => {
     }
   });
 
+  it('refuse a report linking an object that exists but its author may not read, and accept it from one who may', async () => {
+    const w = await world();
+    try {
+      const own = await w.store.distribution({ owner: w.vendor, agreements: [], recipientOrgs: [], recipientUsers: [] });
+      const session = await w.store.beginImport({ source: 'vendor-private', origin: 'test', format: 'stix', startedAt: NOW, tlp: 'amber', distribution: own.id });
+      const malware = 'malware--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061';
+      await session.addObjects([{ line: 1, tlp: 'amber', object: { type: 'malware', spec_version: '2.1', id: malware, created: '2026-01-01T00:00:00.000Z', modified: '2026-01-01T00:00:00.000Z', name: 'Private family', is_family: true } }]);
+      await session.commit({ read: 1, accepted: 1, rejected: 0 });
+      const draft = prepareReport({ title: 'x', body: '', malware: [malware] }, NOW);
+      const policeOwn = await w.store.distribution({ owner: w.police, agreements: [], recipientOrgs: [], recipientUsers: [] });
+      const policeReader = await w.reader(w.police);
+      const refused = await errorCode(() => w.store.createReport({ owner: w.police, distribution: policeOwn.id, tlp: 'amber', content: draft.content, blobs: draft.blobs, createdAt: NOW }, policeReader));
+      assert.equal(refused, 'TIX_REPORT_BAD_REF');
+      assert.equal((await w.store.listReports({ limit: 10 })).items.length, 0);
+      const accepted = await w.store.createReport({ owner: w.vendor, distribution: own.id, tlp: 'amber', content: draft.content, blobs: draft.blobs, createdAt: NOW }, await w.reader(w.vendor));
+      assert.deepEqual(accepted.links.objects, [malware]);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('keep an investigation, its GREEN report and its requests to members, and run a request to its answer', async () => {
     const w = await world();
     try {
