@@ -56,6 +56,12 @@ export interface RfiMessage {
   createdAt: number;
 }
 
+/** A value asked about: an indicator (typed, normalised), or anything else as given (a wallet address, an account name). */
+export interface RfiValue {
+  type?: IndicatorType;
+  value: string;
+}
+
 export interface Rfi {
   id: number;
   investigation: number;
@@ -65,7 +71,7 @@ export interface Rfi {
   to: number;
   toName: string;
   subject: string;
-  values: Array<{ type: IndicatorType; value: string }>;
+  values: RfiValue[];
   priority: RfiPriority;
   dueAt?: number;
   status: RfiStatus;
@@ -81,7 +87,7 @@ export interface NewRfi {
   user?: number;
   subject: string;
   question: string;
-  values: Array<{ type: IndicatorType; value: string }>;
+  values: RfiValue[];
   priority: RfiPriority;
   dueAt?: number;
   createdAt: number;

@@ -190,8 +190,12 @@ describe('investigation scenario', () => {
   });
 
   it('flags overdue requests, and audits every read of the investigation', async () => {
-    const asked = await world.call(`/api/v1/investigations/${investigationId}/rfis`, police(), { body: { to: 'Vendor', subject: 'wallet', question: 'Known?', values: [{ value: 'evil.example.com' }], dueAt: new Date(NOW + 1000).toISOString() } });
+    const asked = await world.call(`/api/v1/investigations/${investigationId}/rfis`, police(), { body: { to: 'Vendor', subject: 'wallet', question: 'Known?', values: [{ value: 'evil.example.com' }, { value: ' bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh ' }], dueAt: new Date(NOW + 1000).toISOString() } });
     assert.equal(asked.status, 201, asked.text);
+    // a value that is no indicator (a wallet address) is asked about as given
+    assert.deepEqual(asked.body.values, [{ type: 'hostname', value: 'evil.example.com' }, { value: 'bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh' }]);
+    const typo = await world.call(`/api/v1/investigations/${investigationId}/rfis`, police(), { body: { to: 'Vendor', subject: 's', question: 'q', values: [{ type: 'ipv4', value: '999.1.1.1' }] } });
+    assert.ok(isProblem(typo, 400), 'a value named as an indicator type must be one');
     const past = await world.call(`/api/v1/investigations/${investigationId}/rfis`, police(), { body: { to: 'Vendor', subject: 'late', question: 'q', dueAt: new Date(NOW - 1000).toISOString() } });
     assert.ok(isProblem(past, 400), 'a due date in the past is refused');
     const audit = await world.store.listAudit({ limit: 10_000 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NotFoundError, TixError } from '../../errors.ts';
 import { checkDueDate, isOverdue, RFI_PRIORITIES, RFI_STATUSES, type RfiAction } from '../../investigations/rules.ts';
 import { IndicatorTypeSchema } from '../../model/index.ts';
+import { normalise } from '../../normalise/index.ts';
 import type { Rfi } from '../../store/investigations.ts';
 import { requireMember } from '../app.ts';
 import { operation, pathOf, type OperationBook } from '../operation.ts';
@@ -21,7 +22,7 @@ const RfiWireSchema = z.object({
   from: OrgRefSchema,
   to: OrgRefSchema,
   subject: z.string(),
-  values: z.array(IndicatorWire),
+  values: z.array(z.object({ type: IndicatorTypeSchema.optional(), value: z.string() })).describe('indicators typed and normalised; other values (a wallet address) as given, without a type'),
   priority: z.enum(RFI_PRIORITIES),
   dueAt: IsoDateSchema.optional(),
   status: z.enum(RFI_STATUSES),
@@ -65,6 +66,13 @@ function serialiseRfi(rfi: Rfi, now: number): z.infer<typeof RfiWireSchema> {
       createdAt: iso(message.createdAt),
     })),
   };
+}
+
+/** A value asked about: an indicator when it is one (or its type is named), else kept as given, trimmed. */
+function askedValue(type: z.infer<typeof IndicatorTypeSchema> | undefined, value: string): { type?: z.infer<typeof IndicatorTypeSchema>; value: string } {
+  if (type !== undefined) return valueOf(type, value, 'body');
+  const found = normalise(value);
+  return found.ok ? { type: found.type, value: found.value } : { value: value.trim() };
 }
 
 const IdParams = z.object({ id: z.coerce.number().int().min(1) }).strict();
@@ -113,7 +121,7 @@ export function rfiRoutes(app: FastifyInstance, book: OperationBook): void {
         ...(caller.user === undefined ? {} : { user: caller.user }),
         subject: body.subject,
         question: body.question,
-        values: body.values.map((item) => valueOf(item.type, item.value, 'body')),
+        values: body.values.map((item) => askedValue(item.type, item.value)),
         priority: body.priority,
         ...(dueAt === undefined ? {} : { dueAt }),
         createdAt: request.tix.now,

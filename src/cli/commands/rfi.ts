@@ -24,7 +24,7 @@ function printRfi(ctx: CliContext, rfi: Rfi, now: number): void {
     `request ${rfi.id}: ${rfi.subject}\n  investigation ${rfi.caseNumber}, from ${rfi.fromName} to ${rfi.toName}, priority ${rfi.priority}, ${rfi.status}` +
       `${rfi.dueAt === undefined ? '' : `, due ${isoDate(rfi.dueAt)}`}${isOverdue(rfi, now) ? ' (OVERDUE)' : ''}\n`,
   );
-  if (rfi.values.length) ctx.out.write(`  about: ${rfi.values.map((item) => `${item.type}:${item.value}`).join(', ')}\n`);
+  if (rfi.values.length) ctx.out.write(`  about: ${rfi.values.map((item) => (item.type ? `${item.type}:${item.value}` : item.value)).join(', ')}\n`);
   for (const message of rfi.thread) {
     ctx.out.write(`\n${isoDate(message.createdAt)} ${message.orgName} ${message.action}\n`);
     if (message.text) ctx.out.write(`${message.text.replace(/^/gm, '  ')}\n`);
