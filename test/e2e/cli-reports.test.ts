@@ -46,13 +46,32 @@ describe('tix report and tix rfi (end to end)', () => {
     assert.equal(tix(data, ['report', 'list', '-o', 'jsonl']).stdout.trim().split('\n').length, 1, 'nothing written');
   });
 
+  it('opens a case for a police organisation only, and attaches a triage to it', () => {
+    const denied = tix(data, ['case', 'open', 'V-1', '--org', 'Vendor', '--title', 'not police']);
+    assert.equal(denied.code, 2);
+    assert.match(denied.stderr, /only police organisations open investigations/);
+    const opened = tix(data, ['case', 'open', 'C-1', '--org', 'Police', '--title', 'Loader operators', '--countries', 'ng,GH', '--lead', 'Insp. Okafor', '--members', 'Vendor']);
+    assert.equal(opened.code, 0, opened.stderr);
+    assert.match(opened.stdout, /investigation 1 \(C-1\) opened; members: Vendor, Police/);
+    const triage = file('triage.json', JSON.stringify({ host: 'exhibit-7', matches: ['192.0.2.77'] }));
+    const bad = tix(data, ['case', 'add', 'C-1', '--org', 'Police', '--finding', triage, '--indicators', '192.0.2.77,999.0.0.1']);
+    assert.equal(bad.code, 2, 'a bad value refuses the whole attachment');
+    const added = tix(data, ['case', 'add', 'C-1', '--org', 'Police', '--finding', triage, '--indicators', '192.0.2.77', '--report', '1']);
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stdout, /3 item\(s\) attached/);
+    assert.equal(tix(data, ['case', 'list', '--org', 'Vendor', '-o', 'jsonl']).stdout.trim().split('\n').length, 1);
+    assert.equal(tix(data, ['org', 'add', 'Outsider', '--kind', 'cert']).code, 0);
+    assert.equal(tix(data, ['case', 'list', '--org', 'Outsider', '-o', 'jsonl']).stdout.trim(), '');
+    assert.equal(tix(data, ['case', 'add', 'C-1', '--org', 'Outsider', '--indicators', '192.0.2.1']).code, 2);
+  });
+
   it('lists an organisation\'s queue, answers, and refuses answering a closed request', async () => {
     const store = SqliteStore.open(data);
     const vendor = (await store.findOrganisation('Vendor'))!.id;
     const police = (await store.findOrganisation('Police'))!.id;
     const now = Date.now();
-    const investigation = await store.openInvestigation({ org: police, caseNumber: 'C-1', title: 'case', countries: ['NG'], tlp: 'amber', createdAt: now });
-    await store.inviteMembers(investigation.id, police, [vendor], now);
+    const investigation = (await store.getInvestigation('C-1', police))!;
+    assert.equal((await store.listItems(investigation.id, police)).length, 3);
     const rfi = await store.createRfi({ investigation: investigation.id, from: police, to: vendor, subject: 'Two IPs', question: 'Known?', values: [{ type: 'ipv4', value: '192.0.2.77' }], priority: 'urgent', dueAt: now - 1, createdAt: now - 10 });
     await store.close();
 
