@@ -116,6 +116,11 @@ describe('investigation scenario', () => {
     const falsePositive = await world.call('/api/v1/outcomes', police(), { body: { kind: 'false-positive', value: IP2, note: 'shared hosting, not the actor' } });
     assert.equal(falsePositive.status, 201, falsePositive.text);
     traces.push('server seized', 'shared hosting');
+    const onReport = await world.call('/api/v1/outcomes', police(), { body: { kind: 'arrest', report: reportId, note: 'two suspects arrested' } });
+    assert.equal(onReport.status, 201, onReport.text);
+    traces.push('two suspects arrested');
+    const report = await world.call(`/api/v1/reports/${reportId}`, vendor());
+    assert.deepEqual(report.body.outcomes.map((outcome: { kind: string; note: string }) => [outcome.kind, outcome.note]), [['arrest', 'two suspects arrested']]);
     const seen = await world.call(`/api/v1/indicators/ipv4/${IP2}`, vendor());
     assert.equal(seen.status, 200);
     assert.deepEqual(seen.body.feedback.outcomes.map((outcome: { kind: string; organisation: { name: string } }) => [outcome.kind, outcome.organisation.name]), [['false-positive', 'Police']]);

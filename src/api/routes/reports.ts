@@ -8,6 +8,7 @@ import { reportEvent } from '../../reports/misp.ts';
 import { reportBundle, reportsFromStix } from '../../reports/stix.ts';
 import type { Store } from '../../store/store.ts';
 import { requireMember } from '../app.ts';
+import { OutcomeWireSchema, serialiseOutcome } from '../feedback.ts';
 import { operation, parsePart, pathOf, type OperationBook } from '../operation.ts';
 import { HttpProblem } from '../problem.ts';
 import { draftOf, NewReportSchema, ReportContentSchema, reportReader, ReportWireSchema, serialiseReport } from '../report-wire.ts';
@@ -181,14 +182,16 @@ export function reportRoutes(app: FastifyInstance, book: OperationBook): void {
       access: 'any member who may read it',
       params: IdParams,
       query: z.object({ version: z.coerce.number().int().min(1).optional() }).strict(),
-      responses: { 200: { description: 'the report', schema: ReportWireSchema }, 404: { description: 'no such report that the caller may read', schema: ProblemSchema } },
+      responses: { 200: { description: 'the report, with the outcomes recorded on it that the caller may read', schema: ReportWireSchema.extend({ outcomes: z.array(OutcomeWireSchema).optional() }) }, 404: { description: 'no such report that the caller may read', schema: ProblemSchema } },
     },
     async ({ params, query }, request) => {
       requireMember(request);
       const report = await store.getReport(params.id, await reportReader(request), query.version);
       await request.tix.audit({ action: 'read:report', target: pathOf(request), detail: { id: params.id, version: query.version }, count: report ? 1 : 0 });
       if (!report) throw notFound(params.id);
-      return serialiseReport(report);
+      // what came of it, for its owner and those who recorded it
+      const outcomes = await store.listOutcomes({ report: report.id }, requireMember(request).org);
+      return { ...serialiseReport(report), ...(outcomes.length ? { outcomes: outcomes.map(serialiseOutcome) } : {}) };
     },
   );
 
