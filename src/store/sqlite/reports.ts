@@ -184,7 +184,7 @@ export function sqliteReports(db: Database.Database): ReportStore {
         params.push(query.investigation);
       }
       if (query.indicator) {
-        where.push('EXISTS (SELECT 1 FROM report_indicators ri WHERE ri.report_id = r.id AND ri.value = ? AND ri.type = ?)');
+        where.push('r.id IN (SELECT ri.report_id FROM report_indicators ri WHERE ri.value = ? AND ri.type = ?)');
         params.push(query.indicator.value, query.indicator.type);
       }
       if (query.after !== undefined) {
