@@ -31,17 +31,43 @@ describe('sanitiseMarkdown', () => {
     for (const line of hostile) {
       const result = sanitiseMarkdown(line);
       assert.doesNotMatch(result.markdown.toLowerCase(), /script:|data:|&#/, line);
-      assert.match(result.markdown, /\(#blocked\s*\)/, line);
+      assert.match(result.markdown, /\(\s*#blocked\s*\)/, line);
       assert.equal(result.neutralised.length, 1, line);
     }
     assert.equal(clean('[ref]: javascript:alert(1) "t"'), '[ref]: #blocked "t"');
   });
 
-  it('keeps safe links, code and ordinary text as they were', () => {
-    const safe = '# Report\n\nSee [the blog](https://example.org/a_(b)) and [mail](mailto:soc@example.org) or [here](#c2).\n\nUse `<b>` and:\n\n```html\n<script>kept as code</script>\n```\n\n    <i>indented code</i>\n\n3 < 4 & 5 > 2';
+  it('keeps safe links, fenced code and ordinary text as they were', () => {
+    const safe = '# Report\n\nSee [the blog](https://example.org/a_(b)) and [mail](mailto:soc@example.org) or [here](#c2).\n\n```html\n<script>kept as code</script>\n```\n\n~~~\n<b>also</b>\n~~~\n\n3 < 4 & 5 > 2';
     const result = sanitiseMarkdown(safe);
     assert.equal(result.markdown, safe);
     assert.deepEqual(result.neutralised, []);
+  });
+
+  it('escapes inline and indented code too, where a renderer may see HTML instead', () => {
+    assert.equal(clean('Use `<b>` here'), 'Use `\\<b>` here');
+    // an escaped backtick does not open a code span, so what follows is HTML to a renderer
+    assert.equal(hasRawTag(clean('\\`<script>alert(1)</script>`')), false);
+    // inside a list item, an indented line after a blank one is not code
+    assert.equal(hasRawTag(clean('- item\n\n    <script>alert(1)</script>')), false);
+    // a fence inside a list ends with the item: the line after is prose
+    assert.equal(clean('- item\n  ```\n<script>alert(1)</script>\n```'), '- item\n  ```\n\\<script>alert(1)\\</script>\n```');
+    // backticks in the info string: not a fence at all
+    assert.equal(hasRawTag(clean('``` a`b\n<script>alert(1)</script>')), false);
+  });
+
+  it('blocks links a line-by-line or one-level-of-parentheses reading would miss', () => {
+    for (const hostile of [
+      '[x](javascript:f((1)))',
+      '[x](\njavascript:alert(1))',
+      '> [ref]: javascript:alert(1)\n\n[click][ref]',
+      '- [ref]:\n  javascript:alert(1)',
+      '[x](<java script:alert(1)>)',
+    ]) {
+      const result = sanitiseMarkdown(hostile);
+      assert.doesNotMatch(result.markdown.replace(/\s+/g, ''), /javascript:/i, hostile);
+      assert.equal(result.neutralised.length, 1, hostile);
+    }
   });
 
   it('is idempotent', () => {

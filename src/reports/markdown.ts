@@ -4,10 +4,11 @@
  * by tix: whatever renders them later gets text that holds no markup and no
  * link that runs code.
  *
- * - Raw HTML outside code is escaped (`<script>` becomes `\\<script>`), so a
- *   renderer shows it as text: no tags, so no event-handler attributes either.
- *   Code spans and fenced or indented code blocks are left alone: a renderer
- *   shows them as text already.
+ * - Raw HTML is escaped (`<script>` becomes `\<script>`), so a renderer shows
+ *   it as text: no tags, so no event-handler attributes either. Only fenced
+ *   code blocks at the left margin are left alone (a renderer shows them as
+ *   text already); everywhere else, inline code included, escaping is the
+ *   safe side of any doubt about where code ends.
  * - Link and image destinations (inline `[t](url)`, reference definitions
  *   `[r]: url`) keep only `http`, `https` and `mailto` URLs and relative ones;
  *   any other scheme (`javascript:`, `data:`, `vbscript:`, `file:`, however
@@ -48,22 +49,60 @@ export function isSafeUrl(url: string): boolean {
   return scheme === undefined || SAFE_SCHEMES.has(scheme);
 }
 
-/** Inline links and images: `](destination "title")`; the destination may be `<…>` or a run without spaces, balanced parentheses allowed. */
-const INLINE_LINK = /\]\(\s*(<[^>\n]*>|(?:[^\s()]|\((?:[^\s()])*\))*)((?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*)\)/g;
-/** Reference definitions: `[label]: destination "title"` at the start of a line. */
-const REFERENCE = /^( {0,3}\[[^\]\n]+\]:\s*)(<[^>\n]*>|\S+)(.*)$/;
+/** The end of a link destination that starts at `start`: `<…>`, or a run without whitespace whose parentheses balance (at any depth). */
+function destinationEnd(text: string, start: number, inline: boolean): number {
+  if (text[start] === '<') {
+    const close = text.slice(start).search(/[>\n]/);
+    return close < 0 ? text.length : start + close + 1;
+  }
+  let depth = 0;
+  let at = start;
+  for (; at < text.length; at++) {
+    const char = text[at]!;
+    if (/\s/.test(char)) break;
+    if (char === '\\') {
+      at++;
+      continue;
+    }
+    if (inline && char === '(') depth++;
+    if (inline && char === ')') {
+      if (depth === 0) break;
+      depth--;
+    }
+  }
+  return at;
+}
 
+/**
+ * Every link destination a renderer could read, anywhere in a run of prose
+ * (inline `](dest` of links and images, definitions `]: dest`), with the
+ * whitespace and line break CommonMark allows before it; unsafe ones become
+ * `#blocked`. Errs on the side of blocking: text that merely looks like a
+ * link with a dangerous scheme is changed too.
+ */
 function neutraliseLinks(text: string, neutralised: string[]): string {
-  return text.replace(INLINE_LINK, (whole, destination: string, title: string) => {
-    if (isSafeUrl(destination)) return whole;
+  let out = '';
+  let from = 0;
+  for (const match of text.matchAll(/\]([(:])/g)) {
+    const opener = match.index + 2;
+    if (opener < from) continue;
+    let start = opener;
+    while (start < text.length && /\s/.test(text[start]!)) start++;
+    const end = destinationEnd(text, start, match[1] === '(');
+    const destination = text.slice(start, end);
+    if (!destination || isSafeUrl(destination)) continue;
     neutralised.push(`link ${destination.slice(0, 40)}`);
-    return `](${BLOCKED_URL}${title})`;
-  });
+    out += text.slice(from, start) + BLOCKED_URL;
+    from = end;
+  }
+  return out + text.slice(from);
 }
 
 /**
  * Backslash-escapes what a renderer would read as HTML: a `<` that opens a tag, comment or declaration, and a `&` that
  * starts an entity (CommonMark shows `\\<` and `\\&` as the characters). Already-escaped ones are left, so it is idempotent.
+ * Code spans get no exemption: telling them apart exactly as a renderer would is where sanitisers fail, and an escaped
+ * `<` in inline code only shows its backslash.
  */
 function escapeHtml(text: string, neutralised: string[]): string {
   return text.replace(/(\\*)(<(\/?[A-Za-z!?][^>\n]{0,40})|&(?=#?[A-Za-z0-9]+;))/g, (match, slashes: string, what: string, tag: string | undefined) => {
@@ -73,60 +112,39 @@ function escapeHtml(text: string, neutralised: string[]): string {
   });
 }
 
-/** Splits a line into code spans (kept) and the text between them (sanitised). */
-function sanitiseInline(line: string, neutralised: string[]): string {
-  let out = '';
-  let rest = line;
-  for (;;) {
-    const open = /(`+)/.exec(rest);
-    if (!open) break;
-    const ticks = open[1]!;
-    const after = rest.slice(open.index + ticks.length);
-    const close = after.search(new RegExp(`(?<!\`)${ticks}(?!\`)`));
-    if (close < 0) break;
-    out += clean(rest.slice(0, open.index), neutralised) + ticks + after.slice(0, close) + ticks;
-    rest = after.slice(close + ticks.length);
-  }
-  return out + clean(rest, neutralised);
-}
-
-function clean(text: string, neutralised: string[]): string {
-  return escapeHtml(neutraliseLinks(text, neutralised), neutralised);
-}
+/**
+ * A fenced code block kept as written: only one opened at the left margin (never inside a list or quote, where a
+ * renderer may end it early), by three or more backticks with no backtick after them, or tildes.
+ */
+const FENCE = /^(`{3,})[^`]*$|^(~{3,})/;
 
 /** The Markdown with its raw HTML escaped and its unsafe links replaced; pure, and idempotent. */
 export function sanitiseMarkdown(markdown: string): SanitisedMarkdown {
   const neutralised: string[] = [];
   const lines = markdown.replace(/\r\n?/g, '\n').replace(/\u0000/g, '\ufffd').split('\n');
   const out: string[] = [];
+  let prose: string[] = [];
+  const flush = (): void => {
+    if (!prose.length) return;
+    out.push(...neutraliseLinks(prose.join('\n'), neutralised).split('\n').map((line) => escapeHtml(line, neutralised)));
+    prose = [];
+  };
   let fence: string | undefined;
-  let previousBlank = true;
   for (const line of lines) {
     if (fence !== undefined) {
       out.push(line);
       if (new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`).test(line)) fence = undefined;
       continue;
     }
-    const opening = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    const opening = FENCE.exec(line);
     if (opening) {
-      fence = opening[1]!;
-      out.push(line);
-      previousBlank = false;
-      continue;
-    }
-    // an indented code block starts after a blank line
-    if (previousBlank && /^( {4}|\t)/.test(line) && line.trim() !== '') {
+      flush();
+      fence = opening[1] ?? opening[2]!;
       out.push(line);
       continue;
     }
-    const reference = REFERENCE.exec(line);
-    if (reference && !isSafeUrl(reference[2]!)) {
-      neutralised.push(`link ${reference[2]!.slice(0, 40)}`);
-      out.push(`${reference[1]}${BLOCKED_URL}${escapeHtml(reference[3]!, neutralised)}`);
-    } else {
-      out.push(sanitiseInline(line, neutralised));
-    }
-    previousBlank = line.trim() === '';
+    prose.push(line);
   }
+  flush();
   return { markdown: out.join('\n'), neutralised };
 }
