@@ -97,6 +97,12 @@ describe('investigation scenario', () => {
     assert.deepEqual(created.body.links.indicators, [{ type: 'ipv4', value: IP1 }, { type: 'ipv4', value: IP2 }]);
     assert.doesNotMatch(created.body.body, /(^|[^\\])<script|javascript:/);
     traces.push('Answer: Pikabot C2 pair', created.body.stixId);
+    // a report the police may not open is no answer: refused, and the thread is unchanged
+    const privateReport = await world.call('/api/v1/reports', vendor(), { body: { title: 'internal notes', body: 'x', tlp: 'amber' } });
+    const unreadable = await world.call(`/api/v1/rfis/${rfiId}/answer`, vendor(), { body: { text: 'see notes', reports: [privateReport.body.id] } });
+    assert.ok(isProblem(unreadable, 400), unreadable.text);
+    assert.equal(unreadable.body.code, 'TIX_REPORT_BAD_REF');
+    assert.equal((await world.call(`/api/v1/rfis/${rfiId}`, police())).body.thread.length, 1);
     const answered = await world.call(`/api/v1/rfis/${rfiId}/answer`, vendor(), { body: { text: 'Both are live Pikabot C2; details in the report.', reports: [reportId] } });
     assert.equal(answered.status, 200, answered.text);
     assert.equal(answered.body.status, 'answered');
@@ -177,7 +183,7 @@ describe('investigation scenario', () => {
     assert.ok(isProblem(await world.call(`/api/v1/objects/${stixId}`, police()), 404));
     // the vendor, a member, does see the IPs and the report
     assert.equal((await world.call(`/api/v1/indicators/count?q=${IP1}`, vendor())).body.count, 1);
-    assert.equal((await world.call('/api/v1/reports', vendor())).body.items.length, 1);
+    assert.equal((await world.call('/api/v1/reports', vendor())).body.items.length, 2);
   });
 
   it('a closed request is not answered again, and nothing is half-written', async () => {

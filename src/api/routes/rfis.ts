@@ -4,7 +4,9 @@ import { NotFoundError, TixError } from '../../errors.ts';
 import { checkDueDate, isOverdue, RFI_PRIORITIES, RFI_STATUSES, type RfiAction } from '../../investigations/rules.ts';
 import { IndicatorTypeSchema } from '../../model/index.ts';
 import { normalise } from '../../normalise/index.ts';
+import { clearanceOf } from '../../policy/index.ts';
 import type { Rfi } from '../../store/investigations.ts';
+import type { ReportReader } from '../../store/reports.ts';
 import { requireMember } from '../app.ts';
 import { operation, pathOf, type OperationBook } from '../operation.ts';
 import { reportReader } from '../report-wire.ts';
@@ -84,6 +86,11 @@ const IdParams = z.object({ id: z.coerce.number().int().min(1) }).strict();
  */
 export function rfiRoutes(app: FastifyInstance, book: OperationBook): void {
   const { store } = app.tixOptions;
+  /** Another organisation as a report reader, under the rules in force now. */
+  const readerOfOrg = async (org: number, now: number): Promise<ReportReader> => {
+    const [distributions, agreements] = await Promise.all([store.listDistributions(), store.listAgreements()]);
+    return { org, clearance: clearanceOf({ kind: 'member', org }, distributions, new Map(agreements.map((agreement) => [agreement.id, agreement])), { now, anonymousClear: false }) };
+  };
 
   operation(
     app,
@@ -221,8 +228,17 @@ export function rfiRoutes(app: FastifyInstance, book: OperationBook): void {
       async ({ params, body }, request) => {
         const caller = requireMember(request, WRITERS);
         const reader = await reportReader(request);
-        for (const id of body.reports) {
-          if (!(await store.getReport(id, reader))) throw new TixError('TIX_REPORT_BAD_REF', `no report ${id} that you may read`);
+        if (body.reports.length) {
+          // a report given in the thread must be one every party can open: the caller, and the other organisation of the request
+          const rfi = await store.getRfi(params.id, caller.org);
+          const other = rfi && (rfi.from === caller.org ? rfi.to : rfi.from);
+          const otherReader = other === undefined ? undefined : await readerOfOrg(other, request.tix.now);
+          for (const id of body.reports) {
+            if (!(await store.getReport(id, reader))) throw new TixError('TIX_REPORT_BAD_REF', `no report ${id} that you may read`);
+            if (otherReader && !(await store.getReport(id, otherReader))) {
+              throw new TixError('TIX_REPORT_BAD_REF', `report ${id} is not readable by the other organisation of the request; share it with them, or write it in the investigation`);
+            }
+          }
         }
         const rfi = await store.replyRfi(params.id, {
           org: caller.org,
