@@ -66,7 +66,7 @@ export function sqliteInvestigations(db: Database.Database): InvestigationStore 
     return row && toInvestigation(row);
   };
 
-  const require = (id: number, org?: number): Investigation => {
+  const requireCase = (id: number, org?: number): Investigation => {
     const found = find(id, org);
     if (!found) throw new TixError('TIX_CASE_UNKNOWN', `no investigation ${id} that you are a member of`);
     return found;
@@ -93,7 +93,7 @@ export function sqliteInvestigations(db: Database.Database): InvestigationStore 
             ).lastInsertRowid,
         );
         db.prepare('INSERT INTO investigation_members (investigation_id, org_id, added_at) VALUES (?, ?, ?)').run(id, investigation.org, investigation.createdAt);
-        return require(id);
+        return requireCase(id);
       }).immediate();
     },
 
@@ -110,19 +110,19 @@ export function sqliteInvestigations(db: Database.Database): InvestigationStore 
 
     async inviteMembers(id, by, orgs, at) {
       return db.transaction(() => {
-        const investigation = require(id, by);
+        const investigation = requireCase(id, by);
         if (by !== undefined && investigation.org !== by) throw new TixError('TIX_CASE_DENIED', 'only the organisation that opened the investigation invites members');
         for (const org of orgs) {
           if (!db.prepare('SELECT 1 FROM organisations WHERE id = ?').get(org)) throw new TixError('TIX_NOT_FOUND', `no organisation ${org}`);
           db.prepare('INSERT OR IGNORE INTO investigation_members (investigation_id, org_id, added_at) VALUES (?, ?, ?)').run(id, org, at);
         }
-        return require(id);
+        return requireCase(id);
       }).immediate();
     },
 
     async addItem(id, item, by, at) {
       return db.transaction(() => {
-        require(id, by.org);
+        requireCase(id, by.org);
         const row = {
           type: item.kind === 'indicator' ? item.indicator.type : null,
           value: item.kind === 'indicator' ? item.indicator.value : null,
@@ -140,7 +140,7 @@ export function sqliteInvestigations(db: Database.Database): InvestigationStore 
     },
 
     async listItems(id, org) {
-      require(id, org);
+      requireCase(id, org);
       return items(id);
     },
 
