@@ -111,6 +111,8 @@ export interface RfiQuery {
   role?: 'to' | 'from';
   status?: RfiStatus;
   investigation?: number;
+  /** Only requests overdue at this time (open, due before it). */
+  overdueAt?: number;
   limit: number;
 }
 

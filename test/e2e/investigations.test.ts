@@ -207,6 +207,9 @@ describe('investigation scenario', () => {
     assert.deepEqual(asked.body.values, [{ type: 'hostname', value: 'evil.example.com' }, { value: 'bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh' }]);
     const typo = await world.call(`/api/v1/investigations/${investigationId}/rfis`, police(), { body: { to: 'Vendor', subject: 's', question: 'q', values: [{ type: 'ipv4', value: '999.1.1.1' }] } });
     assert.ok(isProblem(typo, 400), 'a value named as an indicator type must be one');
+    assert.deepEqual((await world.call('/api/v1/rfis?overdue=true', vendor())).body.items, [], 'not yet due');
+    const later = await world.call('/api/v1/rfis?role=to&status=open', vendor());
+    assert.deepEqual(later.body.items.map((rfi: { id: number; overdue: boolean }) => [rfi.id, rfi.overdue]), [[asked.body.id, false]]);
     const past = await world.call(`/api/v1/investigations/${investigationId}/rfis`, police(), { body: { to: 'Vendor', subject: 'late', question: 'q', dueAt: new Date(NOW - 1000).toISOString() } });
     assert.ok(isProblem(past, 400), 'a due date in the past is refused');
     const audit = await world.store.listAudit({ limit: 10_000 });

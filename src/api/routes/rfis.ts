@@ -163,8 +163,14 @@ export function rfiRoutes(app: FastifyInstance, book: OperationBook): void {
     async ({ query }, request) => {
       const caller = requireMember(request);
       const now = request.tix.now;
-      let items = await store.listRfis({ org: caller.org, ...(query.role ? { role: query.role } : {}), ...(query.status ? { status: query.status } : {}), ...(query.investigation === undefined ? {} : { investigation: query.investigation }), limit: query.limit });
-      if (query.overdue === 'true') items = items.filter((rfi) => isOverdue(rfi, now));
+      const items = await store.listRfis({
+        org: caller.org,
+        ...(query.role ? { role: query.role } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.investigation === undefined ? {} : { investigation: query.investigation }),
+        ...(query.overdue === 'true' ? { overdueAt: now } : {}),
+        limit: query.limit,
+      });
       await request.tix.audit({ action: 'read:rfis', target: pathOf(request), detail: { ...query }, count: items.length });
       return { items: items.map((rfi) => serialiseRfi(rfi, now)) };
     },

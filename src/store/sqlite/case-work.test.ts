@@ -107,6 +107,9 @@ describe('reports and investigations in SQLite', () => {
       assert.equal(await errorCode(() => w.store.createRfi({ investigation: investigation.id, from: w.police, to: w.outsider, subject: 's', question: 'q', values: [], priority: 'low', createdAt: NOW })), 'TIX_CASE_DENIED');
       assert.deepEqual((await w.store.listRfis({ org: w.vendor, role: 'to', status: 'open', limit: 10 })).map((item) => item.id), [rfi.id]);
       assert.deepEqual(await w.store.listRfis({ org: w.outsider, limit: 10 }), []);
+      const late = await w.store.createRfi({ investigation: investigation.id, from: w.police, to: w.vendor, subject: 'late', question: 'q', values: [], priority: 'low', dueAt: NOW - 1, createdAt: NOW - 10 });
+      assert.deepEqual((await w.store.listRfis({ org: w.vendor, overdueAt: NOW, limit: 10 })).map((item) => item.id), [late.id]);
+      assert.deepEqual((await w.store.listRfis({ org: w.vendor, overdueAt: NOW - 5, limit: 10 })).map((item) => item.id), []);
       const answered = await w.store.replyRfi(rfi.id, { org: w.vendor, action: 'answer', text: 'C2 of the botnet', indicators: [], reports: [report.id], at: NOW + 1 });
       assert.equal(answered.status, 'answered');
       assert.deepEqual(answered.thread.map((message) => message.action), ['ask', 'answer']);

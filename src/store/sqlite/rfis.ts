@@ -136,6 +136,11 @@ export function sqliteRfis(
         where.push('r.investigation_id = ?');
         params.push(query.investigation);
       }
+      if (query.overdueAt !== undefined) {
+        // as isOverdue decides it, inside the query so the limit applies to overdue requests alone
+        where.push("r.status = 'open' AND r.due_at IS NOT NULL AND r.due_at < ?");
+        params.push(query.overdueAt);
+      }
       const rows = db
         .prepare(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY CASE r.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, coalesce(r.due_at, 9e15), r.id LIMIT ?`)
         .all(...params, query.limit) as RfiRow[];
