@@ -29,6 +29,12 @@ export const ERROR_CODES = {
   TIX_STIX_UNKNOWN_TYPE: 'a STIX object has a type that is neither standard nor custom (x-)',
   TIX_STIX_PATTERN: 'a STIX pattern does not parse',
   TIX_SESSION_CSRF: 'a state-changing request signed in by the session cookie lacks the session\'s CSRF token header',
+  TIX_REPORT_BAD_REF: 'a report links an object, report or value that does not exist or that its author may not read',
+  TIX_ATTACHMENT_TOO_LARGE: 'an attachment is larger than the limit; nothing was written',
+  TIX_CASE_UNKNOWN: 'no investigation with that case reference that the caller is a member of',
+  TIX_CASE_DENIED: 'the organisation may not do this to the investigation (open one: police only; invite or attach: members only)',
+  TIX_RFI_NOT_OPEN: 'the request is closed or declined, so it cannot be answered, declined or commented on',
+  TIX_RFI_NOT_PARTY: 'only the requesting and the asked organisation act on a request, each in its own role',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

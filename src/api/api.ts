@@ -13,6 +13,10 @@ import { auditRoutes } from './routes/audit.ts';
 import { feedRoutes } from './routes/feeds.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { organisationRoutes } from './routes/organisations.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { investigationRoutes } from './routes/investigations.ts';
+import { rfiRoutes } from './routes/rfis.ts';
+import { outcomeRoutes } from './routes/outcomes.ts';
 import { sightingRoutes } from './routes/sightings.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { userRoutes } from './routes/users.ts';
@@ -30,6 +34,10 @@ const RESOURCES = [
   feedRoutes,
   objectRoutes,
   sightingRoutes,
+  reportRoutes,
+  investigationRoutes,
+  rfiRoutes,
+  outcomeRoutes,
   exportRoutes,
   organisationRoutes,
   agreementRoutes,

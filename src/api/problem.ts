@@ -24,9 +24,21 @@ export interface ProblemError {
   index?: number;
 }
 
+/** Codes of the case-work areas (reports, investigations, requests) and the statuses they answer with. */
+const STATUS_OF: Partial<Record<ErrorCode, [number, string]>> = {
+  TIX_REPORT_BAD_REF: [400, 'Bad Request'],
+  TIX_ATTACHMENT_TOO_LARGE: [413, 'Content Too Large'],
+  TIX_CASE_UNKNOWN: [404, 'Not Found'],
+  TIX_CASE_DENIED: [403, 'Forbidden'],
+  TIX_RFI_NOT_OPEN: [409, 'Conflict'],
+  TIX_RFI_NOT_PARTY: [403, 'Forbidden'],
+};
+
 /** Any error as an HttpProblem: tix's own by their kind, fastify's by their status, the rest as a 500 that tells nothing. */
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  const mapped = error instanceof TixError ? STATUS_OF[error.code] : undefined;
+  if (mapped && error instanceof TixError) return new HttpProblem(mapped[0], mapped[1], error.message, error.code);
   if (error instanceof NotFoundError) return new HttpProblem(404, 'Not Found', error.message, error.code);
   if (error instanceof ConflictError) return new HttpProblem(409, 'Conflict', error.message, error.code);
   if (error instanceof InputError || (error instanceof TixError && error.code === 'TIX_CONFIG_BAD_OPTION')) {

@@ -1,13 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { TixError } from '../errors.ts';
 import { registerAccess } from './commands/access.ts';
+import { registerCase } from './commands/case.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExport } from './commands/export.ts';
 import { registerFeeds } from './commands/feeds.ts';
 import { registerFormats } from './commands/formats.ts';
 import { registerImports } from './commands/imports.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerReport } from './commands/report.ts';
 import { registerRevoke } from './commands/revoke.ts';
+import { registerRfi } from './commands/rfi.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerShow } from './commands/show.ts';
@@ -23,7 +26,7 @@ export function buildProgram(): Command {
     .option('-d, --data <dir>', 'data directory of the embedded store (default: $TIX_DATA, else ./tix-data)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerServe, registerDemo]) {
+  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerReport, registerCase, registerRfi, registerServe, registerDemo]) {
     register(program, ctx);
   }
   for (const command of program.commands) {

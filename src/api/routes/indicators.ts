@@ -4,6 +4,7 @@ import { parseIndicatorType, type IndicatorType } from '../../model/index.ts';
 import { normalise } from '../../normalise/index.ts';
 import { requireReader } from '../app.ts';
 import { auditFilters, IndicatorFiltersSchema, indicatorQuery, searchCursor, SearchQuerySchema } from '../indicator-filters.ts';
+import { feedbackOf, FeedbackWireSchema } from '../feedback.ts';
 import { operation, pathOf, type OperationBook } from '../operation.ts';
 import { HttpProblem } from '../problem.ts';
 import { iso, IndicatorDetailWireSchema, IndicatorWireSchema, page, pageSchema, ProblemSchema, serialiseDetail, serialiseIndicator } from '../schemas.ts';
@@ -102,7 +103,7 @@ export function indicatorRoutes(app: FastifyInstance, book: OperationBook): void
       access: READ_ACCESS,
       params: z.object({ type: z.string().min(1).max(40), value: z.string().min(1).max(8192) }),
       responses: {
-        200: { description: 'the value and each visible source\'s view', schema: IndicatorDetailWireSchema },
+        200: { description: 'the value and each visible source\'s view', schema: IndicatorDetailWireSchema.extend({ feedback: FeedbackWireSchema.optional() }) },
         404: { description: 'no source the caller may read reports this value', schema: ProblemSchema },
       },
     },
@@ -114,7 +115,9 @@ export function indicatorRoutes(app: FastifyInstance, book: OperationBook): void
       if (!detail) throw new HttpProblem(404, 'Not Found', `no ${wanted.type} "${wanted.value.slice(0, 200)}" that you may read`, 'TIX_NOT_FOUND');
       const reader = sightingReader(request);
       const sightings = reader ? await store.sightingSummary(wanted, reader) : { count: 0, total: 0 };
-      return serialiseDetail(detail, sightings);
+      // what came of the value, for those who reported it and the owners of its sources: an annotation, never a change to an observation
+      const outcomes = reader ? await store.listOutcomes({ indicator: wanted }, reader.org) : [];
+      return { ...serialiseDetail(detail, sightings), ...(outcomes.length ? { feedback: feedbackOf(detail, outcomes) } : {}) };
     },
   );
 

@@ -22,3 +22,5 @@ export { createMispFeedWriter } from './feed-writer.ts';
 export type { FeedWrite, MispFeedGrouping, MispFeedOptions, MispFeedWriter } from './feed-writer.ts';
 export { readMispFeedHashes, readMispFeedManifest } from './feed-manifest.ts';
 export type { MispFeedEntry, MispFeedHashes, MispFeedManifest } from './feed-manifest.ts';
+// what other areas build MISP with (research reports as events): tix types as MISP attribute types
+export { EXPORT_TYPES } from './types.ts';

@@ -18,3 +18,8 @@ export const stix: DocumentFormat = {
   },
   createParser: createStixParser,
 };
+
+// what other areas build STIX with (research reports): patterns of values and back, TLP 2.0 markings
+export { patternOf } from './export.ts';
+export { indicatorValues } from './pattern-values.ts';
+export { TLP2_MARKINGS, tlpMarkingDefinition, tlpOfMarking } from './vocab.ts';

@@ -284,6 +284,125 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
       CREATE TRIGGER access_generation_distributions_delete AFTER DELETE ON distributions BEGIN UPDATE access_generation SET n = n + 1; END;
     `,
   },
+  {
+    version: 10,
+    sql: `
+      -- case work between organisations: investigations (members only), research reports (versioned), requests, outcomes
+      CREATE TABLE investigations (
+        id INTEGER PRIMARY KEY,
+        org_id INTEGER NOT NULL REFERENCES organisations(id), -- the police organisation that opened it
+        case_number TEXT NOT NULL, -- its own reference, unique per organisation
+        title TEXT NOT NULL,
+        countries TEXT NOT NULL DEFAULT '', -- ISO 3166-1 alpha-2, comma-separated
+        lead_officer TEXT,
+        tlp TEXT NOT NULL,
+        pap TEXT,
+        created_at INTEGER NOT NULL,
+        UNIQUE (org_id, case_number)
+      );
+      -- who reads an investigation and everything in it (the opening organisation is a member too)
+      CREATE TABLE investigation_members (
+        investigation_id INTEGER NOT NULL REFERENCES investigations(id),
+        org_id INTEGER NOT NULL REFERENCES organisations(id),
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (investigation_id, org_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX investigation_members_org ON investigation_members(org_id);
+      CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        stix_id TEXT NOT NULL UNIQUE, -- report--<uuid>, the same in every export
+        owner_org_id INTEGER NOT NULL REFERENCES organisations(id),
+        distribution_id INTEGER NOT NULL REFERENCES distributions(id), -- shared as sources are: owner, agreements, recipients
+        tlp TEXT NOT NULL,
+        pap TEXT,
+        investigation_id INTEGER REFERENCES investigations(id), -- set: its members alone read it, whatever its TLP
+        version INTEGER NOT NULL, -- the current version
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX reports_investigation ON reports(investigation_id) WHERE investigation_id IS NOT NULL;
+      -- every version whole: an edit adds a row, none is changed
+      CREATE TABLE report_versions (
+        report_id INTEGER NOT NULL REFERENCES reports(id),
+        version INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        summary TEXT,
+        body TEXT NOT NULL, -- sanitised Markdown
+        published_at INTEGER NOT NULL,
+        links TEXT NOT NULL, -- JSON: indicators, malware, actors, campaigns, objects
+        attachments TEXT NOT NULL, -- JSON: name, sha256, size, media type
+        user_id INTEGER,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (report_id, version)
+      );
+      -- the values linked by each report's current version, to find the reports about a value
+      CREATE TABLE report_indicators (
+        report_id INTEGER NOT NULL REFERENCES reports(id),
+        type TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (report_id, type, value)
+      ) WITHOUT ROWID;
+      CREATE INDEX report_indicators_value ON report_indicators(value, type);
+      -- attachment content, stored once per SHA-256 and never interpreted
+      CREATE TABLE attachments (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, content BLOB NOT NULL);
+      CREATE TABLE investigation_items (
+        id INTEGER PRIMARY KEY,
+        investigation_id INTEGER NOT NULL REFERENCES investigations(id),
+        kind TEXT NOT NULL, -- finding, indicator, report
+        type TEXT, -- indicator
+        value TEXT, -- indicator
+        report_id INTEGER REFERENCES reports(id), -- report
+        data TEXT, -- finding: the JSON as given (a tix scan triage report)
+        note TEXT,
+        org_id INTEGER NOT NULL REFERENCES organisations(id),
+        user_id INTEGER,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX investigation_items_case ON investigation_items(investigation_id, id);
+      CREATE TABLE rfis (
+        id INTEGER PRIMARY KEY,
+        investigation_id INTEGER NOT NULL REFERENCES investigations(id),
+        from_org_id INTEGER NOT NULL REFERENCES organisations(id),
+        to_org_id INTEGER NOT NULL REFERENCES organisations(id),
+        subject TEXT NOT NULL,
+        "values" TEXT NOT NULL, -- JSON: the values asked about
+        priority TEXT NOT NULL,
+        due_at INTEGER,
+        status TEXT NOT NULL, -- open, answered, declined, closed
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX rfis_queue ON rfis(to_org_id, status, id);
+      CREATE INDEX rfis_case ON rfis(investigation_id, id);
+      -- the thread of a request: the question, answers, a decline, comments, closing
+      CREATE TABLE rfi_messages (
+        id INTEGER PRIMARY KEY,
+        rfi_id INTEGER NOT NULL REFERENCES rfis(id),
+        org_id INTEGER NOT NULL REFERENCES organisations(id),
+        user_id INTEGER,
+        action TEXT NOT NULL, -- ask, answer, decline, comment, close, reopen
+        text TEXT NOT NULL DEFAULT '',
+        indicators TEXT NOT NULL DEFAULT '[]', -- JSON
+        report_ids TEXT NOT NULL DEFAULT '[]', -- JSON
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX rfi_messages_rfi ON rfi_messages(rfi_id, id);
+      -- what came of shared data, told back to its owners: never a change to the source's observation
+      CREATE TABLE outcomes (
+        id INTEGER PRIMARY KEY,
+        org_id INTEGER NOT NULL REFERENCES organisations(id), -- who reports it
+        user_id INTEGER,
+        kind TEXT NOT NULL, -- takedown, arrest, site-removed, false-positive, confirmed, other
+        indicator_id INTEGER REFERENCES indicators(id),
+        report_id INTEGER REFERENCES reports(id),
+        note TEXT,
+        occurred_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX outcomes_indicator ON outcomes(indicator_id) WHERE indicator_id IS NOT NULL;
+      CREATE INDEX outcomes_report ON outcomes(report_id) WHERE report_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

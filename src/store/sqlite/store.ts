@@ -7,6 +7,8 @@ import type { IndicatorDetail, IndicatorType } from '../../model/index.ts';
 import type { Clearance } from '../../policy/index.ts';
 import type { AccessStore } from '../access.ts';
 import type { SightingStore } from '../sightings.ts';
+import type { InvestigationStore } from '../investigations.ts';
+import type { ReportStore } from '../reports.ts';
 import type {
   FeedDefinition,
   FeedState,
@@ -28,6 +30,8 @@ import { OverviewCounter } from './overview.ts';
 import { listObjects, objectVersions } from './objects.ts';
 import { sqliteAccess } from './access.ts';
 import { sqliteSightings } from './sightings.ts';
+import { sqliteInvestigations } from './investigations.ts';
+import { sqliteReports } from './reports.ts';
 import { listSources } from './sources.ts';
 import { visibility, type Visibility } from './visibility.ts';
 import { SqliteImportSession } from './import.ts';
@@ -54,9 +58,10 @@ import { toFeedState, type FeedRow } from './feeds.ts';
 const IMPORT_CACHE = -65536;
 const READ_CACHE = -32768;
 
-// the access half of the Store interface (organisations, keys, agreements, audit) lives in access.ts, sightings in sightings.ts
+// the access half of the Store interface (organisations, keys, agreements, audit) lives in access.ts, sightings in sightings.ts,
+// reports in reports.ts, investigations in investigations.ts (requests and outcomes in rfis.ts)
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface SqliteStore extends AccessStore, SightingStore {}
+export interface SqliteStore extends AccessStore, SightingStore, ReportStore, InvestigationStore {}
 
 /** The embedded store: one SQLite file (WAL) in the data directory. */
 export class SqliteStore implements Store {
@@ -76,7 +81,7 @@ export class SqliteStore implements Store {
       this.db.pragma(`cache_size = ${READ_CACHE}`);
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
-      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db));
+      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db), sqliteReports(this.db), sqliteInvestigations(this.db));
     } catch (error) {
       if (error instanceof StoreError) throw error;
       throw new StoreError('TIX_STORE_FAILED', `cannot open the store at ${file}: ${(error as Error).message}`, { cause: error });

@@ -37,3 +37,25 @@ export function visibility(db: Database.Database, clearance: Clearance, alias: s
   }
   return { sql: parts.length ? `(${parts.join(' OR ')})` : '0', params };
 }
+
+/**
+ * The same clearance over rows that carry `tlp` and `distribution_id`
+ * themselves (reports): the reader's distributions are the lists.
+ */
+export function distributionVisibility(clearance: Clearance, alias: string): Visibility {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const inList = (list: readonly number[]): string => `${alias}.distribution_id IN (${list.map(() => '?').join(',')})`;
+  if (clearance.own.length) {
+    parts.push(inList(clearance.own));
+    params.push(...clearance.own);
+  }
+  if (clearance.clear) parts.push(`${alias}.tlp = 'clear'`);
+  if (clearance.green) parts.push(`${alias}.tlp = 'green'`);
+  for (const [tlp, list] of [['amber', clearance.amber], ['amber+strict', clearance.strict], ['red', clearance.red]] as const) {
+    if (!list.length) continue;
+    parts.push(`(${alias}.tlp = '${tlp}' AND ${inList(list)})`);
+    params.push(...list);
+  }
+  return { sql: parts.length ? `(${parts.join(' OR ')})` : '0', params };
+}

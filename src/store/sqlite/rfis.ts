@@ -1,0 +1,236 @@
+import type Database from 'better-sqlite3';
+import { NotFoundError, TixError } from '../../errors.ts';
+import { nextRfiStatus, type OutcomeKind, type RfiPriority, type RfiStatus } from '../../investigations/rules.ts';
+import type { IndicatorType } from '../../model/index.ts';
+import { valueHash } from '../../normalise/index.ts';
+import type { Investigation, InvestigationStore, Outcome, Rfi, RfiMessage } from '../investigations.ts';
+
+type Find = (ref: number | string, org?: number) => Investigation | undefined;
+
+interface RfiRow {
+  id: number;
+  investigation_id: number;
+  case_number: string;
+  from_org_id: number;
+  from_name: string;
+  to_org_id: number;
+  to_name: string;
+  subject: string;
+  values: string;
+  priority: string;
+  due_at: number | null;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+const SELECT = `SELECT r.id, r.investigation_id, i.case_number, r.from_org_id, fo.name AS from_name, r.to_org_id, tor.name AS to_name, r.subject,
+    r."values", r.priority, r.due_at, r.status, r.created_at, r.updated_at
+  FROM rfis r JOIN investigations i ON i.id = r.investigation_id JOIN organisations fo ON fo.id = r.from_org_id JOIN organisations tor ON tor.id = r.to_org_id`;
+
+/** Requests for information and outcomes in SQLite: a request is read by the members of its investigation alone. */
+export function sqliteRfis(
+  db: Database.Database,
+  find: Find,
+): Pick<InvestigationStore, 'createRfi' | 'getRfi' | 'listRfis' | 'replyRfi' | 'addOutcome' | 'listOutcomes'> {
+  const thread = (id: number): RfiMessage[] =>
+    (
+      db
+        .prepare(
+          `SELECT m.id, m.org_id, o.name AS org_name, m.action, m.text, m.indicators, m.report_ids, m.created_at
+           FROM rfi_messages m JOIN organisations o ON o.id = m.org_id WHERE m.rfi_id = ? ORDER BY m.id`,
+        )
+        .all(id) as Array<{ id: number; org_id: number; org_name: string; action: string; text: string; indicators: string; report_ids: string; created_at: number }>
+    ).map((row) => ({
+      id: row.id,
+      org: row.org_id,
+      orgName: row.org_name,
+      action: row.action as RfiMessage['action'],
+      text: row.text,
+      indicators: JSON.parse(row.indicators) as RfiMessage['indicators'],
+      reports: JSON.parse(row.report_ids) as number[],
+      createdAt: row.created_at,
+    }));
+
+  const toRfi = (row: RfiRow): Rfi => ({
+    id: row.id,
+    investigation: row.investigation_id,
+    caseNumber: row.case_number,
+    from: row.from_org_id,
+    fromName: row.from_name,
+    to: row.to_org_id,
+    toName: row.to_name,
+    subject: row.subject,
+    values: JSON.parse(row.values) as Rfi['values'],
+    priority: row.priority as RfiPriority,
+    ...(row.due_at === null ? {} : { dueAt: row.due_at }),
+    status: row.status as RfiStatus,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    thread: thread(row.id),
+  });
+
+  const member = (org: number | undefined): { sql: string; params: unknown[] } =>
+    org === undefined ? { sql: '1', params: [] } : { sql: 'EXISTS (SELECT 1 FROM investigation_members m WHERE m.investigation_id = r.investigation_id AND m.org_id = ?)', params: [org] };
+
+  const read = (id: number, org?: number): Rfi | undefined => {
+    const visible = member(org);
+    const row = db.prepare(`${SELECT} WHERE r.id = ? AND ${visible.sql}`).get(id, ...visible.params) as RfiRow | undefined;
+    return row && toRfi(row);
+  };
+
+  const addMessage = (rfi: number, org: number, user: number | undefined, action: string, text: string, indicators: unknown[], reports: number[], at: number): void => {
+    db.prepare('INSERT INTO rfi_messages (rfi_id, org_id, user_id, action, text, indicators, report_ids, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      rfi,
+      org,
+      user ?? null,
+      action,
+      text,
+      JSON.stringify(indicators),
+      JSON.stringify(reports),
+      at,
+    );
+  };
+
+  const indicatorId = (indicator: { type: IndicatorType; value: string }): number | undefined =>
+    (db.prepare('SELECT id FROM indicators WHERE hash = ? AND value = ? AND type = ?').get(valueHash(indicator.type, indicator.value), indicator.value, indicator.type) as { id: number } | undefined)?.id;
+
+  return {
+    async createRfi(rfi) {
+      return db.transaction(() => {
+        const investigation = find(rfi.investigation, rfi.from);
+        if (!investigation) throw new TixError('TIX_CASE_UNKNOWN', `no investigation ${rfi.investigation} that you are a member of`);
+        if (rfi.to === rfi.from) throw new TixError('TIX_CASE_DENIED', 'a request goes to another organisation');
+        if (!investigation.members.some((org) => org.id === rfi.to)) {
+          throw new TixError('TIX_CASE_DENIED', `organisation ${rfi.to} is not a member of investigation ${investigation.caseNumber}; invite it first`);
+        }
+        const id = Number(
+          db
+            .prepare('INSERT INTO rfis (investigation_id, from_org_id, to_org_id, subject, "values", priority, due_at, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+            .run(rfi.investigation, rfi.from, rfi.to, rfi.subject, JSON.stringify(rfi.values), rfi.priority, rfi.dueAt ?? null, 'open', rfi.createdAt, rfi.createdAt).lastInsertRowid,
+        );
+        addMessage(id, rfi.from, rfi.user, 'ask', rfi.question, rfi.values, [], rfi.createdAt);
+        return read(id)!;
+      }).immediate();
+    },
+
+    async getRfi(id, org) {
+      return read(id, org);
+    },
+
+    async listRfis(query) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const visible = member(query.org);
+      where.push(visible.sql);
+      params.push(...visible.params);
+      if (query.role) {
+        where.push(query.role === 'to' ? 'r.to_org_id = ?' : 'r.from_org_id = ?');
+        params.push(query.org);
+      }
+      if (query.status) {
+        where.push('r.status = ?');
+        params.push(query.status);
+      }
+      if (query.investigation !== undefined) {
+        where.push('r.investigation_id = ?');
+        params.push(query.investigation);
+      }
+      if (query.overdueAt !== undefined) {
+        // as isOverdue decides it, inside the query so the limit applies to overdue requests alone
+        where.push("r.status = 'open' AND r.due_at IS NOT NULL AND r.due_at < ?");
+        params.push(query.overdueAt);
+      }
+      const rows = db
+        .prepare(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY CASE r.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, coalesce(r.due_at, 9e15), r.id LIMIT ?`)
+        .all(...params, query.limit) as RfiRow[];
+      return rows.map(toRfi);
+    },
+
+    async replyRfi(id, reply) {
+      return db.transaction(() => {
+        const rfi = read(id, reply.org);
+        if (!rfi) throw new NotFoundError(`no request ${id} that you may read`);
+        const status = nextRfiStatus(rfi, reply.org, reply.action);
+        for (const report of reply.reports) {
+          if (!db.prepare('SELECT 1 FROM reports WHERE id = ?').get(report)) throw new TixError('TIX_REPORT_BAD_REF', `no report ${report}`);
+        }
+        addMessage(id, reply.org, reply.user, reply.action, reply.text, reply.indicators, reply.reports, reply.at);
+        db.prepare('UPDATE rfis SET status = ?, updated_at = ? WHERE id = ?').run(status, reply.at, id);
+        return read(id)!;
+      }).immediate();
+    },
+
+    async addOutcome(outcome) {
+      let indicator: number | null = null;
+      let report: number | null = null;
+      if ('indicator' in outcome.target) {
+        indicator = indicatorId(outcome.target.indicator) ?? null;
+        if (indicator === null) return undefined;
+      } else {
+        report = outcome.target.report;
+        if (!db.prepare('SELECT 1 FROM reports WHERE id = ?').get(report)) return undefined;
+      }
+      const id = Number(
+        db
+          .prepare('INSERT INTO outcomes (org_id, user_id, kind, indicator_id, report_id, note, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(outcome.org, outcome.user ?? null, outcome.kind, indicator, report, outcome.note ?? null, outcome.occurredAt, outcome.createdAt).lastInsertRowid,
+      );
+      return outcomes('o.id = ?', [id], undefined)[0];
+    },
+
+    async listOutcomes(target, org) {
+      if ('indicator' in target) {
+        const id = indicatorId(target.indicator);
+        return id === undefined ? [] : outcomes('o.indicator_id = ?', [id], org);
+      }
+      return outcomes('o.report_id = ?', [target.report], org);
+    },
+  };
+
+  /**
+   * Outcomes readable by `org`: those it recorded, and those on what it owns (a value one of its sources
+   * reports, one of its reports); the operator (no org) reads all.
+   */
+  function outcomes(where: string, params: unknown[], org: number | undefined): Outcome[] {
+    const visible =
+      org === undefined
+        ? { sql: '1', params: [] as unknown[] }
+        : {
+            sql: `(o.org_id = ?
+              OR (o.indicator_id IS NOT NULL AND EXISTS (SELECT 1 FROM observations ob JOIN sources s ON s.id = ob.source_id JOIN distributions d ON d.id = s.distribution_id
+                    WHERE ob.indicator_id = o.indicator_id AND d.owner_org_id = ?))
+              OR (o.report_id IS NOT NULL AND EXISTS (SELECT 1 FROM reports r WHERE r.id = o.report_id AND r.owner_org_id = ?)))`,
+            params: [org, org, org],
+          };
+    const rows = db
+      .prepare(
+        `SELECT o.id, o.org_id, org.name AS org_name, o.kind, i.type, i.value, o.report_id, o.note, o.occurred_at, o.created_at
+         FROM outcomes o JOIN organisations org ON org.id = o.org_id LEFT JOIN indicators i ON i.id = o.indicator_id
+         WHERE ${where} AND ${visible.sql} ORDER BY o.id`,
+      )
+      .all(...params, ...visible.params) as Array<{
+      id: number;
+      org_id: number;
+      org_name: string;
+      kind: string;
+      type: string | null;
+      value: string | null;
+      report_id: number | null;
+      note: string | null;
+      occurred_at: number;
+      created_at: number;
+    }>;
+    return rows.map((row) => ({
+      id: row.id,
+      org: row.org_id,
+      orgName: row.org_name,
+      kind: row.kind as OutcomeKind,
+      ...(row.type !== null && row.value !== null ? { indicator: { type: row.type as IndicatorType, value: row.value } } : {}),
+      ...(row.report_id !== null ? { report: row.report_id } : {}),
+      ...(row.note !== null ? { note: row.note } : {}),
+      occurredAt: row.occurred_at,
+      createdAt: row.created_at,
+    }));
+  }
+}
