@@ -1,0 +1,78 @@
+/**
+ * What a log reader hands the matcher: the values of one record worth
+ * matching, each with the field it came from, as Zeek's intel "seen" scripts
+ * report a value and where it was seen. Readers never judge a value; the
+ * matcher canonicalises it the way normalise/ canonicalises indicators.
+ */
+
+/**
+ * How a field's value is matched:
+ * - `ip`: an address, matched exactly and inside CIDR indicators
+ * - `ip-port`: `ip:port` or `[ipv6]:port`
+ * - `host`: a DNS name, matched on itself and every parent domain
+ * - `host-or-ip`: a field that holds either (HTTP Host, DNS answers)
+ * - `url`: a full URL; canonical match, else a weak match on its host
+ * - `md5`, `sha1`, `sha256`, `sha512`: a file digest; `hash`: a digest of any of those lengths
+ * - `email`: an address, possibly written `Name <a@b>`
+ * - `ja3`, `x509-sha1`: TLS client fingerprint, certificate SHA-1 (colons allowed)
+ * - `filename`: a file name (a path is cut to its last part)
+ * - `text`: free text; every indicator in it is extracted
+ */
+export type FieldKind =
+  | 'ip'
+  | 'ip-port'
+  | 'host'
+  | 'host-or-ip'
+  | 'url'
+  | 'md5'
+  | 'sha1'
+  | 'sha256'
+  | 'sha512'
+  | 'hash'
+  | 'email'
+  | 'ja3'
+  | 'x509-sha1'
+  | 'filename'
+  | 'text';
+
+export interface Observed {
+  /** The field as the log names it (`id.resp_h`, `dns.rrname`, `request`). */
+  field: string;
+  kind: FieldKind;
+  value: string;
+}
+
+export interface ScanRecord {
+  /** 1-based line of the evidence file. */
+  line: number;
+  /** When the record says it happened, in epoch milliseconds, if it says. */
+  time?: number;
+  values: Observed[];
+}
+
+/** A line a reader could not read: reported with its number, and the scan goes on. */
+export interface ReadProblem {
+  line: number;
+  code: 'TIX_INPUT_BAD_FIELD' | 'TIX_JSON_SYNTAX' | 'TIX_INPUT_ENCODING' | 'TIX_INPUT_LINE_TOO_LONG' | 'TIX_INPUT_BINARY' | 'TIX_INPUT_UNREADABLE';
+  message: string;
+}
+
+/** A reader of one log type, fed line by line. `line` returns the record, nothing (a header or comment), or a problem. */
+export interface RecordReader {
+  line(text: string, no: number): ScanRecord | ReadProblem | undefined;
+}
+
+/** One log type: how sure it is it can read a head, and a fresh reader per file. */
+export interface LogReader {
+  /** kebab-case; the `--format` value. */
+  id: string;
+  title: string;
+  /** 0..1 from the first 64 KiB; pure, never throws. */
+  detect(head: string, fileName: string): number;
+  /** A reader in its initial state; `head` lets a reader that needs a header (Zeek TSV, CSV) recover it when a worker starts mid-file. */
+  createReader(head?: string): RecordReader;
+}
+
+export function isProblem(result: ScanRecord | ReadProblem | undefined): result is ReadProblem {
+  return result !== undefined && 'code' in result;
+}
