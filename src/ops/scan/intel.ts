@@ -1,0 +1,73 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { InputError } from '../../errors.ts';
+import { IntelIndex, IntelIndexBuilder, type IndexParts } from '../../scan/index/intel-index.ts';
+import { contentId, decodeSnapshot, type SnapshotFacts } from '../../scan/index/snapshot.ts';
+import type { IntelFacts } from '../../scan/report.ts';
+import type { IndicatorQuery, Store } from '../../store/store.ts';
+
+/** Indicators read from the store per page. */
+const PAGE = 5_000;
+
+export interface LoadedIntel {
+  index: IntelIndex;
+  facts: IntelFacts;
+  snapshot: SnapshotFacts;
+}
+
+/** Memory that worker threads can share without copies. */
+export const sharedAlloc = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(bytes);
+
+/** Builds the matching index from every active indicator of the store that `query` selects. */
+export async function buildFromStore(store: Store, query: Omit<IndicatorQuery, 'limit' | 'after'>, facts: Omit<SnapshotFacts, 'indicators'>): Promise<{ parts: IndexParts; snapshot: SnapshotFacts }> {
+  const builder = new IntelIndexBuilder();
+  let after: string | undefined;
+  let count = 0;
+  for (;;) {
+    const page = await store.search({ ...query, limit: PAGE, ...(after ? { after } : {}) });
+    for (const indicator of page.items) {
+      builder.add(indicator.type, indicator.value, {
+        sources: indicator.sources,
+        tlp: indicator.tlp,
+        malware: indicator.malware,
+        threatTypes: indicator.threatTypes,
+        ...(indicator.confidence === undefined ? {} : { confidence: indicator.confidence }),
+      });
+      count++;
+    }
+    if (!page.next) break;
+    after = page.next;
+  }
+  return { parts: builder.build(sharedAlloc), snapshot: { ...facts, indicators: count } };
+}
+
+export function intelFromParts(parts: IndexParts, snapshot: SnapshotFacts, origin: string, id = contentId(parts, snapshot)): LoadedIntel {
+  return {
+    index: new IntelIndex(parts),
+    facts: { id, createdAt: snapshot.createdAt, indicators: snapshot.indicators, origin },
+    snapshot,
+  };
+}
+
+/** Reads a snapshot file into shared memory and checks its content hash. */
+export function loadSnapshot(path: string): LoadedIntel {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new InputError('TIX_INPUT_UNREADABLE', `${path}: ${(error as Error).message}`, { file: path });
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, bytes, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    const { parts, facts, id } = decodeSnapshot(bytes.subarray(0, read), path);
+    return intelFromParts(parts, facts, `snapshot ${path}`, id);
+  } finally {
+    closeSync(fd);
+  }
+}
