@@ -5,7 +5,7 @@ import { normaliseEmail, normaliseHash, normaliseIpPort, normaliseIpv6, splitUrl
 import { normaliseUrl } from '../normalise/index.ts';
 import type { IndexHit, IntelIndex, MatchVia } from './index/intel-index.ts';
 import { TAG, TYPE_TAG, ipv4Number } from './index/keys.ts';
-import type { FieldKind, Observed, ScanRecord } from './record.ts';
+import type { FieldKind, ScanRecord, ValueSink } from './record.ts';
 
 /** One match of an evidence value against the intel. */
 export interface Finding {
@@ -26,12 +26,24 @@ export interface Finding {
 
 type Lookup = { canonical: string; canonicalType: IndicatorType; hit: IndexHit };
 
+const NONE: Lookup[] = [];
+const NO_FINDINGS: Finding[] = [];
+
 const ASCII_HOST = /^[a-z0-9._-]+$/;
 const HEX = /^[0-9a-f]+$/;
 const HASH_BY_LENGTH: Record<number, IndicatorType> = { 32: 'md5', 40: 'sha1', 64: 'sha256', 128: 'sha512' };
 
 /** A host name as normalise/ writes it (lowercase, punycode, no trailing dot or wildcard label), without the checks a lookup does not need. */
 export function canonicalHost(raw: string): string | undefined {
+  // most names in logs are already canonical: check in one pass before copying anything
+  let plain = raw.length > 2;
+  let dot = false;
+  for (let i = 0; i < raw.length && plain; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 46) dot = true;
+    else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95)) plain = false;
+  }
+  if (plain && dot && raw.charCodeAt(raw.length - 1) !== 46) return raw;
   let host = raw.trim();
   if (host.endsWith('.')) host = host.slice(0, -1);
   if (host.startsWith('*.')) host = host.slice(2);
@@ -52,48 +64,86 @@ function canonicalIp(raw: string): { value: string; type: IndicatorType } | unde
 
 const looksIp = (text: string): boolean => /^[\d.]+$/.test(text) || (text.includes(':') && /^[0-9a-fA-F:.[\]]+$/.test(text));
 
-/**
- * Matches the values of one record against the index. Pure; repeated values
- * (the same IP on every line) are answered from a bounded memo.
- */
-export class RecordMatcher {
-  private memo = new Map<string, Lookup[]>();
+const PORT = /^[1-9][0-9]{0,4}$/;
+/** A URL already in canonical form (lowercase http(s), lowercase ASCII host, a path): looked up as it is, without parsing. */
+const CANONICAL_URL = /^https?:\/\/([a-z0-9_-]+(?:\.[a-z0-9_-]+)+)(:[1-9][0-9]{0,4})?\/[^\s<>"\\\x00-\x1f\x7f]*$/;
+const DEFAULT_PORT = /^http:\/\/[^/]*:80\/|^https:\/\/[^/]*:443\//;
 
+/**
+ * Matches values against the index. A reader hands it the values of a line
+ * (`value`, as a ValueSink) and the driver takes the findings (`take`).
+ * Pure; names and URLs seen again (the same host on every line) are answered
+ * from a bounded memo.
+ */
+export class RecordMatcher implements ValueSink {
+  /** The line whose values are coming in. */
+  line = 0;
+  private pending: Finding[] = [];
   constructor(private readonly index: IntelIndex) {}
 
-  match(record: ScanRecord): Finding[] {
-    let out: Finding[] | undefined;
-    for (const observed of record.values) {
-      const lookups = this.lookupCached(observed);
-      for (const { canonical, canonicalType, hit } of lookups) {
-        const finding: Finding = {
-          line: record.line,
-          field: observed.field,
-          value: observed.value,
-          canonical,
-          canonicalType,
-          indicator: hit.indicator,
-          indicatorType: hit.type,
-          via: hit.via,
-          meta: hit.meta,
-        };
-        if (record.time !== undefined) finding.time = record.time;
-        (out ??= []).push(finding);
-      }
+  value(field: string, kind: FieldKind, value: string): void {
+    const lookups = this.lookupFast(kind, value);
+    if (lookups === NONE) return;
+    for (const { canonical, canonicalType, hit } of lookups) {
+      this.pending.push({
+        line: this.line,
+        field,
+        value,
+        canonical,
+        canonicalType,
+        indicator: hit.indicator,
+        indicatorType: hit.type,
+        via: hit.via,
+        meta: hit.meta,
+      });
     }
-    return out ?? [];
   }
 
-  private lookupCached(observed: Observed): Lookup[] {
-    if (observed.kind === 'text') return this.lookup(observed.kind, observed.value);
-    const key = `${observed.kind}\u0000${observed.value}`;
-    let found = this.memo.get(key);
-    if (found === undefined) {
-      found = this.lookup(observed.kind, observed.value);
-      if (this.memo.size >= 100_000) this.memo = new Map();
-      this.memo.set(key, found);
-    }
+  /** The findings since the last take. */
+  take(): Finding[] {
+    if (this.pending.length === 0) return NO_FINDINGS;
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+
+  /** A whole record: its findings, with its time. */
+  match(record: ScanRecord): Finding[] {
+    this.line = record.line;
+    for (const observed of record.values) this.value(observed.field, observed.kind, observed.value);
+    const found = this.take();
+    if (record.time !== undefined) for (const finding of found) finding.time = record.time;
     return found;
+  }
+
+  /** The hot kinds without allocation when nothing hits; the rest through the memo. */
+  private lookupFast(kind: FieldKind, raw: string): Lookup[] {
+    if (kind === 'ip') {
+      const v4 = ipv4Number(raw);
+      if (v4 >= 0) {
+        const hit = this.index.ipv4(raw, v4);
+        return hit ? [{ canonical: raw, canonicalType: 'ipv4', hit }] : NONE;
+      }
+    } else if (kind === 'ip-port') {
+      const colon = raw.lastIndexOf(':');
+      if (colon > 0 && raw.indexOf(':') === colon && ipv4Number(raw.slice(0, colon)) >= 0 && PORT.test(raw.slice(colon + 1)) && Number(raw.slice(colon + 1)) <= 65535) {
+        const hit = this.index.exact(TAG.ipPort, raw, 'ip-port');
+        return hit ? [{ canonical: raw, canonicalType: 'ip-port', hit }] : NONE;
+      }
+    } else if (kind === 'host') {
+      const host = canonicalHost(raw);
+      if (host === undefined) return NONE;
+      const hit = this.index.host(host);
+      return hit ? [{ canonical: host, canonicalType: 'hostname', hit }] : NONE;
+    } else if (kind === 'url') {
+      const canonical = CANONICAL_URL.exec(raw);
+      if (canonical && !DEFAULT_PORT.test(raw)) {
+        const hit = this.index.url(raw, canonical[1]!);
+        return hit ? [{ canonical: raw, canonicalType: 'url', hit }] : NONE;
+      }
+    }
+    const found = this.lookup(kind, raw);
+    return found.length ? found : NONE;
   }
 
   /** Every hit of one value of one kind. */
@@ -105,8 +155,12 @@ export class RecordMatcher {
         const ip = canonicalIp(raw.startsWith('[') ? raw.slice(1, -1) : raw);
         return ip ? one(ip.value, ip.type, index.ip(ip.value)) : [];
       }
-      case 'host-or-ip':
-        return looksIp(raw) ? this.lookup('ip', raw) : this.lookup('host', raw);
+      case 'host-or-ip': {
+        // an HTTP Host header may carry a port (host:8080, [2001:db8::1]:8080)
+        const port = raw.includes(':') ? /^(\[[^\]]+\]|[^:]+):\d+$/.exec(raw) : null;
+        const host = port ? port[1]! : raw;
+        return looksIp(host) ? this.lookupFast('ip', host) : this.lookupFast('host', host);
+      }
       case 'host': {
         const host = canonicalHost(raw);
         return host ? one(host, 'hostname', index.host(host)) : [];

@@ -57,9 +57,17 @@ export interface ReadProblem {
   message: string;
 }
 
-/** A reader of one log type, fed line by line. `line` returns the record, nothing (a header or comment), or a problem. */
+/** Where a reader puts the values of a record, one by one (no object per record on the hot path). */
+export interface ValueSink {
+  value(field: string, kind: FieldKind, value: string): void;
+}
+
+/** A reader of one log type, fed line by line. */
 export interface RecordReader {
-  line(text: string, no: number): ScanRecord | ReadProblem | undefined;
+  /** Reads one line, handing its values to `sink`; returns a problem if the line cannot be read (a header or comment is nothing). */
+  read(text: string, no: number, sink: ValueSink): ReadProblem | undefined;
+  /** When the record last read happened (epoch ms), worked out only when asked: for the few records that hit. */
+  time(): number | undefined;
 }
 
 /** One log type: how sure it is it can read a head, and a fresh reader per file. */
@@ -73,6 +81,35 @@ export interface LogReader {
   createReader(head?: string): RecordReader;
 }
 
+/** One line read into a ScanRecord: for tests and for callers that want records whole. */
+export function readRecord(reader: RecordReader, text: string, no: number): ScanRecord | ReadProblem | undefined {
+  const values: Observed[] = [];
+  const problem = reader.read(text, no, { value: (field, kind, value) => values.push({ field, kind, value }) });
+  if (problem) return problem;
+  if (values.length === 0) return undefined;
+  const record: ScanRecord = { line: no, values };
+  const time = reader.time();
+  if (time !== undefined) record.time = time;
+  return record;
+}
+
 export function isProblem(result: ScanRecord | ReadProblem | undefined): result is ReadProblem {
   return result !== undefined && 'code' in result;
+}
+
+/** A RecordReader from a reader that builds whole records (the formats that are not on the hot path). */
+export function recordReader(inner: { line(text: string, no: number): ScanRecord | ReadProblem | undefined }): RecordReader {
+  let time: number | undefined;
+  return {
+    read(text, no, sink) {
+      time = undefined;
+      const result = inner.line(text, no);
+      if (result === undefined) return undefined;
+      if (isProblem(result)) return result;
+      time = result.time;
+      for (const v of result.values) sink.value(v.field, v.kind, v.value);
+      return undefined;
+    },
+    time: () => time,
+  };
 }

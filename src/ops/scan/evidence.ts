@@ -5,7 +5,7 @@ import type { Input } from '../../io/input.ts';
 import { peek } from '../../io/input.ts';
 import { LineSplitter, looksBinary } from '../../io/lines.ts';
 import { RecordMatcher, type Finding } from '../../scan/match.ts';
-import { isProblem, type LogReader } from '../../scan/record.ts';
+import type { LogReader } from '../../scan/record.ts';
 import { detectReader, getReader } from '../../scan/readers/registry.ts';
 import type { EvidenceFile, ReportBuilder } from '../../scan/report.ts';
 import type { IntelIndex } from '../../scan/index/intel-index.ts';
@@ -133,12 +133,14 @@ async function scanHere(stream: AsyncIterable<Buffer>, reader: LogReader, index:
   const splitter = new LineSplitter(
     {
       line(text, no) {
-        const result = records.line(text, no);
-        if (result === undefined) return;
-        if (isProblem(result)) sink.problem(result);
-        else {
-          const found = matcher.match(result);
-          if (found.length) sink.findings(found);
+        matcher.line = no;
+        const problem = records.read(text, no, matcher);
+        if (problem) sink.problem(problem);
+        const found = matcher.take();
+        if (found.length) {
+          const time = records.time();
+          if (time !== undefined) for (const finding of found) finding.time = time;
+          sink.findings(found);
         }
       },
       problem: sink.problem,

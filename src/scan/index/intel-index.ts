@@ -3,7 +3,7 @@ import { getDomain } from 'tldts';
 import type { IndicatorType, ThreatType, Tlp } from '../../model/index.ts';
 import { urlHost } from '../../normalise/index.ts';
 import { TAG, TYPE_TAG, ipv4Number, numberToIpv4 } from './keys.ts';
-import { CompactTable, TableBuilder, type TableArrays } from './table.ts';
+import { CompactTable, TableBuilder, hashFinish, hashSeed, hashStep, type TableArrays } from './table.ts';
 
 /** What a report says about the indicator behind a hit; shared by every indicator that says the same. */
 export interface ReportMeta {
@@ -153,6 +153,13 @@ export class IntelIndex {
     return meta < 0 ? undefined : { indicator: value, type, meta, via: 'exact' };
   }
 
+  /** A canonical IPv4 address and its number: itself, else the longest CIDR holding it. */
+  ipv4(value: string, number: number): IndexHit | undefined {
+    const own = this.table.get(TAG.ip, value);
+    if (own >= 0) return { indicator: value, type: 'ipv4', meta: own, via: 'exact' };
+    return this.parts.cidr.nets.length ? this.cidr4(number) : undefined;
+  }
+
   /** A canonical IP: itself, else the longest CIDR holding it. */
   ip(value: string): IndexHit | undefined {
     const v4 = ipv4Number(value);
@@ -191,21 +198,32 @@ export class IntelIndex {
     return undefined;
   }
 
-  /** A canonical host name: itself, else its nearest parent domain held (never a bare top-level label). */
+  /**
+   * A canonical (ASCII) host name: itself, else its nearest parent domain
+   * held, never a bare top-level label. One pass from the end hashes every
+   * parent on the way (see table.ts); nothing is allocated unless it hits.
+   */
   host(name: string): IndexHit | undefined {
-    let at = 0;
-    for (;;) {
-      const candidate = at === 0 ? name : name.slice(at);
-      const meta = this.table.get(TAG.host, candidate);
-      if (meta >= 0) {
-        const type: IndicatorType = getDomain(candidate, { allowPrivateDomains: true }) === candidate ? 'domain' : 'hostname';
-        return { indicator: candidate, type, meta, via: at === 0 ? 'exact' : 'parent-domain' };
+    let h = hashSeed(TAG.host);
+    let found = -1;
+    let foundAt = -1;
+    let dots = 0;
+    for (let i = name.length - 1; i >= 0; i--) {
+      const c = name.charCodeAt(i);
+      if (c === 46) dots++;
+      h = hashStep(h, c);
+      if (dots > 0 && c !== 46 && (i === 0 || name.charCodeAt(i - 1) === 46)) {
+        const meta = this.table.probe(TAG.host, hashFinish(h), name, i);
+        if (meta >= 0) {
+          found = meta;
+          foundAt = i;
+        }
       }
-      const dot = name.indexOf('.', at);
-      if (dot < 0) return undefined;
-      at = dot + 1;
-      if (name.indexOf('.', at) < 0) return undefined;
     }
+    if (found < 0) return undefined;
+    const candidate = foundAt === 0 ? name : name.slice(foundAt);
+    const type: IndicatorType = getDomain(candidate, { allowPrivateDomains: true }) === candidate ? 'domain' : 'hostname';
+    return { indicator: candidate, type, meta: found, via: foundAt === 0 ? 'exact' : 'parent-domain' };
   }
 
   /** A canonical URL; else, weakly, a URL indicator on the same host. */

@@ -24,7 +24,12 @@ export interface TableArrays {
 const encoder = new TextEncoder();
 let scratch = new Uint8Array(1024);
 
-/** FNV-1a over the tag and the key's UTF-8 bytes, finished with murmur3's mixer so the top bits spread. */
+/**
+ * FNV-1a over the tag and the key's UTF-8 bytes taken last to first, finished
+ * with murmur3's mixer so the top bits spread. Last to first: the running
+ * hash of a host name passes through the hash of each of its parent domains
+ * on the way, so one pass over `a.b.evil.example` probes all of them.
+ */
 function mix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -35,10 +40,14 @@ function mix(h: number): number {
 }
 
 export function hashBytes(tag: number, bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let h = Math.imul(0x811c9dc5 ^ tag, 0x01000193);
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  let h = hashSeed(tag);
+  for (let i = end - 1; i >= start; i--) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   return mix(h);
 }
+
+export const hashSeed = (tag: number): number => Math.imul(0x811c9dc5 ^ tag, 0x01000193);
+export const hashStep = (h: number, byte: number): number => Math.imul(h ^ byte, 0x01000193);
+export const hashFinish = mix;
 
 /** The UTF-8 bytes of `text` in a reused buffer, or undefined when it is ASCII (its char codes are its bytes). */
 function utf8(text: string): Uint8Array | undefined {
@@ -53,8 +62,8 @@ function utf8(text: string): Uint8Array | undefined {
 }
 
 function hashAscii(tag: number, text: string): number {
-  let h = Math.imul(0x811c9dc5 ^ tag, 0x01000193);
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  let h = hashSeed(tag);
+  for (let i = text.length - 1; i >= 0; i--) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return mix(h);
 }
 
@@ -74,7 +83,14 @@ export class CompactTable {
   /** The number attached to (tag, text), or -1 when the table does not hold it. */
   get(tag: number, text: string): number {
     const bytes = utf8(text);
-    const h = bytes ? hashBytes(tag, bytes) : hashAscii(tag, text);
+    return this.probe(tag, bytes ? hashBytes(tag, bytes) : hashAscii(tag, text), text, 0, bytes);
+  }
+
+  /**
+   * The number attached to (tag, text from `start`) given the key's finished
+   * hash, or -1; `bytes` when the text is not ASCII (then `start` is 0).
+   */
+  probe(tag: number, h: number, text: string, start: number, bytes?: Uint8Array): number {
     const { hashes, dir, arena } = this.arrays;
     const bucket = this.shift === 32 ? 0 : h >>> this.shift;
     const first = dir[bucket * 2]!;
@@ -89,7 +105,7 @@ export class CompactTable {
         at = dir[bucket * 2 + 1]!;
         for (let k = first; k < i; k++) at = skip(arena, at);
       }
-      if (equals(arena, at, tag, text, bytes)) return this.arrays.values[i]!;
+      if (equals(arena, at, tag, text, start, bytes)) return this.arrays.values[i]!;
       at = skip(arena, at);
     }
     return -1;
@@ -109,7 +125,7 @@ function skip(arena: Uint8Array<ArrayBufferLike>, at: number): number {
   return p + length;
 }
 
-function equals(arena: Uint8Array<ArrayBufferLike>, at: number, tag: number, text: string, bytes: Uint8Array | undefined): boolean {
+function equals(arena: Uint8Array<ArrayBufferLike>, at: number, tag: number, text: string, start: number, bytes: Uint8Array | undefined): boolean {
   if (arena[at] !== tag) return false;
   let p = at + 1;
   let length = 0;
@@ -125,8 +141,8 @@ function equals(arena: Uint8Array<ArrayBufferLike>, at: number, tag: number, tex
     for (let i = 0; i < length; i++) if (arena[p + i] !== bytes[i]) return false;
     return true;
   }
-  if (length !== text.length) return false;
-  for (let i = 0; i < length; i++) if (arena[p + i] !== text.charCodeAt(i)) return false;
+  if (length !== text.length - start) return false;
+  for (let i = 0; i < length; i++) if (arena[p + i] !== text.charCodeAt(start + i)) return false;
   return true;
 }
 

@@ -1,66 +1,85 @@
-import type { ReadProblem } from '../record.ts';
-import type { FieldGetter } from './plan.ts';
-
-export type JsonRecord = Record<string, unknown>;
-
-/** One JSON-lines record; blank lines are nothing, anything but an object is a problem. */
-export function parseJsonLine(text: string, no: number): { record: JsonRecord } | { problem: ReadProblem } | undefined {
-  if (text.trim() === '') return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { problem: { line: no, code: 'TIX_JSON_SYNTAX', message: `not JSON: ${(error as Error).message}` } };
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { problem: { line: no, code: 'TIX_JSON_SYNTAX', message: 'a JSON line that is not an object' } };
-  return { record: value as JsonRecord };
-}
-
-const scalar = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined;
-
-function collect(value: unknown, path: readonly string[], at: number, out: string[]): void {
-  if (Array.isArray(value)) {
-    for (const item of value) collect(item, path, at, out);
-    return;
-  }
-  if (at === path.length) {
-    const text = scalar(value);
-    if (text !== undefined) out.push(text);
-    return;
-  }
-  if (value !== null && typeof value === 'object') collect((value as JsonRecord)[path[at]!], path, at + 1, out);
-}
-
-const SPLIT_PATHS = new Map<string, string[]>();
+import type { ReadProblem, ValueSink } from '../record.ts';
+import type { CompiledPlan } from './plan.ts';
 
 /**
- * Values at a dotted name: a flat key first (Zeek writes `"id.orig_h"`), then
- * the nested path (Suricata writes `{"dns":{"rrname":…}}`); arrays on the
- * way give every element.
+ * Reads the fields a plan names out of one JSON-lines record without
+ * building the object: a key can only appear as `"key":` outside strings
+ * (inside one, its quotes would be escaped), so one pass of a regular
+ * expression over the line finds every wanted key at any depth, with its
+ * string, number or array value. Suricata's nesting (`dns.rrname`) is
+ * matched by leaf name, which is unambiguous in EVE; strings with escapes
+ * are decoded by JSON.parse. A line that is not an object is a problem.
  */
-export function jsonGetter(record: JsonRecord): FieldGetter {
-  return (name) => {
-    const flat = record[name];
-    if (flat !== undefined) {
-      if (Array.isArray(flat)) {
-        const out: string[] = [];
-        collect(flat, [], 0, out);
-        return out;
+export class JsonFieldScanner {
+  private readonly pattern: RegExp;
+  private readonly leafUse = new Map<string, { field: string; kind?: string; slot?: number }>();
+  private timeText: string | undefined;
+
+  constructor(
+    private readonly plan: CompiledPlan,
+    /** Plan names by the key as it appears in the JSON (its last dotted part for nested formats, the whole name for flat ones). */
+    keyOf: (name: string) => string,
+    private readonly timeKey: string,
+  ) {
+    for (const [name, use] of plan.uses) {
+      // several names may share a leaf (dns.rrname, dns.query.rrname): the first names the field
+      const key = keyOf(name);
+      const known = this.leafUse.get(key);
+      this.leafUse.set(key, known ? { ...use, ...known } : { field: name, ...use });
+    }
+    const keys = [...this.leafUse.keys(), timeKey].map((key) => key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.pattern = new RegExp(`"(${keys.join('|')})":\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|(-?[0-9][0-9.eE+-]*)|\\[([^\\]]*)\\])`, 'g');
+  }
+
+  get time(): string | undefined {
+    return this.timeText;
+  }
+
+  read(text: string, no: number, sink: ValueSink): ReadProblem | undefined {
+    this.timeText = undefined;
+    let start = 0;
+    while (start < text.length && text.charCodeAt(start) <= 32) start++;
+    if (start === text.length) return undefined;
+    let end = text.length;
+    while (end > start && text.charCodeAt(end - 1) <= 32) end--;
+    if (text.charCodeAt(start) !== 123 || text.charCodeAt(end - 1) !== 125) {
+      return { line: no, code: 'TIX_JSON_SYNTAX', message: 'not a JSON object (a line of a JSON-lines log must be {…})' };
+    }
+    const pattern = this.pattern;
+    const slots = this.plan.slots;
+    pattern.lastIndex = start;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      const key = match[1]!;
+      if (key === this.timeKey) {
+        this.timeText = match[2] ?? match[3];
+        if (!this.leafUse.has(key)) continue;
       }
-      const text = scalar(flat);
-      return text === undefined ? undefined : [text];
+      const use = this.leafUse.get(key)!;
+      if (match[4] !== undefined) {
+        // an array of strings or numbers (arrays of objects are reached by their keys)
+        const items = match[4];
+        if (items.includes('{')) continue;
+        for (const item of items.matchAll(/"((?:[^"\\]|\\.)*)"|(-?[0-9][0-9.]*)/g)) {
+          const value = item[1] !== undefined ? decode(item[1]) : item[2]!;
+          if (use.kind && value !== '') sink.value(use.field, use.kind as never, value);
+          if (use.slot !== undefined && slots[use.slot] === undefined) slots[use.slot] = value;
+        }
+        continue;
+      }
+      const value = match[2] !== undefined ? decode(match[2]) : match[3]!;
+      if (use.kind && value !== '') sink.value(use.field, use.kind as never, value);
+      if (use.slot !== undefined && slots[use.slot] === undefined) slots[use.slot] = value;
     }
-    if (!name.includes('.')) return undefined;
-    let path = SPLIT_PATHS.get(name);
-    if (!path) {
-      path = name.split('.');
-      SPLIT_PATHS.set(name, path);
-    }
-    const head = record[path[0]!];
-    if (head === undefined || head === null) return undefined;
-    const out: string[] = [];
-    collect(head, path, 1, out);
-    return out.length ? out : undefined;
-  };
+    this.plan.compose(sink);
+    return undefined;
+  }
+}
+
+function decode(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
 }

@@ -1,4 +1,4 @@
-import type { FieldKind, Observed } from '../record.ts';
+import type { FieldKind, ValueSink } from '../record.ts';
 
 /**
  * Which fields of a structured log are worth matching, by name: single
@@ -43,37 +43,65 @@ export const EVE_PLAN: FieldPlan = {
   urls: [{ host: 'http.hostname', path: 'http.url', port: 'http.http_port' }],
 };
 
-/** Values of a field by name: none, one or several (sets, vectors, arrays). */
-export type FieldGetter = (name: string) => readonly string[] | undefined;
+/** What a reader does with a field of a given name: hand it on as a value of a kind, keep it for a pair or URL (a slot), or both. */
+export interface FieldUse {
+  kind?: FieldKind;
+  slot?: number;
+}
 
-/** The values a plan picks out of one record. */
-export function observe(plan: FieldPlan, get: FieldGetter): Observed[] {
-  const out: Observed[] = [];
-  for (const [name, kind] of plan.singles) {
-    const values = get(name);
-    if (values) for (const value of values) if (value !== '') out.push({ field: name, kind, value });
+/**
+ * A plan compiled for the hot path: field name → use, and the composition of
+ * ip:port pairs and URLs from the slots a line filled. Readers fill `slots`
+ * (first value of each slot field) while they hand single values on.
+ */
+export class CompiledPlan {
+  readonly uses = new Map<string, FieldUse>();
+  private readonly slotNames: string[] = [];
+  readonly slots: Array<string | undefined>;
+  private readonly pairs: Array<[ip: number, port: number, field: string]>;
+  private readonly urls: Array<{ host: number; path: number; port: number; hostName: string; pathName: string }>;
+
+  constructor(plan: FieldPlan) {
+    for (const [name, kind] of plan.singles) this.uses.set(name, { kind });
+    const slot = (name: string): number => {
+      const use = this.uses.get(name) ?? {};
+      if (use.slot === undefined) {
+        use.slot = this.slotNames.length;
+        this.slotNames.push(name);
+      }
+      this.uses.set(name, use);
+      return use.slot;
+    };
+    this.pairs = plan.pairs.map(([ip, port]) => [slot(ip), slot(port), `${ip}:${port}`]);
+    this.urls = plan.urls.map((spec) => ({ host: slot(spec.host), path: slot(spec.path), port: spec.port ? slot(spec.port) : -1, hostName: spec.host, pathName: spec.path }));
+    this.slots = new Array<string | undefined>(this.slotNames.length).fill(undefined);
   }
-  for (const [ipName, portName] of plan.pairs) {
-    const ip = get(ipName)?.[0];
-    const port = get(portName)?.[0];
-    if (ip && port && port !== '0') out.push({ field: `${ipName}:${portName}`, kind: 'ip-port', value: ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}` });
-  }
-  for (const spec of plan.urls) {
-    const host = get(spec.host)?.[0];
-    const path = get(spec.path)?.[0];
-    if (!host || path === undefined) continue;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
-      // a proxy request carries the whole URL
-      out.push({ field: spec.path, kind: 'url', value: path });
-      continue;
+
+  /** Hands on the pairs and URLs of the slots filled, and empties them for the next line. */
+  compose(sink: ValueSink): void {
+    const slots = this.slots;
+    for (const [ipSlot, portSlot, field] of this.pairs) {
+      const ip = slots[ipSlot];
+      const port = slots[portSlot];
+      if (ip && port && port !== '0') sink.value(field, 'ip-port', ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
     }
-    const port = spec.port ? get(spec.port)?.[0] : undefined;
-    const scheme = port === '443' ? 'https' : 'http';
-    const hostText = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-    const portText = port && port !== '80' && port !== '443' && !/:\d+$/.test(hostText) ? `:${port}` : '';
-    out.push({ field: `${spec.host}+${spec.path}`, kind: 'url', value: `${scheme}://${hostText}${portText}${path.startsWith('/') ? path : `/${path}`}` });
+    for (const spec of this.urls) {
+      const host = slots[spec.host];
+      const path = slots[spec.path];
+      if (!host || path === undefined) continue;
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+        // a proxy request carries the whole URL
+        sink.value(spec.pathName, 'url', path);
+        continue;
+      }
+      const port = spec.port >= 0 ? slots[spec.port] : undefined;
+      const scheme = port === '443' ? 'https' : 'http';
+      const hostText = host.includes(':') && !host.startsWith('[') && !/^[^:]+:\d+$/.test(host) ? `[${host}]` : host;
+      const portText = port && port !== '80' && port !== '443' && !/:\d+$/.test(hostText) ? `:${port}` : '';
+      sink.value(`${spec.hostName}+${spec.pathName}`, 'url', `${scheme}://${hostText}${portText}${path.startsWith('/') ? path : `/${path}`}`);
+    }
+    slots.fill(undefined);
   }
-  return out;
 }
 
 /** A Zeek `ts` (epoch seconds, or an ISO time when Zeek writes JSON with ISO timestamps) in epoch ms. */

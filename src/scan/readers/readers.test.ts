@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isProblem, type LogReader, type ScanRecord } from '../record.ts';
+import { isProblem, readRecord, type LogReader, type ScanRecord } from '../record.ts';
 import { detectReader, getReader } from './registry.ts';
 
-function readAll(reader: LogReader, text: string): Array<ReturnType<ReturnType<LogReader['createReader']>['line']>> {
+function readAll(reader: LogReader, text: string): Array<ReturnType<typeof readRecord>> {
   const r = reader.createReader();
-  return text.split('\n').map((line, i) => r.line(line, i + 1));
+  return text.split('\n').map((line, i) => readRecord(r, line, i + 1));
 }
 
 const values = (record: unknown): string[] => (record as ScanRecord).values.map((v) => `${v.field}=${v.kind}:${v.value}`);
@@ -44,26 +44,26 @@ describe('log readers', () => {
     assert.ok(isProblem(problem));
     assert.equal(problem.line, 11);
     const midway = getReader('zeek-tsv').createReader(ZEEK_TSV);
-    assert.deepEqual(values(midway.line(ZEEK_TSV.split('\n')[7]!, 500)).slice(0, 1), ['id.orig_h=ip:10.0.2.15']);
+    assert.deepEqual(values(readRecord(midway, ZEEK_TSV.split('\n')[7]!, 500)).slice(0, 1), ['id.orig_h=ip:10.0.2.15']);
   });
 
   it('zeek-json: the same fields, and a URL made of host, uri and port', () => {
     const line = '{"ts":29.868252,"uid":"C1","id.orig_h":"10.0.2.15","id.orig_p":49156,"id.resp_h":"147.32.80.7","id.resp_p":8080,"method":"GET","host":"112.255.161.10","uri":"/bin.sh","referrer":"http://a.example/x","resp_fuids":["F1"]}';
     const reader = detectReader(line, 'http.log');
     assert.equal(reader.id, 'zeek-json');
-    const record = reader.createReader().line(line, 1) as ScanRecord;
+    const record = readRecord(reader.createReader(), line, 1) as ScanRecord;
     assert.ok(values(record).includes('host+uri=url:http://112.255.161.10:8080/bin.sh'));
     assert.ok(values(record).includes('host=host-or-ip:112.255.161.10'));
     assert.ok(values(record).includes('referrer=url:http://a.example/x'));
     assert.equal(record.time, 29868);
-    assert.ok(isProblem(reader.createReader().line('{"ts":1, broken', 4)));
+    assert.ok(isProblem(readRecord(reader.createReader(), '{"ts":1, broken', 4)));
   });
 
   it('suricata-eve: nested fields, arrays of answers, TLS fingerprints', () => {
     const line = '{"timestamp":"2021-06-06T16:26:27.431769+0200","event_type":"dns","src_ip":"192.168.1.129","src_port":35790,"dest_ip":"192.168.1.1","dest_port":53,"dns":{"type":"answer","rrname":"www.google.com","answers":[{"rdata":"142.250.1.1"},{"rdata":"www.l.google.com"}]},"tls":{"sni":"x.example","fingerprint":"aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd","ja3":{"hash":"e7d705a3286e19ea42f587b344ee6865"}}}';
     const reader = detectReader(line, 'eve.json');
     assert.equal(reader.id, 'suricata-eve');
-    const record = reader.createReader().line(line, 1) as ScanRecord;
+    const record = readRecord(reader.createReader(), line, 1) as ScanRecord;
     const got = values(record);
     for (const expected of ['dns.rrname=host:www.google.com', 'dns.answers.rdata=host-or-ip:142.250.1.1', 'dns.answers.rdata=host-or-ip:www.l.google.com', 'tls.sni=host:x.example', 'tls.ja3.hash=ja3:e7d705a3286e19ea42f587b344ee6865', 'dest_ip:dest_port=ip-port:192.168.1.1:53']) {
       assert.ok(got.includes(expected), expected);
@@ -75,7 +75,7 @@ describe('log readers', () => {
     const line = '203.0.113.9 - - [10/Oct/2023:13:55:36 -0700] "GET http://evil.example/gate.php?u=http%3A%2F%2Fbad.example%2Fx HTTP/1.1" 200 2326 "http://ref.example/" "Mozilla/5.0"';
     const reader = detectReader(line, 'access.log');
     assert.equal(reader.id, 'web-access');
-    const record = reader.createReader().line(line, 3) as ScanRecord;
+    const record = readRecord(reader.createReader(), line, 3) as ScanRecord;
     const got = values(record);
     assert.ok(got.includes('client=ip:203.0.113.9'));
     assert.ok(got.includes('request=url:http://evil.example/gate.php?u=http%3A%2F%2Fbad.example%2Fx'));
@@ -114,6 +114,6 @@ describe('log readers', () => {
   it('text: anything else, line by line', () => {
     const reader = detectReader('Beacon to hxxp://evil[.]example/a seen\n', 'notes.txt');
     assert.equal(reader.id, 'text');
-    assert.deepEqual(values(reader.createReader().line('Beacon to hxxp://evil[.]example/a', 1)), ['text=text:Beacon to hxxp://evil[.]example/a']);
+    assert.deepEqual(values(readRecord(reader.createReader(), 'Beacon to hxxp://evil[.]example/a', 1)), ['text=text:Beacon to hxxp://evil[.]example/a']);
   });
 });

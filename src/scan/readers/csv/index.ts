@@ -1,5 +1,5 @@
 import { splitCsvLine } from '../../../formats/shared/csv.ts';
-import type { FieldKind, LogReader, Observed, ReadProblem, RecordReader, ScanRecord } from '../../record.ts';
+import { recordReader, type FieldKind, type LogReader, type Observed, type ReadProblem, type RecordReader, type ScanRecord } from '../../record.ts';
 
 /** Column names that say what a column holds; any other column is searched as text. */
 const COLUMN_KINDS: ReadonlyArray<readonly [RegExp, FieldKind | 'skip' | 'time']> = [
@@ -43,7 +43,7 @@ function createReader(head?: string): RecordReader {
     readHeader(first);
     headerLine = 1;
   }
-  return {
+  return recordReader({
     line(text, no): ScanRecord | ReadProblem | undefined {
       if (text.trim() === '') return undefined;
       if (!columns) {
@@ -68,7 +68,7 @@ function createReader(head?: string): RecordReader {
       });
       return record;
     },
-  };
+  });
 }
 
 /** Any CSV with a header row; columns recognised by name, the others searched as text. */

@@ -1,4 +1,4 @@
-import type { LogReader, Observed, ReadProblem, RecordReader, ScanRecord } from '../../record.ts';
+import { recordReader, type LogReader, type Observed, type ReadProblem, type RecordReader, type ScanRecord } from '../../record.ts';
 
 /** BIND 9 querylog: `… client [@0x…] 192.0.2.1#53124 (name): query: name IN A +E(0)K (192.0.2.53)`. */
 const BIND = /client (?:@0x[0-9a-f]+ )?([0-9a-fA-F.:]+)#\d+(?: \([^)]*\))?: (?:view \S+: )?query: (\S+) IN (\S+)/;
@@ -16,7 +16,7 @@ function bindTime(text: string): number | undefined {
 }
 
 function createReader(): RecordReader {
-  return {
+  return recordReader({
     line(text, no): ScanRecord | ReadProblem | undefined {
       if (text === '') return undefined;
       const bind = BIND.exec(text);
@@ -39,7 +39,7 @@ function createReader(): RecordReader {
       // other lines of a resolver's log (start-up, statistics) hold nothing to match
       return undefined;
     },
-  };
+  });
 }
 
 /** DNS query logs: BIND querylog and dnsmasq (log-queries). */

@@ -1,20 +1,16 @@
-import type { LogReader, ReadProblem, RecordReader, ScanRecord } from '../../record.ts';
-import { jsonGetter, parseJsonLine } from '../json-line.ts';
-import { EVE_PLAN, observe } from '../plan.ts';
+import type { LogReader, RecordReader } from '../../record.ts';
+import { JsonFieldScanner } from '../json-line.ts';
+import { CompiledPlan, EVE_PLAN } from '../plan.ts';
 
 function createReader(): RecordReader {
+  // EVE nests ({"dns":{"rrname":…}}); each wanted leaf name occurs in one place only
+  const scanner = new JsonFieldScanner(new CompiledPlan(EVE_PLAN), (name) => (name.startsWith('dns.grouped.') ? name.slice('dns.grouped.'.length) : name.slice(name.lastIndexOf('.') + 1)), 'timestamp');
   return {
-    line(text, no): ScanRecord | ReadProblem | undefined {
-      const parsed = parseJsonLine(text, no);
-      if (parsed === undefined) return undefined;
-      if ('problem' in parsed) return parsed.problem;
-      const json = parsed.record;
-      const record: ScanRecord = { line: no, values: observe(EVE_PLAN, jsonGetter(json)) };
-      if (typeof json.timestamp === 'string') {
-        const ms = Date.parse(json.timestamp);
-        if (!Number.isNaN(ms)) record.time = ms;
-      }
-      return record;
+    read: (text, no, sink) => scanner.read(text, no, sink),
+    time() {
+      if (scanner.time === undefined) return undefined;
+      const ms = Date.parse(scanner.time);
+      return Number.isNaN(ms) ? undefined : ms;
     },
   };
 }

@@ -1,11 +1,11 @@
-import type { LogReader, RecordReader } from '../../record.ts';
+import { recordReader, type LogReader, type RecordReader } from '../../record.ts';
 
 function createReader(): RecordReader {
-  return {
+  return recordReader({
     line(text, no) {
       return text.trim() === '' ? undefined : { line: no, values: [{ field: 'text', kind: 'text', value: text }] };
     },
-  };
+  });
 }
 
 /** Any other text: every indicator in each line, found as the freetext format finds them. */

@@ -1,4 +1,4 @@
-import type { LogReader, Observed, ReadProblem, RecordReader, ScanRecord } from '../../record.ts';
+import { recordReader, type LogReader, type Observed, type ReadProblem, type RecordReader, type ScanRecord } from '../../record.ts';
 
 /**
  * `host ident user [time] "request" status bytes "referer" "agent"`, with an
@@ -19,7 +19,7 @@ export function accessTime(text: string): number | undefined {
 const looksIp = (text: string): boolean => /^[\d.]+$/.test(text) || text.includes(':');
 
 function createReader(): RecordReader {
-  return {
+  return recordReader({
     line(text, no): ScanRecord | ReadProblem | undefined {
       if (text === '') return undefined;
       const match = LINE.exec(text);
@@ -46,7 +46,7 @@ function createReader(): RecordReader {
       if (ms !== undefined) record.time = ms;
       return record;
     },
-  };
+  });
 }
 
 function decodeQuery(text: string): string {

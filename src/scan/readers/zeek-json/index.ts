@@ -1,20 +1,13 @@
-import type { LogReader, ReadProblem, RecordReader, ScanRecord } from '../../record.ts';
-import { observe, ZEEK_PLAN, zeekTime, type FieldGetter } from '../plan.ts';
-import { jsonGetter, parseJsonLine } from '../json-line.ts';
+import type { LogReader, RecordReader } from '../../record.ts';
+import { JsonFieldScanner } from '../json-line.ts';
+import { CompiledPlan, ZEEK_PLAN, zeekTime } from '../plan.ts';
 
 function createReader(): RecordReader {
+  // Zeek's JSON keys are the dotted names themselves ("id.orig_h")
+  const scanner = new JsonFieldScanner(new CompiledPlan(ZEEK_PLAN), (name) => name, 'ts');
   return {
-    line(text, no): ScanRecord | ReadProblem | undefined {
-      const parsed = parseJsonLine(text, no);
-      if (parsed === undefined) return undefined;
-      if ('problem' in parsed) return parsed.problem;
-      const json = parsed.record;
-      const get: FieldGetter = jsonGetter(json);
-      const record: ScanRecord = { line: no, values: observe(ZEEK_PLAN, get) };
-      const time = zeekTime(json.ts);
-      if (time !== undefined) record.time = time;
-      return record;
-    },
+    read: (text, no, sink) => scanner.read(text, no, sink),
+    time: () => zeekTime(scanner.time),
   };
 }
 

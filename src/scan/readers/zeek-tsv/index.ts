@@ -1,5 +1,5 @@
-import type { LogReader, ReadProblem, RecordReader, ScanRecord } from '../../record.ts';
-import { observe, ZEEK_PLAN, zeekTime, type FieldGetter } from '../plan.ts';
+import type { FieldKind, LogReader, ReadProblem, RecordReader } from '../../record.ts';
+import { CompiledPlan, ZEEK_PLAN, zeekTime } from '../plan.ts';
 
 /** Zeek fields that hold a set or vector, for logs without a `#types` line. */
 const MULTI = new Set(['tx_hosts', 'rx_hosts', 'answers', 'san.dns', 'san.ip', 'rcptto', 'to', 'cc', 'cert_chain_fps', 'client_cert_chain_fps']);
@@ -41,6 +41,14 @@ function headerLine(header: Header, text: string): void {
   }
 }
 
+interface Column {
+  at: number;
+  name: string;
+  kind?: FieldKind;
+  slot?: number;
+  multi: boolean;
+}
+
 function createReader(head?: string): RecordReader {
   const header: Header = { separator: '\t', setSeparator: ',', empty: '(empty)', unset: '-' };
   if (head) {
@@ -49,40 +57,69 @@ function createReader(head?: string): RecordReader {
       headerLine(header, text.replace(/\r$/, ''));
     }
   }
-  let columns: string[] = [];
-  const index = new Map<string, number>();
-  let indexed: string[] | undefined;
-  const get: FieldGetter = (name) => {
-    const at = index.get(name);
-    if (at === undefined) return undefined;
-    const raw = columns[at];
-    if (raw === undefined || raw === header.unset || raw === header.empty || raw === '') return undefined;
-    const value = unescapeZeek(raw);
-    return header.multi![at] ? value.split(header.setSeparator) : [value];
+  const plan = new CompiledPlan(ZEEK_PLAN);
+  let planned: string[] | undefined;
+  let plannedMulti: boolean[] | undefined;
+  let columns: Column[] = [];
+  let lastColumn = 0;
+  let timeText: string | undefined;
+  const replan = (fields: string[]): void => {
+    columns = [];
+    fields.forEach((name, at) => {
+      const use = plan.uses.get(name);
+      if (use) columns.push({ at, name, ...use, multi: header.multi![at]! });
+    });
+    lastColumn = Math.max(header.ts ?? -1, ...columns.map((c) => c.at));
+    planned = fields;
+    plannedMulti = header.multi;
   };
   return {
-    line(text, no): ScanRecord | ReadProblem | undefined {
-      if (text.startsWith('#')) {
+    read(text, no, sink): ReadProblem | undefined {
+      timeText = undefined;
+      if (text.charCodeAt(0) === 35) {
         headerLine(header, text);
         return undefined;
       }
       if (text === '') return undefined;
       const fields = header.fields;
       if (!fields) return { line: no, code: 'TIX_INPUT_BAD_FIELD', message: 'a Zeek record before any #fields header' };
-      if (indexed !== fields) {
-        index.clear();
-        fields.forEach((name, i) => index.set(name, i));
-        indexed = fields;
+      if (planned !== fields || plannedMulti !== header.multi) replan(fields);
+      // cut out only the columns the plan wants, in order, without splitting the whole line
+      const separator = header.separator;
+      const step = separator.length;
+      let start = 0;
+      let index = 0;
+      let next = 0;
+      const ts = header.ts ?? -1;
+      const slots = plan.slots;
+      while (index <= lastColumn) {
+        let end = text.indexOf(separator, start);
+        if (end < 0) {
+          if (index < fields.length - 1) return { line: no, code: 'TIX_INPUT_BAD_FIELD', message: `${index + 1} columns where #fields names ${fields.length}` };
+          end = text.length;
+        }
+        if (index === ts) timeText = text.slice(start, end);
+        const column = columns[next];
+        if (column && column.at === index) {
+          next++;
+          const raw = text.slice(start, end);
+          if (raw !== header.unset && raw !== header.empty && raw !== '') {
+            const value = unescapeZeek(raw);
+            if (column.kind) {
+              if (column.multi) {
+                for (const item of value.split(header.setSeparator)) if (item !== '') sink.value(column.name, column.kind, item);
+              } else sink.value(column.name, column.kind, value);
+            }
+            if (column.slot !== undefined) slots[column.slot] = column.multi ? value.split(header.setSeparator)[0] : value;
+          }
+        }
+        start = end + step;
+        index++;
       }
-      columns = text.split(header.separator);
-      if (columns.length < fields.length) {
-        return { line: no, code: 'TIX_INPUT_BAD_FIELD', message: `${columns.length} columns where #fields names ${fields.length}` };
-      }
-      const record: ScanRecord = { line: no, values: observe(ZEEK_PLAN, get) };
-      const time = header.ts !== undefined && header.ts >= 0 ? zeekTime(columns[header.ts]) : undefined;
-      if (time !== undefined) record.time = time;
-      return record;
+      plan.compose(sink);
+      return undefined;
     },
+    time: () => zeekTime(timeText),
   };
 }
 
