@@ -37,7 +37,7 @@ const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './
 const MAIN_ONLY = /^(--input-type|--eval|-e|--print|-p|--test|--test-[a-z-]+|--watch|--watch-[a-z-]+|--check|-c|--interactive|-i)(=.*)?$/;
 const TAKES_VALUE = /^(--input-type|--eval|-e|--print|-p|--test-[a-z-]+|--watch-path)$/;
 
-function threadExecArgv(): string[] {
+export function threadExecArgv(): string[] {
   const kept: string[] = [];
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {

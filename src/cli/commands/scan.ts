@@ -94,7 +94,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
         ...(flags.format ? { format: flags.format } : {}),
         maxLineBytes,
         threads: threads > 1 ? threads : 0,
-        threadMinBytes: 64 * 2 ** 20,
+        threadMinBytes: 16 * 2 ** 20,
         progress(file, bytes, total, lines) {
           if (file !== label) {
             progress?.done();
