@@ -76,6 +76,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
       const maxLineBytes = parseCount(flags.maxLineBytes ?? '1048576', '--max-line-bytes', 2 ** 31);
       const startedAt = ctx.now();
       const intel = await loadIntel(ctx, flags.intel);
+      if (intel.index.size === 0) ctx.err.write(`warning: the intel (${intel.facts.origin}) holds no indicators to match; nothing can hit\n`);
       const inputs: Input[] = [];
       const builder = new ReportBuilder(intel.index, undefined);
       for (const path of paths) {
