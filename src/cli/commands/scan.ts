@@ -2,6 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import type { Command } from 'commander';
+import { compileWarninglists } from '../../enrich/warninglists.ts';
 import { ConfigError } from '../../errors.ts';
 import { expandPaths, stdinInput, type Input } from '../../io/input.ts';
 import { scanEvidence } from '../../ops/scan/evidence.ts';
@@ -42,7 +43,7 @@ export async function loadIntel(ctx: CliContext, snapshot: string | undefined): 
   const facts = { createdAt: new Date(now).toISOString(), tool: `tix ${TIX_VERSION}`, filters: {} };
   return ctx.withStore(async (store) => {
     const { parts, snapshot: built } = await buildFromStore(store, { now }, facts);
-    return intelFromParts(parts, built, `store ${ctx.dataDir()}`);
+    return intelFromParts(parts, built, `store ${ctx.dataDir()}`, await store.listWarninglists());
   });
 }
 
@@ -78,7 +79,8 @@ export function registerScan(program: Command, ctx: CliContext): void {
       const intel = await loadIntel(ctx, flags.intel);
       if (intel.index.size === 0) ctx.err.write(`warning: the intel (${intel.facts.origin}) holds no indicators to match; nothing can hit\n`);
       const inputs: Input[] = [];
-      const builder = new ReportBuilder(intel.index, undefined);
+      const guard = flags.warninglists && intel.warninglists.length ? compileWarninglists(intel.warninglists) : undefined;
+      const builder = new ReportBuilder(intel.index, guard);
       for (const path of paths) {
         if (path === '-') inputs.push(stdinInput());
         else {

@@ -44,8 +44,11 @@ export function registerSnapshot(program: Command, ctx: CliContext): void {
       if (flags.minConfidence) (query.minConfidence = parseConfidenceOption(flags.minConfidence)), (filters.minConfidence = flags.minConfidence);
       if (flags.maxTlp) (query.maxTlp = parseTlpOption(flags.maxTlp)), (filters.maxTlp = flags.maxTlp);
       if (flags.since) (query.seenSince = parseSince(flags.since, now)), (filters.since = flags.since);
-      const built = await ctx.withStore((store) => buildFromStore(store, query, { createdAt: new Date(now).toISOString(), tool: `tix ${TIX_VERSION}`, filters }));
-      const { chunks, id } = encodeSnapshot(built.parts, built.snapshot);
+      const { built, warninglists } = await ctx.withStore(async (store) => ({
+        built: await buildFromStore(store, query, { createdAt: new Date(now).toISOString(), tool: `tix ${TIX_VERSION}`, filters }),
+        warninglists: await store.listWarninglists(),
+      }));
+      const { chunks, id } = encodeSnapshot(built.parts, built.snapshot, warninglists);
       const temporary = `${flags.output}.tmp-${process.pid}`;
       const fd = openSync(temporary, 'w');
       let bytes = 0;
@@ -62,7 +65,7 @@ export function registerSnapshot(program: Command, ctx: CliContext): void {
         throw error;
       }
       const skipped = Object.entries(built.parts.info.skipped).map(([reason, n]) => `${n} ${reason}`).join('; ');
-      ctx.err.write(`wrote ${flags.output}: ${built.snapshot.indicators} indicators, ${bytes} bytes, id ${id}${skipped ? ` (left out: ${skipped})` : ''}\n`);
+      ctx.err.write(`wrote ${flags.output}: ${built.snapshot.indicators} indicators, ${warninglists.length} warninglists, ${bytes} bytes, id ${id}${skipped ? ` (left out: ${skipped})` : ''}\n`);
     });
   snapshot
     .command('verify')
@@ -72,6 +75,6 @@ export function registerSnapshot(program: Command, ctx: CliContext): void {
       const started = Date.now();
       const intel = loadSnapshot(file);
       const counts = Object.entries(intel.index.parts.info.counts).map(([type, n]) => `${type} ${n}`).join(', ');
-      ctx.out.write(`${file}: intact, id ${intel.facts.id}\n  written ${intel.snapshot.createdAt} by ${intel.snapshot.tool}\n  ${intel.snapshot.indicators} indicators: ${counts}\n  filters: ${JSON.stringify(intel.snapshot.filters)}\n  loaded and verified in ${Date.now() - started} ms\n`);
+      ctx.out.write(`${file}: intact, id ${intel.facts.id}\n  written ${intel.snapshot.createdAt} by ${intel.snapshot.tool}\n  ${intel.snapshot.indicators} indicators: ${counts}\n  filters: ${JSON.stringify(intel.snapshot.filters)}\n  warninglists: ${intel.warninglists.map((list) => list.id).join(', ') || 'none'}\n  loaded and verified in ${Date.now() - started} ms\n`);
     });
 }

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { Warninglist } from '../../enrich/warninglists.ts';
 import { InputError } from '../../errors.ts';
 import { IntelIndex, IntelIndexBuilder, type IndexParts } from '../../scan/index/intel-index.ts';
 import { contentId, decodeSnapshot, type SnapshotFacts } from '../../scan/index/snapshot.ts';
@@ -10,6 +11,8 @@ const PAGE = 5_000;
 
 export interface LoadedIntel {
   index: IntelIndex;
+  /** Warninglists that came with the intel (a snapshot carries the store's). */
+  warninglists: Warninglist[];
   facts: IntelFacts;
   snapshot: SnapshotFacts;
 }
@@ -40,9 +43,10 @@ export async function buildFromStore(store: Store, query: Omit<IndicatorQuery, '
   return { parts: builder.build(sharedAlloc), snapshot: { ...facts, indicators: count } };
 }
 
-export function intelFromParts(parts: IndexParts, snapshot: SnapshotFacts, origin: string, id = contentId(parts, snapshot)): LoadedIntel {
+export function intelFromParts(parts: IndexParts, snapshot: SnapshotFacts, origin: string, warninglists: Warninglist[], id = contentId(parts, snapshot)): LoadedIntel {
   return {
     index: new IntelIndex(parts),
+    warninglists,
     facts: { id, createdAt: snapshot.createdAt, indicators: snapshot.indicators, origin },
     snapshot,
   };
@@ -65,8 +69,8 @@ export function loadSnapshot(path: string): LoadedIntel {
       if (n === 0) break;
       read += n;
     }
-    const { parts, facts, id } = decodeSnapshot(bytes.subarray(0, read), path);
-    return intelFromParts(parts, facts, `snapshot ${path}`, id);
+    const { parts, facts, warninglists, id } = decodeSnapshot(bytes.subarray(0, read), path);
+    return intelFromParts(parts, facts, `snapshot ${path}`, warninglists, id);
   } finally {
     closeSync(fd);
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../../errors.ts';
+import type { Warninglist } from '../../enrich/warninglists.ts';
 import type { IndexInfo, IndexParts } from './intel-index.ts';
 
 /**
@@ -35,10 +36,11 @@ interface SnapshotHeader {
 
 const pad8 = (n: number): number => (n + 7) & ~7;
 
-function sectionsOf(parts: IndexParts, facts: SnapshotFacts): Array<[string, Uint8Array]> {
+function sectionsOf(parts: IndexParts, facts: SnapshotFacts, warninglists: readonly Warninglist[]): Array<[string, Uint8Array]> {
   const bytes = (array: ArrayBufferView): Uint8Array => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
   return [
     ['info', Buffer.from(JSON.stringify({ info: parts.info, facts }), 'utf8')],
+    ['warninglists', Buffer.from(JSON.stringify(warninglists), 'utf8')],
     ['hashes', bytes(parts.table.hashes)],
     ['values', bytes(parts.table.values)],
     ['dir', bytes(parts.table.dir)],
@@ -50,8 +52,8 @@ function sectionsOf(parts: IndexParts, facts: SnapshotFacts): Array<[string, Uin
 }
 
 /** The snapshot as a list of buffers to write one after the other, and its id (the body's SHA-256). */
-export function encodeSnapshot(parts: IndexParts, facts: SnapshotFacts): { chunks: Uint8Array[]; id: string } {
-  const sections = sectionsOf(parts, facts);
+export function encodeSnapshot(parts: IndexParts, facts: SnapshotFacts, warninglists: readonly Warninglist[] = []): { chunks: Uint8Array[]; id: string } {
+  const sections = sectionsOf(parts, facts, warninglists);
   const hash = createHash('sha256');
   const body: Uint8Array[] = [];
   const layout: SnapshotHeader['sections'] = [];
@@ -84,7 +86,7 @@ export function contentId(parts: IndexParts, facts: SnapshotFacts): string {
  * share it without copies): checks magic, header and content hash, and
  * returns views onto the same memory.
  */
-export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): { parts: IndexParts; facts: SnapshotFacts; id: string } {
+export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): { parts: IndexParts; facts: SnapshotFacts; warninglists: Warninglist[]; id: string } {
   const bad = (message: string): InputError => new InputError('TIX_SNAPSHOT_INVALID', `${file}: ${message}`, { file });
   if (bytes.byteLength < 16 || !Buffer.from(bytes.buffer, bytes.byteOffset, 8).equals(MAGIC)) throw bad('not a tix intel snapshot');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -114,8 +116,11 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   };
   const infoSection = section('info');
   const { info, facts } = JSON.parse(Buffer.from(body.buffer, body.byteOffset + infoSection.offset, infoSection.length).toString('utf8')) as { info: IndexInfo; facts: SnapshotFacts };
+  const lists = section('warninglists');
+  const warninglists = JSON.parse(Buffer.from(body.buffer, body.byteOffset + lists.offset, lists.length).toString('utf8')) as Warninglist[];
   const arena = section('arena');
   return {
+    warninglists,
     parts: {
       table: { hashes: u32('hashes'), values: u32('values'), dir: u32('dir'), arena: new Uint8Array(body.buffer, body.byteOffset + arena.offset, arena.length) },
       cidr: { groups: u32('cidrGroups'), nets: u32('cidrNets'), values: u32('cidrValues') },

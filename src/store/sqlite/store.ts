@@ -26,6 +26,8 @@ import type {
 import { listObjects, objectVersions } from './objects.ts';
 import { sqliteAccess } from './access.ts';
 import { sqliteSightings } from './sightings.ts';
+import { sqliteWarninglists } from './warninglists.ts';
+import type { WarninglistStore } from '../warninglists.ts';
 import { listSources } from './sources.ts';
 import { visibility, type Visibility } from './visibility.ts';
 import { SqliteImportSession } from './import.ts';
@@ -53,7 +55,7 @@ const READ_CACHE = -32768;
 
 // the access half of the Store interface (organisations, keys, agreements, audit) lives in access.ts, sightings in sightings.ts
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface SqliteStore extends AccessStore, SightingStore {}
+export interface SqliteStore extends AccessStore, SightingStore, WarninglistStore {}
 
 /** The embedded store: one SQLite file (WAL) in the data directory. */
 export class SqliteStore implements Store {
@@ -72,7 +74,7 @@ export class SqliteStore implements Store {
       this.db.pragma(`cache_size = ${READ_CACHE}`);
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
-      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db));
+      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db), sqliteWarninglists(this.db));
     } catch (error) {
       if (error instanceof StoreError) throw error;
       throw new StoreError('TIX_STORE_FAILED', `cannot open the store at ${file}: ${(error as Error).message}`, { cause: error });
