@@ -6,6 +6,7 @@ import { compileWarninglists } from '../../enrich/warninglists.ts';
 import { ConfigError } from '../../errors.ts';
 import { expandPaths, stdinInput, type Input } from '../../io/input.ts';
 import { scanEvidence } from '../../ops/scan/evidence.ts';
+import { recordSightings } from '../../ops/scan/sightings.ts';
 import { buildFromStore, intelFromParts, loadSnapshot, type LoadedIntel } from '../../ops/scan/intel.ts';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../scan/render.ts';
 import { ReportBuilder } from '../../scan/report.ts';
@@ -21,6 +22,8 @@ interface ScanFlags {
   warninglists: boolean;
   threads?: string;
   maxLineBytes?: string;
+  recordSightings?: boolean;
+  org?: string;
 }
 
 export const TIX_VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
@@ -69,10 +72,13 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .option('--json', 'the report as JSON lines (same as --report jsonl)')
     .option('-o, --output <file>', 'write the report here instead of stdout')
     .option('--no-warninglists', 'report hits on warninglisted values as hits, not as known benign')
+    .option('--record-sightings', 'write each hit back to the store as a sighting of --org (count, first and last time seen)')
+    .option('--org <name>', 'the organisation that scanned, for --record-sightings')
     .option('--threads <n>', 'scan threads for large inputs (default: one per core)')
     .option('--max-line-bytes <n>', 'longest line read; longer lines are reported and skipped', '1048576')
     .action(async (paths: string[], flags: ScanFlags) => {
       const format = flags.json ? 'jsonl' : parseReportFormat(flags.report);
+      if (flags.recordSightings && !flags.org) throw new ConfigError('--record-sightings needs --org NAME: the organisation that scanned');
       const threads = flags.threads === undefined ? availableParallelism() : parseCount(flags.threads, '--threads', 64);
       const maxLineBytes = parseCount(flags.maxLineBytes ?? '1048576', '--max-line-bytes', 2 ** 31);
       const startedAt = ctx.now();
@@ -110,6 +116,10 @@ export function registerScan(program: Command, ctx: CliContext): void {
       progress?.done();
       const report = builder.build(intel.facts, TIX_VERSION, startedAt, ctx.now());
       writeReport(ctx, renderReport(report, format), flags.output);
+      if (flags.recordSightings) {
+        const counts = await ctx.withStore((store) => recordSightings(store, report, flags.org!, ctx.now()));
+        ctx.err.write(`recorded ${counts.recorded} sighting${counts.recorded === 1 ? '' : 's'} for ${flags.org}${counts.unknown ? ` (${counts.unknown} hit values are not held by this store)` : ''}\n`);
+      }
       const hits = report.indicators.filter((s) => s.verdict !== 'known-benign').reduce((sum, s) => sum + s.count, 0);
       const benign = report.indicators.filter((s) => s.verdict === 'known-benign').reduce((sum, s) => sum + s.count, 0);
       ctx.err.write(`scanned ${report.files.length} file${report.files.length === 1 ? '' : 's'}: ${hits} hit${hits === 1 ? '' : 's'}, ${benign} known benign, ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}\n`);
