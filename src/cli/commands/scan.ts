@@ -6,6 +6,7 @@ import { compileWarninglists } from '../../enrich/warninglists.ts';
 import { ConfigError } from '../../errors.ts';
 import { expandPaths, stdinInput, type Input } from '../../io/input.ts';
 import { scanEvidence } from '../../ops/scan/evidence.ts';
+import { scanTree } from '../../ops/scan/files.ts';
 import { recordSightings } from '../../ops/scan/sightings.ts';
 import { buildFromStore, intelFromParts, loadSnapshot, type LoadedIntel } from '../../ops/scan/intel.ts';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../scan/render.ts';
@@ -24,6 +25,7 @@ interface ScanFlags {
   maxLineBytes?: string;
   recordSightings?: boolean;
   org?: string;
+  files?: boolean;
 }
 
 export const TIX_VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
@@ -72,6 +74,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .option('--json', 'the report as JSON lines (same as --report jsonl)')
     .option('-o, --output <file>', 'write the report here instead of stdout')
     .option('--no-warninglists', 'report hits on warninglisted values as hits, not as known benign')
+    .option('--files', 'the paths are file trees (a seized disk, a mounted image): hash every file (MD5, SHA-1, SHA-256) and match digests and file names')
     .option('--record-sightings', 'write each hit back to the store as a sighting of --org (count, first and last time seen)')
     .option('--org <name>', 'the organisation that scanned, for --record-sightings')
     .option('--threads <n>', 'scan threads for large inputs (default: one per core)')
@@ -87,7 +90,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
       const inputs: Input[] = [];
       const guard = flags.warninglists && intel.warninglists.length ? compileWarninglists(intel.warninglists) : undefined;
       const builder = new ReportBuilder(intel.index, guard);
-      for (const path of paths) {
+      for (const path of flags.files ? [] : paths) {
         if (path === '-') inputs.push(stdinInput());
         else {
           try {
@@ -99,19 +102,22 @@ export function registerScan(program: Command, ctx: CliContext): void {
       }
       let progress: Progress | undefined;
       let label = '';
-      await scanEvidence(inputs, intel.index, builder, {
+      const show = (file: string, bytes: number, total: number | undefined, lines: number): void => {
+        if (file !== label) {
+          progress?.done();
+          progress = new Progress(file, total);
+          label = file;
+        }
+        progress!.update(bytes, lines);
+      };
+      if (flags.files) {
+        for (const path of paths) await scanTree(path, intel.index, builder, (file, bytes) => show(file, bytes, undefined, 0));
+      } else await scanEvidence(inputs, intel.index, builder, {
         ...(flags.format ? { format: flags.format } : {}),
         maxLineBytes,
         threads: threads > 1 ? threads : 0,
         threadMinBytes: 16 * 2 ** 20,
-        progress(file, bytes, total, lines) {
-          if (file !== label) {
-            progress?.done();
-            progress = new Progress(file, total);
-            label = file;
-          }
-          progress!.update(bytes, lines);
-        },
+        progress: show,
       });
       progress?.done();
       const report = builder.build(intel.facts, TIX_VERSION, startedAt, ctx.now());
