@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Input } from '../../io/input.ts';
-import { peek } from '../../io/input.ts';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { LineSplitter, looksBinary } from '../../io/lines.ts';
 import { RecordMatcher, type Finding } from '../../scan/match.ts';
 import type { LogReader } from '../../scan/record.ts';
@@ -48,6 +49,49 @@ async function* tapped(source: AsyncIterable<Buffer>, custody: { hash: ReturnTyp
   }
 }
 
+async function* replayOf(chunks: Buffer[]): AsyncGenerator<Buffer> {
+  yield* chunks;
+}
+
+/**
+ * The input's bytes decompressed (gzip is recognised by its magic, not its
+ * name) with the first 64 KiB held for detection. A gzip stream that breaks
+ * inside those 64 KiB still gives what came before the break, and the break
+ * as `failure`.
+ */
+async function decoded(source: AsyncIterable<Buffer>): Promise<{ head: Buffer; stream: AsyncIterable<Buffer>; compressed: boolean; failure?: Error }> {
+  const raw = source[Symbol.asyncIterator]();
+  const first = await raw.next();
+  if (first.done) return { head: Buffer.alloc(0), stream: replayOf([]), compressed: false };
+  const firstChunk = first.value;
+  const compressed = firstChunk.length >= 2 && firstChunk[0] === 0x1f && firstChunk[1] === 0x8b;
+  const replay = (async function* (): AsyncGenerator<Buffer> {
+    yield firstChunk;
+    for (let next = await raw.next(); !next.done; next = await raw.next()) yield next.value;
+  })();
+  const plain: AsyncIterable<Buffer> = compressed ? Readable.from(replay).pipe(createGunzip()) : replay;
+  const it = plain[Symbol.asyncIterator]();
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  try {
+    while (heldBytes < 65536) {
+      const next = await it.next();
+      if (next.done) return { head: Buffer.concat(held), stream: replayOf(held), compressed };
+      held.push(next.value);
+      heldBytes += next.value.length;
+    }
+  } catch (error) {
+    // drain what is left of the raw input, so its hash covers the whole file
+    for await (const _ of replay) void _;
+    return { head: Buffer.concat(held), stream: replayOf(held), compressed, failure: error as Error };
+  }
+  const stream = (async function* (): AsyncGenerator<Buffer> {
+    yield* held;
+    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+  })();
+  return { head: Buffer.concat(held).subarray(0, 65536), stream, compressed };
+}
+
 /** Scans one input: every line through its reader and the matcher; findings and problems go to the report. */
 export async function scanOne(input: Input, index: IntelIndex, report: ReportBuilder, options: EvidenceOptions): Promise<void> {
   const name = input.name;
@@ -67,17 +111,8 @@ export async function scanOne(input: Input, index: IntelIndex, report: ReportBui
       raw = handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false });
     }
     const source = tapped(raw, custody);
-    let head: Buffer;
-    let stream: AsyncIterable<Buffer>;
-    try {
-      ({ head, stream, compressed: file.compressed } = await peek(source));
-    } catch (error) {
-      // a gzip stream too short to give even its first block
-      problem('TIX_GZIP_TRUNCATED', `gzip stream is truncated or corrupt: ${(error as Error).message}`);
-      file.incomplete = 'gzip stream is truncated or corrupt';
-      for await (const _ of source) void _;
-      return;
-    }
+    const { head, stream, compressed, failure } = await decoded(source);
+    file.compressed = compressed;
     if (head.length > 0 && looksBinary(head)) {
       file.format = 'binary';
       problem('TIX_INPUT_BINARY', 'a binary file, not a log; not scanned (hashed for the record)');
@@ -100,6 +135,8 @@ export async function scanOne(input: Input, index: IntelIndex, report: ReportBui
       } else {
         file.lines = await scanHere(stream, reader, index, options, { findings: onFindings, problem: onProblem, progress: (lines) => options.progress?.(name, custody.size, input.size, lines) });
       }
+      // a gzip stream that broke within its first 64 KiB: what came before it has now been scanned
+      if (failure) throw failure;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header check|invalid/.test((error as Error).message)) {
