@@ -116,13 +116,20 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   };
   const infoSection = section('info');
   const { info, facts } = JSON.parse(Buffer.from(body.buffer, body.byteOffset + infoSection.offset, infoSection.length).toString('utf8')) as { info: IndexInfo; facts: SnapshotFacts };
+  // the numbers beside the keys are 16 or 32 bits wide, as many bytes per key as the section says
+  const values = (): Uint16Array<ArrayBufferLike> | Uint32Array<ArrayBufferLike> => {
+    const s = section('values');
+    const keys = section('hashes').length / 4;
+    if (keys > 0 && s.length >= keys * 4) return new Uint32Array(body.buffer, body.byteOffset + s.offset, keys);
+    return new Uint16Array(body.buffer, body.byteOffset + s.offset, keys);
+  };
   const lists = section('warninglists');
   const warninglists = JSON.parse(Buffer.from(body.buffer, body.byteOffset + lists.offset, lists.length).toString('utf8')) as Warninglist[];
   const arena = section('arena');
   return {
     warninglists,
     parts: {
-      table: { hashes: u32('hashes'), values: u32('values'), dir: u32('dir'), arena: new Uint8Array(body.buffer, body.byteOffset + arena.offset, arena.length) },
+      table: { hashes: u32('hashes'), values: values(), dir: u32('dir'), arena: new Uint8Array(body.buffer, body.byteOffset + arena.offset, arena.length) },
       cidr: { groups: u32('cidrGroups'), nets: u32('cidrNets'), values: u32('cidrValues') },
       info,
     },

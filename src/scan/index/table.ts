@@ -14,8 +14,8 @@
 export interface TableArrays {
   /** Fingerprint of each key, ascending. */
   hashes: Uint32Array<ArrayBufferLike>;
-  /** The number attached to each key (an index into the report metadata). */
-  values: Uint32Array<ArrayBufferLike>;
+  /** The number attached to each key (an index into the report metadata): 16 bits wide when every number fits. */
+  values: Uint32Array<ArrayBufferLike> | Uint16Array<ArrayBufferLike>;
   /** For bucket b: dir[2b] the first key, dir[2b+1] its byte offset in the arena; dir[2·buckets] and dir[2·buckets+1] close the last. */
   dir: Uint32Array<ArrayBufferLike>;
   arena: Uint8Array<ArrayBufferLike>;
@@ -61,12 +61,6 @@ function utf8(text: string): Uint8Array | undefined {
   return undefined;
 }
 
-function hashAscii(tag: number, text: string): number {
-  let h = hashSeed(tag);
-  for (let i = text.length - 1; i >= 0; i--) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return mix(h);
-}
-
 export class CompactTable {
   private readonly shift: number;
   private readonly buckets: number;
@@ -82,8 +76,20 @@ export class CompactTable {
 
   /** The number attached to (tag, text), or -1 when the table does not hold it. */
   get(tag: number, text: string): number {
-    const bytes = utf8(text);
-    return this.probe(tag, bytes ? hashBytes(tag, bytes) : hashAscii(tag, text), text, 0, bytes);
+    // hash as ASCII in the same pass that checks the text is ASCII (almost always)
+    let h = hashSeed(tag);
+    let ascii = true;
+    for (let i = text.length - 1; i >= 0; i--) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) {
+        ascii = false;
+        break;
+      }
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    if (ascii) return this.probe(tag, mix(h), text, 0, undefined);
+    const bytes = utf8(text)!;
+    return this.probe(tag, hashBytes(tag, bytes), text, 0, bytes);
   }
 
   /**
@@ -249,7 +255,9 @@ export class TableBuilder {
       if (keep[i]) arenaBytes += this.keyLength(key);
     }
     const hashes = new Uint32Array(alloc(kept * 4));
-    const values = new Uint32Array(alloc(kept * 4));
+    let widest = 0;
+    for (let i = 0; i < n; i++) if (this.values[i]! > widest) widest = this.values[i]!;
+    const values = widest < 65536 ? new Uint16Array(alloc(Math.max(kept * 2, 2))) : new Uint32Array(alloc(kept * 4));
     const dir = new Uint32Array(alloc((buckets + 1) * 8));
     const arena = new Uint8Array(alloc(Math.max(arenaBytes, 1)));
     let out = 0;
