@@ -5,7 +5,11 @@ import { normaliseEmail, normaliseHash, normaliseIpPort, normaliseIpv6, splitUrl
 import { normaliseUrl } from '../normalise/index.ts';
 import type { IndexHit, IntelIndex, MatchVia } from './index/intel-index.ts';
 import { TAG, TYPE_TAG, ipv4Number } from './index/keys.ts';
+import { PatternSet } from './patterns.ts';
 import type { FieldKind, ScanRecord, ValueSink } from './record.ts';
+
+/** What a finding matched: an indicator of a type, or a STIX pattern indicator (named by its id). */
+export type FindingType = IndicatorType | 'stix-pattern';
 
 /** One match of an evidence value against the intel. */
 export interface Finding {
@@ -16,9 +20,9 @@ export interface Finding {
   value: string;
   /** Its canonical form, as it was looked up (and as warninglists are checked). */
   canonical: string;
-  canonicalType: IndicatorType;
+  canonicalType: FindingType;
   indicator: string;
-  indicatorType: IndicatorType;
+  indicatorType: FindingType;
   via: MatchVia;
   /** Index of the indicator's report metadata. */
   meta: number;
@@ -72,16 +76,24 @@ const DEFAULT_PORT = /^http:\/\/[^/]*:80\/|^https:\/\/[^/]*:443\//;
 /**
  * Matches values against the index. A reader hands it the values of a line
  * (`value`, as a ValueSink) and the driver takes the findings (`take`).
- * Pure; names and URLs seen again (the same host on every line) are answered
- * from a bounded memo.
+ * STIX pattern indicators, if the intel has any, are evaluated on the values
+ * of each record when its findings are taken. Pure.
  */
 export class RecordMatcher implements ValueSink {
   /** The line whose values are coming in. */
   line = 0;
   private pending: Finding[] = [];
-  constructor(private readonly index: IntelIndex) {}
+  private readonly patterns: PatternSet | undefined;
+  /** The values of the current line, kept only when there are patterns to evaluate. */
+  private values: Array<{ field: string; kind: FieldKind; value: string }> = [];
+
+  constructor(private readonly index: IntelIndex) {
+    const patterns = index.parts.info.patterns ?? [];
+    this.patterns = patterns.length ? new PatternSet(patterns) : undefined;
+  }
 
   value(field: string, kind: FieldKind, value: string): void {
+    if (this.patterns) this.values.push({ field, kind, value });
     const lookups = this.lookupFast(kind, value);
     if (lookups === NONE) return;
     for (const { canonical, canonicalType, hit } of lookups) {
@@ -99,8 +111,25 @@ export class RecordMatcher implements ValueSink {
     }
   }
 
-  /** The findings since the last take. */
+  /** The findings since the last take (the end of a record: STIX patterns are evaluated on its values here). */
   take(): Finding[] {
+    if (this.patterns && this.values.length) {
+      for (const indicator of this.patterns.match(this.values)) {
+        const summary = indicator.name ?? indicator.pattern;
+        this.pending.push({
+          line: this.line,
+          field: 'record',
+          value: summary.length > 120 ? `${summary.slice(0, 119)}…` : summary,
+          canonical: indicator.id,
+          canonicalType: 'stix-pattern',
+          indicator: indicator.id,
+          indicatorType: 'stix-pattern',
+          via: 'pattern',
+          meta: indicator.meta,
+        });
+      }
+      this.values = [];
+    }
     if (this.pending.length === 0) return NO_FINDINGS;
     const out = this.pending;
     this.pending = [];

@@ -1,6 +1,6 @@
 import type { IndicatorType, ThreatType, Tlp } from '../model/index.ts';
 import type { IntelIndex, MatchVia } from './index/intel-index.ts';
-import type { Finding } from './match.ts';
+import type { Finding, FindingType } from './match.ts';
 
 /** `hit`: the value is the indicator or under it; `weak-hit`: only the host of a URL indicator; `known-benign`: on a warninglist. */
 export type Verdict = 'hit' | 'weak-hit' | 'known-benign';
@@ -13,7 +13,7 @@ export interface ReportFinding {
   field: string;
   value: string;
   indicator: string;
-  indicatorType: IndicatorType;
+  indicatorType: FindingType;
   verdict: Verdict;
   via: MatchVia;
   sources: string[];
@@ -59,7 +59,7 @@ export interface IntelFacts {
 
 export interface IndicatorSummary {
   indicator: string;
-  indicatorType: IndicatorType;
+  indicatorType: FindingType;
   verdict: Verdict;
   count: number;
   firstTime?: string;
@@ -114,7 +114,7 @@ export class ReportBuilder {
     const out: ReportFinding[] = [];
     for (const finding of found) {
       const meta = this.index.meta(finding.meta);
-      const lists = this.benign ? this.benign(finding.canonicalType, finding.canonical) : [];
+      const lists = this.benign && finding.canonicalType !== 'stix-pattern' ? this.benign(finding.canonicalType, finding.canonical) : [];
       const verdict: Verdict = lists.length > 0 ? 'known-benign' : finding.via === 'url-host' ? 'weak-hit' : 'hit';
       const report: ReportFinding = {
         file,

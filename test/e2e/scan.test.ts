@@ -205,6 +205,30 @@ describe('tix scan', () => {
     assert.ok(problems(run).some((p) => p.file.endsWith('outside') && /out of the tree/.test(p.message)));
   });
 
+  it('STIX indicators whose patterns are more than values are evaluated on each record', () => {
+    const stixData = tempDir('tix-scan-stix-');
+    try {
+      const bundle = join(stixData.path, 'bundle.json');
+      writeFileSync(bundle, JSON.stringify({
+        type: 'bundle',
+        id: 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d',
+        objects: [{
+          type: 'indicator', spec_version: '2.1', id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
+          created: '2024-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z', valid_from: '2024-01-01T00:00:00Z',
+          name: 'NCSI probes', pattern_type: 'stix', pattern: "[domain-name:value LIKE '%.msftncsi.com']",
+        }],
+      }));
+      const ingested = tix(stixData.path, ['ingest', bundle, '--source', 'stix-test']);
+      assert.ok(ingested.code <= 1, ingested.stderr);
+      const run = tix(stixData.path, ['scan', join(LOGS, 'zeek-json', 'dns.log'), '--json']);
+      assert.equal(run.code, 1, run.stderr);
+      // jq -r 'input_line_number as $n | select(.query | test("\\.msftncsi\\.com$")) | $n' dns.log
+      assert.deepEqual(findings(run).map((f) => `${f.line}:${f.indicator}:${f.verdict}:${f.sources.join()}`), ['5:indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f:hit:stix-test']);
+    } finally {
+      stixData.remove();
+    }
+  });
+
   it('CSV and HTML reports', () => {
     const csv = tix(data.path, ['scan', join(LOGS, 'zeek-tsv', 'conn.log'), '--report', 'csv']).stdout;
     assert.match(csv, /^# tix /);

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Warninglist } from '../../enrich/warninglists.ts';
 import { InputError } from '../../errors.ts';
+import { patternIndicators } from '../../pattern/index.ts';
 import { IntelIndex, IntelIndexBuilder, type IndexParts } from '../../scan/index/intel-index.ts';
 import { contentId, decodeSnapshot, type SnapshotFacts } from '../../scan/index/snapshot.ts';
 import type { IntelFacts } from '../../scan/report.ts';
@@ -40,7 +41,45 @@ export async function buildFromStore(store: Store, query: Omit<IndicatorQuery, '
     if (!page.next) break;
     after = page.next;
   }
+  count += await addPatterns(store, builder, query.now);
   return { parts: builder.build(sharedAlloc), snapshot: { ...facts, indicators: count } };
+}
+
+/**
+ * STIX indicators whose patterns cannot be reduced to values (their values
+ * are in the index already): kept whole, for the matcher to evaluate on each
+ * record. Revoked and expired ones are left out.
+ */
+async function addPatterns(store: Store, builder: IntelIndexBuilder, now: number): Promise<number> {
+  let added = 0;
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.listObjects({ types: ['indicator'], limit: 1000, ...(after ? { after } : {}) });
+    for (const { object, source, tlp } of page.items) {
+      const indicator = object as { id: string; pattern?: unknown; pattern_type?: unknown; name?: unknown; revoked?: unknown; valid_until?: unknown; confidence?: unknown };
+      if (typeof indicator.pattern !== 'string' || (indicator.pattern_type !== undefined && indicator.pattern_type !== 'stix')) continue;
+      if (indicator.revoked === true) continue;
+      if (typeof indicator.valid_until === 'string' && Date.parse(indicator.valid_until) < now) continue;
+      let complex: boolean;
+      try {
+        complex = patternIndicators(indicator.pattern).complex;
+      } catch {
+        // a pattern that does not parse was reported when it was imported
+        continue;
+      }
+      if (!complex) continue;
+      builder.addPattern(indicator.id, indicator.pattern, {
+        sources: [source],
+        tlp,
+        malware: [],
+        threatTypes: [],
+        ...(typeof indicator.confidence === 'number' ? { confidence: indicator.confidence } : {}),
+      }, typeof indicator.name === 'string' ? indicator.name : undefined);
+      added++;
+    }
+    if (!page.next) return added;
+    after = page.next;
+  }
 }
 
 export function intelFromParts(parts: IndexParts, snapshot: SnapshotFacts, origin: string, warninglists: Warninglist[], id = contentId(parts, snapshot)): LoadedIntel {

@@ -29,7 +29,7 @@ export async function recordSightings(store: Store, report: ScanReport, orgName:
     const dated = first >= PLAUSIBLE_FROM && last >= PLAUSIBLE_FROM;
     const files = summary.files.length > 3 ? `${summary.files.slice(0, 3).join(', ')} and ${summary.files.length - 3} more` : summary.files.join(', ');
     const sighting = await store.addSighting({
-      target: { indicator: { type: summary.indicatorType, value: summary.indicator } },
+      target: summary.indicatorType === 'stix-pattern' ? { objectId: summary.indicator } : { indicator: { type: summary.indicatorType, value: summary.indicator } },
       org: org.id,
       origin: 'scanner',
       firstSeen: dated ? first : started,

@@ -2,6 +2,7 @@ import ipaddr from 'ipaddr.js';
 import { getDomain } from 'tldts';
 import type { IndicatorType, ThreatType, Tlp } from '../../model/index.ts';
 import { urlHost } from '../../normalise/index.ts';
+import type { PatternIndicator } from '../patterns.ts';
 import { TAG, TYPE_TAG, ipv4Number, numberToIpv4 } from './keys.ts';
 import { CompactTable, TableBuilder, hashFinish, hashSeed, hashStep, type TableArrays } from './table.ts';
 
@@ -23,6 +24,8 @@ export interface IndexInfo {
   counts: Partial<Record<IndicatorType, number>>;
   /** Indicators left out, with why: `ssdeep: not matched against logs`, `co.uk: a bare public suffix`. */
   skipped: Record<string, number>;
+  /** STIX indicators whose patterns are evaluated against each record rather than looked up by value. */
+  patterns?: PatternIndicator[];
 }
 
 /** IPv4 CIDR indicators: one group per prefix length, networks ascending within it. */
@@ -39,7 +42,7 @@ export interface IndexParts {
   info: IndexInfo;
 }
 
-export type MatchVia = 'exact' | 'cidr' | 'parent-domain' | 'url-host';
+export type MatchVia = 'exact' | 'cidr' | 'parent-domain' | 'url-host' | 'pattern';
 
 export interface IndexHit {
   indicator: string;
@@ -56,6 +59,7 @@ export class IntelIndexBuilder {
   private readonly metaIds = new Map<string, number>();
   private readonly v6Prefixes = new Set<number>();
   private readonly urlHosts = new Set<string>();
+  private readonly patterns: PatternIndicator[] = [];
   readonly counts: Partial<Record<IndicatorType, number>> = {};
   readonly skipped: Record<string, number> = {};
 
@@ -94,6 +98,11 @@ export class IntelIndexBuilder {
     this.counts[type] = (this.counts[type] ?? 0) + 1;
   }
 
+  /** A STIX indicator to evaluate against records (its pattern is not only values). */
+  addPattern(id: string, pattern: string, meta: ReportMeta, name?: string): void {
+    this.patterns.push({ id, pattern, meta: this.metaId(meta), ...(name ? { name } : {}) });
+  }
+
   private skip(reason: string): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
   }
@@ -126,7 +135,7 @@ export class IntelIndexBuilder {
     return {
       table: this.table.build(make),
       cidr: { groups: groupArray, nets, values },
-      info: { metas: this.metas, v6Prefixes: [...this.v6Prefixes].sort((a, b) => b - a), counts: this.counts, skipped: this.skipped },
+      info: { metas: this.metas, v6Prefixes: [...this.v6Prefixes].sort((a, b) => b - a), counts: this.counts, skipped: this.skipped, patterns: this.patterns },
     };
   }
 }

@@ -5,7 +5,7 @@
  * written to a file and mapped back without parsing.
  *
  * Layout: keys are sorted by a 32-bit fingerprint; its top bits pick a
- * bucket of about four keys (`dir` holds where each bucket starts in the key
+ * bucket of 8 to 16 keys (`dir` holds where each bucket starts in the key
  * order and in the byte arena). A lookup hashes the probe, scans the bucket's
  * fingerprints (the "definitely absent" filter: almost every miss ends here
  * without touching the arena), and verifies a matching fingerprint byte for
@@ -215,7 +215,7 @@ export class TableBuilder {
   build(alloc: (bytes: number) => ArrayBufferLike = (bytes) => new ArrayBuffer(bytes)): TableArrays {
     const n = this.count;
     let buckets = 1;
-    while (buckets * 4 < n) buckets *= 2;
+    while (buckets * 16 < n) buckets *= 2;
     const shift = 32 - Math.log2(buckets);
     const bucketOf = (h: number): number => (shift === 32 ? 0 : h >>> shift);
     // counting sort by bucket, then each (small) bucket by fingerprint
