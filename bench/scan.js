@@ -4,7 +4,8 @@
 // values.txt` over the same bytes (capped in time); the index's load time and
 // memory against the raw size of the indicator text; file-tree hashing against
 // `sha256sum`. Run: npm run bench:scan (TIX_BENCH_QUICK=1: 100k indicators and
-// 16 MB logs; TIX_BENCH_SCAN_INDICATORS, TIX_BENCH_SCAN_MB to choose).
+// 16 MB logs; TIX_BENCH_SCAN_INDICATORS, TIX_BENCH_SCAN_MB to choose; TIX_BENCH_SCAN_LOGS=0:
+// the index figures only, e.g. for 10M indicators).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -117,6 +118,7 @@ async function main() {
     ['process memory added by the load (RSS)', `${fmt.bytes(load.rss)} (${(load.rss / rawBytes).toFixed(2)}x raw)`, '≤ 1.5x raw'],
   ]));
 
+  if (process.env.TIX_BENCH_SCAN_LOGS === '0') return;
   // the fixed cost of a run (process start, snapshot load, report), measured on an empty log and taken off the per-core figure
   const empty = join(DIR, 'empty.log');
   writeFileSync(empty, '');
