@@ -103,6 +103,13 @@ describe('tix scan', () => {
     assert.ok(found.some((f) => f.value === '192.168.1.1'));
   });
 
+  it('warninglists check flags the stored values a warninglist calls benign', () => {
+    const run = tix(data.path, ['warninglists', 'check', '--source', 'picked']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(run.stdout.trim().split('\n'), ['ipv4\t192.168.1.1\trfc1918\tpicked']);
+    assert.match(run.stderr, /1 of 6 values are on warninglists/);
+  });
+
   it('a bare public suffix never hits: the refused `cz` leaves isatap.felk.cvut.cz alone', () => {
     const found = findings(tix(data.path, ['scan', join(LOGS, 'zeek-json', 'dns.log'), '--json']));
     assert.ok(!found.some((f) => f.value.endsWith('.cz')));

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { parseWarninglist, type Warninglist } from '../../enrich/warninglists.ts';
+import { compileWarninglists, parseWarninglist, type Warninglist } from '../../enrich/warninglists.ts';
 import { InputError } from '../../errors.ts';
 import { EXIT, type CliContext } from '../context.ts';
 
@@ -52,6 +52,37 @@ export function registerWarninglists(program: Command, ctx: CliContext): void {
       const entries = lists.reduce((sum, list) => sum + list.entries.length, 0);
       ctx.err.write(`imported ${lists.length} warninglist${lists.length === 1 ? '' : 's'} (${entries} entries)${problems ? `, ${problems} skipped` : ''}\n`);
       if (problems) ctx.setExitCode(lists.length ? EXIT.partial : EXIT.error);
+    });
+  command
+    .command('check')
+    .description('flag the values held (of one source, or all) that a warninglist calls benign: a warning, nothing is changed')
+    .option('--source <name>', 'only values this source reported')
+    .option('-n, --limit <n>', 'print at most this many', '100')
+    .action(async (flags: { source?: string; limit: string }) => {
+      const limit = Number(flags.limit);
+      const now = ctx.now();
+      const { flagged, checked } = await ctx.withStore(async (store) => {
+        const lists = await store.listWarninglists();
+        const check = compileWarninglists(lists);
+        const flagged: Array<{ type: string; value: string; lists: string[]; sources: string[] }> = [];
+        let checked = 0;
+        let after: string | undefined;
+        for (;;) {
+          const page = await store.search({ now, limit: 5000, ...(flags.source ? { source: flags.source } : {}), ...(after ? { after } : {}) });
+          for (const indicator of page.items) {
+            checked++;
+            const on = check(indicator.type, indicator.value);
+            if (on.length) flagged.push({ type: indicator.type, value: indicator.value, lists: on, sources: indicator.sources });
+          }
+          if (!page.next) break;
+          after = page.next;
+        }
+        return { flagged, checked };
+      });
+      for (const item of flagged.slice(0, Number.isFinite(limit) ? limit : 100)) {
+        ctx.out.write(`${item.type}\t${item.value}\t${item.lists.join(',')}\t${item.sources.join(',')}\n`);
+      }
+      ctx.err.write(`${flagged.length} of ${checked} values are on warninglists${flagged.length > limit ? ` (first ${limit} shown)` : ''}\n`);
     });
   command
     .command('list')
