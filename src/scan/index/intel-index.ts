@@ -143,9 +143,20 @@ export class IntelIndexBuilder {
 /** Lookups over IndexParts; canonical values in, the indicator behind a hit out. */
 export class IntelIndex {
   private readonly table: CompactTable;
+  /** One bit per IPv4 /20: set when some CIDR indicator covers part of it. Most addresses are turned away here, before any search. */
+  private readonly cidrBlocks = new Uint32Array(1 << 15);
 
   constructor(readonly parts: IndexParts) {
     this.table = new CompactTable(parts.table);
+    const { groups, nets } = parts.cidr;
+    for (let g = 0; g < groups.length; g += 3) {
+      const prefix = groups[g]!;
+      const span = prefix >= 20 ? 1 : 2 ** (20 - prefix);
+      for (let i = groups[g + 1]!; i < groups[g + 2]!; i++) {
+        const first = nets[i]! >>> 12;
+        for (let block = first; block < first + span; block++) this.cidrBlocks[block >>> 5]! |= 1 << (block & 31);
+      }
+    }
   }
 
   get size(): number {
@@ -179,6 +190,8 @@ export class IntelIndex {
   }
 
   private cidr4(ip: number): IndexHit | undefined {
+    const block = ip >>> 12;
+    if ((this.cidrBlocks[block >>> 5]! & (1 << (block & 31))) === 0) return undefined;
     const { groups, nets, values } = this.parts.cidr;
     for (let g = 0; g < groups.length; g += 3) {
       const prefix = groups[g]!;
