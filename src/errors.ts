@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   TIX_STIX_UNKNOWN_TYPE: 'a STIX object has a type that is neither standard nor custom (x-)',
   TIX_STIX_PATTERN: 'a STIX pattern does not parse',
   TIX_SNAPSHOT_INVALID: 'an intel snapshot is damaged, altered or of an unknown version',
+  TIX_INPUT_WARNINGLISTED: 'an imported value is on a warninglist (known benign); imported all the same (a warning)',
   TIX_GZIP_TRUNCATED: 'a gzip stream ends early or is corrupt; what was read before is kept',
 } as const;
 

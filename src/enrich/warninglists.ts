@@ -173,3 +173,8 @@ export function parseWarninglist(id: string, document: unknown): Warninglist {
     matchingAttributes: attributes,
   };
 }
+
+/** The warning an import gives for a value on warninglists (imported all the same). */
+export function warninglistIssue(file: string, line: number, value: string, lists: readonly string[]): { code: string; file: string; line: number; field: string; message: string; severity: 'warning' } {
+  return { code: 'TIX_INPUT_WARNINGLISTED', file, line, field: 'value', message: `${value} is on warninglist ${lists.join(', ')} (known benign); imported`, severity: 'warning' };
+}

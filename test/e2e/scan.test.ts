@@ -110,6 +110,17 @@ describe('tix scan', () => {
     assert.match(run.stderr, /1 of 6 values are on warninglists/);
   });
 
+  it('ingest flags values on warninglists with a warning and imports them all the same', () => {
+    const list = join(work.path, 'resolvers.txt');
+    writeFileSync(list, '8.8.8.8\n10.20.30.40\n192.9.135.73\n');
+    const run = tix(data.path, ['ingest', list, '--source', 'noisy-feed']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /resolvers\.txt:1: value: 8\.8\.8\.8 is on warninglist public-dns-v4 \(known benign\); imported/);
+    assert.match(run.stderr, /resolvers\.txt:2: value: 10\.20\.30\.40 is on warninglist rfc1918/);
+    assert.doesNotMatch(run.stderr, /192\.9\.135\.73 is on/);
+    assert.match(run.stdout + run.stderr, /accepted 3/);
+  });
+
   it('a bare public suffix never hits: the refused `cz` leaves isatap.felk.cvut.cz alone', () => {
     const found = findings(tix(data.path, ['scan', join(LOGS, 'zeek-json', 'dns.log'), '--json']));
     assert.ok(!found.some((f) => f.value.endsWith('.cz')));
