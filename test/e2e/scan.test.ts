@@ -162,6 +162,21 @@ describe('tix scan', () => {
     assert.equal(tix(data.path, ['scan', join(dir, 'b-binary.log')]).code, 2);
   });
 
+  it('scan threads give the same findings, in file order, with the right line numbers', () => {
+    // 300 copies of the EVE sample: several blocks, spread over the threads
+    const eve = readFileSync(join(LOGS, 'eve.json'), 'utf8');
+    const big = join(work.path, 'big-eve.json');
+    writeFileSync(big, eve.repeat(300));
+    const lines = eve.split('\n').length - 1;
+    const threaded = findings(tix(data.path, ['scan', big, '--json', '--threads', '2', '--thread-min-bytes', '0']));
+    const here = findings(tix(data.path, ['scan', big, '--json', '--threads', '0']));
+    assert.equal(threaded.length, 300 * expected('eve').length);
+    assert.deepEqual(threaded.map((f) => `${f.line}:${f.field}:${f.value}`), here.map((f) => `${f.line}:${f.field}:${f.value}`));
+    // each copy's findings are the sample's, on the same line of its copy
+    const shifted = threaded.map((f) => [((f.line - 1) % lines) + 1, f.field, f.value, f.indicator, f.verdict].join('\t'));
+    assert.deepEqual([...new Set(shifted)].sort(), expected('eve'));
+  });
+
   it('stdin, and a forced format', () => {
     const run = tix(data.path, ['scan', '-', '--json', '--format', 'text'], '10.0.0.1 talked to 195.113.232.73 and msftncsi.com\n');
     assert.equal(run.code, 1);

@@ -26,6 +26,7 @@ interface ScanFlags {
   recordSightings?: boolean;
   org?: string;
   files?: boolean;
+  threadMinBytes: string;
 }
 
 export const TIX_VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
@@ -78,6 +79,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .option('--record-sightings', 'write each hit back to the store as a sighting of --org (count, first and last time seen)')
     .option('--org <name>', 'the organisation that scanned, for --record-sightings')
     .option('--threads <n>', 'scan threads for large inputs (default: one per core)')
+    .option('--thread-min-bytes <n>', 'inputs at least this large (bytes on disk) are scanned on the threads', String(16 * 2 ** 20))
     .option('--max-line-bytes <n>', 'longest line read; longer lines are reported and skipped', '1048576')
     .action(async (paths: string[], flags: ScanFlags) => {
       const format = flags.json ? 'jsonl' : parseReportFormat(flags.report);
@@ -116,7 +118,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
         ...(flags.format ? { format: flags.format } : {}),
         maxLineBytes,
         threads: threads > 1 ? threads : 0,
-        threadMinBytes: 16 * 2 ** 20,
+        threadMinBytes: parseCount(flags.threadMinBytes, '--thread-min-bytes', Number.MAX_SAFE_INTEGER),
         progress: show,
       });
       progress?.done();
