@@ -35,6 +35,9 @@ export const ERROR_CODES = {
   TIX_CASE_DENIED: 'the organisation may not do this to the investigation (open one: police only; invite or attach: members only)',
   TIX_RFI_NOT_OPEN: 'the request is closed or declined, so it cannot be answered, declined or commented on',
   TIX_RFI_NOT_PARTY: 'only the requesting and the asked organisation act on a request, each in its own role',
+  TIX_SNAPSHOT_INVALID: 'an intel snapshot is damaged, altered or of an unknown version',
+  TIX_INPUT_WARNINGLISTED: 'an imported value is on a warninglist (known benign); imported all the same (a warning)',
+  TIX_GZIP_TRUNCATED: 'a gzip stream ends early or is corrupt; what was read before is kept',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -11,6 +11,9 @@ import { registerIngest } from './commands/ingest.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRevoke } from './commands/revoke.ts';
 import { registerRfi } from './commands/rfi.ts';
+import { registerScan } from './commands/scan.ts';
+import { registerSnapshot } from './commands/snapshot.ts';
+import { registerWarninglists } from './commands/warninglists.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerShow } from './commands/show.ts';
@@ -26,7 +29,7 @@ export function buildProgram(): Command {
     .option('-d, --data <dir>', 'data directory of the embedded store (default: $TIX_DATA, else ./tix-data)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerReport, registerCase, registerRfi, registerServe, registerDemo]) {
+  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerReport, registerCase, registerRfi, registerScan, registerSnapshot, registerWarninglists, registerServe, registerDemo]) {
     register(program, ctx);
   }
   for (const command of program.commands) {

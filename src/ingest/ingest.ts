@@ -8,6 +8,7 @@ import { looksBinary, splitLines } from '../io/lines.ts';
 import { parseOnThread } from './parse-thread.ts';
 import type { ImportCounts, Store, StoredObject } from '../store/store.ts';
 import type { DocumentSink } from '../formats/index.ts';
+import { compileWarninglists, warninglistIssue, type Warninglist } from '../enrich/warninglists.ts';
 
 /** STIX objects are larger than values: written in smaller batches. */
 const OBJECT_BATCH = 5_000;
@@ -31,6 +32,8 @@ export interface IngestOptions {
   maxLineBytes?: number;
   /** Parse line formats on a second thread while this one writes; default: for inputs of 1 MiB or more, or of unknown size. */
   parseThread?: boolean;
+  /** Values on these lists are imported with a warning (TIX_INPUT_WARNINGLISTED). */
+  warninglists?: Warninglist[];
   onIssue?: (issue: Issue) => void;
   onProgress?: (progress: { bytes: number; lines: number }) => void;
 }
@@ -106,9 +109,14 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
       if (issue.severity === 'error') result.rejected++;
       options.onIssue?.(issue);
     };
+    const flag = options.warninglists?.length ? compileWarninglists(options.warninglists) : undefined;
     const sink: DocumentSink = {
       accept(observation) {
         result.accepted++;
+        if (flag) {
+          const lists = flag(observation.type, observation.value);
+          if (lists.length) reject(warninglistIssue(input.name, observation.line, observation.value, lists));
+        }
         if (options.validForMs !== undefined && observation.validUntil === undefined) {
           observation.validUntil = observation.lastSeen + options.validForMs;
         }
@@ -161,7 +169,7 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
       parser.end();
       result.read = lines + (bytes > 0 ? 1 : 0);
     } else if (options.parseThread ?? (input.size === undefined || input.size >= THREAD_MIN_BYTES)) {
-      const config = { format: format.id, file: ctx.file, now: ctx.now, options: { ...ctx.options }, batchSize, maxLineBytes: options.maxLineBytes, validForMs: options.validForMs };
+      const config = { format: format.id, file: ctx.file, now: ctx.now, options: { ...ctx.options }, batchSize, maxLineBytes: options.maxLineBytes, validForMs: options.validForMs, ...(options.warninglists?.length ? { warninglists: options.warninglists } : {}) };
       result.read = await parseOnThread(stream, config, {
         batch: (rows) => session.addBatch(rows),
         progress: (report) => {

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { Warninglist } from '../enrich/warninglists.ts';
 import type { Issue } from '../model/index.ts';
 import type { ObservationBatch } from '../store/batch.ts';
 
@@ -11,6 +12,8 @@ export interface ParserConfig {
   batchSize: number;
   maxLineBytes?: number;
   validForMs?: number;
+  /** Values on these lists are flagged (a warning) as they are parsed. */
+  warninglists?: Warninglist[];
 }
 
 export type ToParser = { kind: 'chunk'; chunk: Uint8Array } | { kind: 'taken' } | { kind: 'end' };
@@ -50,7 +53,7 @@ function startWorker(config: ParserConfig): Worker {
 const MAIN_ONLY = /^(--input-type|--eval|-e|--print|-p|--test|--test-[a-z-]+|--watch|--watch-[a-z-]+|--check|-c|--interactive|-i)(=.*)?$/;
 const TAKES_VALUE = /^(--input-type|--eval|-e|--print|-p|--test-[a-z-]+|--watch-path)$/;
 
-function threadExecArgv(): string[] {
+export function threadExecArgv(): string[] {
   const kept: string[] = [];
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {

@@ -7,6 +7,7 @@
  * only a few ahead).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { compileWarninglists, warninglistIssue } from '../enrich/warninglists.ts';
 import { getFormat, type LineFormat } from '../formats/index.ts';
 import { LineSplitter } from '../io/lines.ts';
 import type { Issue, Observation } from '../model/index.ts';
@@ -21,11 +22,16 @@ function run(config: ParserConfig, port: NonNullable<typeof parentPort>): void {
   let batch: Observation[] = [];
   let accepted = 0;
   let issues: Issue[] = [];
+  const flag = config.warninglists?.length ? compileWarninglists(config.warninglists) : undefined;
   const parser = format.createParser(
     { file: config.file, now: config.now, options: config.options },
     {
       accept(observation) {
         accepted++;
+        if (flag) {
+          const lists = flag(observation.type, observation.value);
+          if (lists.length) issues.push(warninglistIssue(config.file, observation.line, observation.value, lists));
+        }
         if (config.validForMs !== undefined && observation.validUntil === undefined) {
           observation.validUntil = observation.lastSeen + config.validForMs;
         }

@@ -4,6 +4,7 @@ import type { ObservationBatch } from './batch.ts';
 import type { SightingStore } from './sightings.ts';
 import type { InvestigationStore } from './investigations.ts';
 import type { ReportStore } from './reports.ts';
+import type { WarninglistStore } from './warninglists.ts';
 import type { Evaluation, Indicator, IndicatorDetail, IndicatorType, Observation, Pap, Reliability, StixObject, ThreatType, Tlp } from '../model/index.ts';
 
 /** What an import is: which source says it, from where, and how to treat its absences. */
@@ -244,7 +245,7 @@ export interface SourceSummary {
  * The one storage interface. SQLite (embedded) and PostgreSQL (server)
  * implement it; nothing outside src/store knows which one is behind it.
  */
-export interface Store extends AccessStore, SightingStore, ReportStore, InvestigationStore {
+export interface Store extends AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore {
   readonly location: string;
   beginImport(meta: ImportMeta): Promise<ImportSession>;
   search(query: IndicatorQuery): Promise<IndicatorPage>;

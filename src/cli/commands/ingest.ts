@@ -70,6 +70,8 @@ export function registerIngest(program: Command, ctx: CliContext): void {
         else resolved.push(...((await planMispFeed(name, onIssue)) ?? (await expandPaths([name])).map((input) => ({ input }))));
       }
       await ctx.withStore(async (store) => {
+        // values on warninglists are imported with a warning
+        const warninglists = await store.listWarninglists();
         for (const { input, format, source } of resolved) {
           const progress = new Progress(input.name, input.size);
           try {
@@ -77,6 +79,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
               ...options,
               format: options.format ?? format,
               source: options.source ?? source,
+              warninglists,
               now: ctx.now(),
               onIssue,
               onProgress: ({ bytes, lines }) => progress.update(bytes, lines),

@@ -252,6 +252,22 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
     `,
   },
   {
+    version: 8,
+    sql: `
+      -- MISP warninglists: values known to be benign, so a hit on them is reported as such
+      CREATE TABLE warninglists (
+        id TEXT PRIMARY KEY, -- the list's folder name (rfc1918)
+        name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        type TEXT NOT NULL, -- string, substring, hostname, cidr, regex
+        entries TEXT NOT NULL, -- JSON array
+        matching_attributes TEXT NOT NULL, -- JSON array of MISP attribute types
+        imported_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
     version: 9,
     sql: `
       -- object pages are ordered by seq alone: date_added must never go back along it (it could if the clock did)

@@ -32,6 +32,8 @@ import { sqliteAccess } from './access.ts';
 import { sqliteSightings } from './sightings.ts';
 import { sqliteInvestigations } from './investigations.ts';
 import { sqliteReports } from './reports.ts';
+import { sqliteWarninglists } from './warninglists.ts';
+import type { WarninglistStore } from '../warninglists.ts';
 import { listSources } from './sources.ts';
 import { visibility, type Visibility } from './visibility.ts';
 import { SqliteImportSession } from './import.ts';
@@ -61,7 +63,7 @@ const READ_CACHE = -32768;
 // the access half of the Store interface (organisations, keys, agreements, audit) lives in access.ts, sightings in sightings.ts,
 // reports in reports.ts, investigations in investigations.ts (requests and outcomes in rfis.ts)
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface SqliteStore extends AccessStore, SightingStore, ReportStore, InvestigationStore {}
+export interface SqliteStore extends AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore {}
 
 /** The embedded store: one SQLite file (WAL) in the data directory. */
 export class SqliteStore implements Store {
@@ -81,7 +83,7 @@ export class SqliteStore implements Store {
       this.db.pragma(`cache_size = ${READ_CACHE}`);
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
-      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db), sqliteReports(this.db), sqliteInvestigations(this.db));
+      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db), sqliteReports(this.db), sqliteInvestigations(this.db), sqliteWarninglists(this.db));
     } catch (error) {
       if (error instanceof StoreError) throw error;
       throw new StoreError('TIX_STORE_FAILED', `cannot open the store at ${file}: ${(error as Error).message}`, { cause: error });

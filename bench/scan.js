@@ -1,0 +1,180 @@
+// Evidence scanning: throughput of `tix scan` on generated Zeek TSV conn/dns/http
+// logs and a Suricata EVE file, matched against N generated indicators (1M by
+// default) loaded from an intel snapshot, side by side with `grep -F -f
+// values.txt` over the same bytes (capped in time); the index's load time and
+// memory against the raw size of the indicator text; file-tree hashing against
+// `sha256sum`. Run: npm run bench:scan (TIX_BENCH_QUICK=1: 100k indicators and
+// 16 MB logs; TIX_BENCH_SCAN_INDICATORS, TIX_BENCH_SCAN_MB to choose; TIX_BENCH_SCAN_LOGS=0:
+// the index figures only, e.g. for 10M indicators).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IntelIndexBuilder } from '../dist/scan/index/intel-index.js';
+import { encodeSnapshot } from '../dist/scan/index/snapshot.js';
+import { createRng } from './lib/prng.js';
+import { writeLog } from './lib/scan-logs.js';
+import { fmt, out, table } from './lib/report.js';
+import { ValueFactory } from './lib/values.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.env.TIX_BENCH_QUICK === '1';
+const INDICATORS = Number(process.env.TIX_BENCH_SCAN_INDICATORS || (quick ? 100_000 : 1_000_000));
+const MB = Number(process.env.TIX_BENCH_SCAN_MB || (quick ? 16 : 100));
+const GREP_SECONDS = Number(process.env.TIX_BENCH_GREP_SECONDS || (quick ? 10 : 30));
+const DIR = join(ROOT, 'bench', '.data', 'scan');
+const TIX = join(ROOT, 'bin', 'tix.js');
+mkdirSync(DIR, { recursive: true });
+
+const META = { sources: ['bench-feed'], tlp: 'clear', malware: ['BenchBot'], threatTypes: ['c2'], confidence: 75 };
+
+/** N indicators of the mix feeds have, as values.txt (one per line) and an intel snapshot. */
+async function intel() {
+  const values = join(DIR, `values-${INDICATORS}.txt`);
+  const snapshot = join(DIR, `intel-${INDICATORS}.tixsnap`);
+  const sample = { ipv4: [], host: [], url: [] };
+  const rng = createRng(4242);
+  const factory = new ValueFactory(rng);
+  const builder = new IntelIndexBuilder();
+  const text = createWriteStream(values);
+  let lines = [];
+  const started = Date.now();
+  for (let i = 0; i < INDICATORS; i++) {
+    const r = rng.float();
+    let type;
+    let value;
+    if (r < 0.4) [type, value] = ['ipv4', factory.ipv4()];
+    else if (r < 0.55) [type, value] = ['hostname', factory.hostname()];
+    else if (r < 0.62) [type, value] = ['domain', factory.domain()];
+    else if (r < 0.82) [type, value] = ['url', factory.url()];
+    else if (r < 0.9) [type, value] = ['sha256', factory.sha256()];
+    else if (r < 0.95) [type, value] = ['ip-port', factory.ipPort()];
+    else if (r < 0.97) [type, value] = ['cidr', factory.cidr()];
+    else [type, value] = ['md5', factory.md5()];
+    builder.add(type, value, META);
+    lines.push(value);
+    if (type === 'ipv4' && sample.ipv4.length < 5000) sample.ipv4.push(value);
+    if ((type === 'hostname' || type === 'domain') && sample.host.length < 5000) sample.host.push(value);
+    if (type === 'url' && sample.url.length < 5000 && /^http:\/\/[^/:]+\//.test(value)) sample.url.push(value);
+    if (lines.length === 10000) {
+      if (!text.write(`${lines.join('\n')}\n`)) await once(text, 'drain');
+      lines = [];
+    }
+  }
+  text.end(`${lines.join('\n')}\n`);
+  await once(text, 'finish');
+  const parts = builder.build();
+  const built = Date.now() - started;
+  const { chunks, id } = encodeSnapshot(parts, { createdAt: new Date().toISOString(), tool: 'bench', filters: {}, indicators: INDICATORS });
+  writeFileSync(snapshot, Buffer.concat(chunks));
+  return { values, snapshot, sample, built, id };
+}
+
+/** Loads the snapshot in a fresh process: time, and memory added over a process that loaded nothing. */
+function loadFigures(snapshot) {
+  const script = `
+    const { loadSnapshot } = await import(${JSON.stringify(join(ROOT, 'dist', 'ops', 'scan', 'intel.js'))});
+    globalThis.gc?.();
+    const before = process.memoryUsage();
+    const t = performance.now();
+    const intel = loadSnapshot(${JSON.stringify(snapshot)});
+    const ms = performance.now() - t;
+    globalThis.gc?.();
+    const after = process.memoryUsage();
+    const arrays = intel.index.parts.table;
+    const bytes = arrays.hashes.byteLength + arrays.values.byteLength + arrays.dir.byteLength + arrays.arena.byteLength + intel.index.parts.cidr.nets.byteLength * 2;
+    console.log(JSON.stringify({ ms, rss: after.rss - before.rss, heap: after.heapUsed - before.heapUsed, arrays: bytes }));`;
+  const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout);
+}
+
+/** Wall time, and the CPU time the command used (user + system, from GNU time): on a shared machine the CPU time is the fair per-core figure. */
+function time(command, args, options = {}) {
+  const start = process.hrtime.bigint();
+  const run = spawnSync('/usr/bin/time', ['-f', 'TIXCPU %U %S', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, ...options });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = /TIXCPU ([\d.]+) ([\d.]+)/.exec(run.stderr ?? '');
+  return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : Number.NaN, run };
+}
+
+const mbps = (bytes, ms) => bytes / 2 ** 20 / (ms / 1000);
+
+async function main() {
+  out(`# tix scan benchmark: ${fmt.int(INDICATORS)} indicators, ${MB} MB per log, ${availableParallelism()} cores`);
+  const { values, snapshot, sample, built } = await intel();
+  const rawBytes = statSync(values).size;
+  const load = loadFigures(snapshot);
+  out('');
+  out(table(['index', 'measured', 'target'], [
+    ['indicators', fmt.int(INDICATORS), ''],
+    ['raw indicator text (values.txt)', fmt.bytes(rawBytes), ''],
+    ['built in', fmt.s(built), ''],
+    ['snapshot file', fmt.bytes(statSync(snapshot).size), ''],
+    ['load + verify from snapshot', fmt.ms(load.ms), '< 3 s for 10M'],
+    ['index arrays in memory', `${fmt.bytes(load.arrays)} (${(load.arrays / rawBytes).toFixed(2)}x raw)`, '≤ 1.5x raw'],
+    ['process memory added by the load (RSS)', `${fmt.bytes(load.rss)} (${(load.rss / rawBytes).toFixed(2)}x raw)`, '≤ 1.5x raw'],
+  ]));
+
+  if (process.env.TIX_BENCH_SCAN_LOGS === '0') return;
+  // the fixed cost of a run (process start, snapshot load, report), measured on an empty log and taken off the per-core figure
+  const empty = join(DIR, 'empty.log');
+  writeFileSync(empty, '');
+  const fixed = time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--report', 'jsonl', '-o', '/dev/null', empty]);
+  out('');
+  out(`fixed cost of one run (start, snapshot load, report): ${fmt.s(fixed.ms)} wall, ${fmt.s(fixed.cpuMs)} CPU; load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
+  const rows = [];
+  const files = [];
+  for (const kind of ['conn', 'dns', 'http', 'eve']) {
+    const path = join(DIR, `${kind}-${MB}mb-${INDICATORS}.log`);
+    if (!existsSync(path)) await writeLog(kind, path, MB, sample);
+    files.push(path);
+    const bytes = statSync(path).size;
+    const runs = {};
+    for (const threads of [0, availableParallelism()]) {
+      const { ms, cpuMs, run } = time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--threads', String(threads), '--report', 'jsonl', '-o', join(DIR, `report-${kind}.jsonl`), path]);
+      if (run.status !== 0 && run.status !== 1) throw new Error(`tix scan failed: ${run.stderr}`);
+      const report = readFileSync(join(DIR, `report-${kind}.jsonl`), 'utf8');
+      const hits = (report.match(/"kind":"finding"/g) ?? []).length;
+      const hitLines = new Set([...report.matchAll(/"kind":"finding","file":"[^"]*","line":(\d+)/g)].map((m) => m[1])).size;
+      runs[threads] = { ms, cpuMs, hits, hitLines };
+    }
+    // grep over the same bytes, stopped after GREP_SECONDS: its rate is what it read in that time
+    const grepStart = process.hrtime.bigint();
+    const grep = spawnSync('sh', ['-c', `head -c ${bytes} "${path}" | timeout ${GREP_SECONDS} grep -F -c -f "${values}"`], { encoding: 'utf8' });
+    const grepMs = Number(process.hrtime.bigint() - grepStart) / 1e6;
+    const finished = grep.status === 0 || grep.status === 1;
+    const grepRate = finished ? `${mbps(bytes, grepMs).toFixed(1)} MB/s (${grep.stdout.trim()} lines)` : `< ${mbps(bytes, grepMs).toFixed(2)} MB/s (stopped after ${GREP_SECONDS} s)`;
+    const single = runs[0];
+    const multi = runs[availableParallelism()];
+    rows.push([
+      kind, fmt.bytes(bytes),
+      `${mbps(bytes, single.ms).toFixed(1)} MB/s`,
+      `${mbps(bytes, single.cpuMs - fixed.cpuMs).toFixed(1)} MB/s`,
+      `${mbps(bytes, multi.ms).toFixed(1)} MB/s`,
+      `${single.hits} in ${single.hitLines} lines`,
+      grepRate,
+      finished ? fmt.x(grepMs / multi.ms) : `> ${fmt.x(grepMs / multi.ms)}`,
+    ]);
+  }
+  out('');
+  out(table(['log', 'size', 'tix 1 thread, wall', 'per CPU second', `tix ${availableParallelism()} threads, wall`, 'tix findings', 'grep -F -f values.txt, wall', 'tix faster'], rows));
+  out('target: ≥ 150 MB/s per core. Wall figures include process start and the snapshot load; "per CPU second" is the log bytes over the CPU time of the 1-thread run less the fixed cost, which holds on a shared machine.');
+
+  // file-tree hashing: the generated logs as a tree, page cache warm for both
+  const tree = DIR;
+  spawnSync('sh', ['-c', `cat ${files.map((f) => `"${f}"`).join(' ')} > /dev/null`]);
+  const treeBytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
+  const hashing = time(process.execPath, [TIX, 'scan', '--files', '--intel', snapshot, '--report', 'jsonl', '-o', '/dev/null', ...files]);
+  const sha = time('sha256sum', files);
+  out('');
+  out(table(['file-tree hashing', 'measured'], [
+    [`tix scan --files (MD5 + SHA-1 + SHA-256), ${files.length} files`, `${mbps(treeBytes, hashing.ms).toFixed(0)} MB/s`],
+    ['sha256sum, same files', `${mbps(treeBytes, sha.ms).toFixed(0)} MB/s`],
+  ]));
+  void tree;
+}
+
+await main();

@@ -1,0 +1,46 @@
+import { NotFoundError } from '../../errors.ts';
+import type { ScanReport } from '../../scan/report.ts';
+import type { Store } from '../../store/store.ts';
+
+/** Evidence times before this are relative clocks (a Zeek capture's seconds since start), not dates to report as sightings. */
+const PLAUSIBLE_FROM = Date.UTC(2000, 0, 1);
+
+export interface SightingCounts {
+  recorded: number;
+  /** Hits on values the store does not hold as such (the host of a URL indicator, intel from a snapshot of another store). */
+  unknown: number;
+}
+
+/**
+ * Writes a scan's hits back as sightings of the scanning organisation: one
+ * per indicator, with how often and when (first and last time in the
+ * evidence) it was seen, and where. Known-benign and host-only (weak) hits
+ * are not sightings.
+ */
+export async function recordSightings(store: Store, report: ScanReport, orgName: string, now: number): Promise<SightingCounts> {
+  const org = await store.findOrganisation(orgName);
+  if (!org) throw new NotFoundError(`--org: no organisation "${orgName}" (tix org add)`);
+  const counts: SightingCounts = { recorded: 0, unknown: 0 };
+  const started = Date.parse(report.startedAt);
+  for (const summary of report.indicators) {
+    if (summary.verdict !== 'hit') continue;
+    const first = summary.firstTime ? Date.parse(summary.firstTime) : Number.NaN;
+    const last = summary.lastTime ? Date.parse(summary.lastTime) : Number.NaN;
+    const dated = first >= PLAUSIBLE_FROM && last >= PLAUSIBLE_FROM;
+    const files = summary.files.length > 3 ? `${summary.files.slice(0, 3).join(', ')} and ${summary.files.length - 3} more` : summary.files.join(', ');
+    const sighting = await store.addSighting({
+      target: summary.indicatorType === 'stix-pattern' ? { objectId: summary.indicator } : { indicator: { type: summary.indicatorType, value: summary.indicator } },
+      org: org.id,
+      origin: 'scanner',
+      firstSeen: dated ? first : started,
+      lastSeen: dated ? last : started,
+      count: summary.count,
+      location: files,
+      note: `tix scan, intel ${report.intel.id.slice(0, 16)}`,
+      createdAt: now,
+    });
+    if (sighting) counts.recorded++;
+    else counts.unknown++;
+  }
+  return counts;
+}

@@ -1,0 +1,109 @@
+import { Worker } from 'node:worker_threads';
+import { threadExecArgv } from '../../ingest/parse-thread.ts';
+import type { IndexParts, IntelIndex } from '../../scan/index/intel-index.ts';
+import type { Finding } from '../../scan/match.ts';
+import { BlockCutter } from './blocks.ts';
+
+export interface ThreadScanConfig {
+  reader: string;
+  /** The input's first 64 KiB: readers that need a header (Zeek TSV, CSV) take it from there. */
+  head: string;
+  maxLineBytes?: number;
+  threads: number;
+}
+
+export interface ThreadSink {
+  findings(found: Finding[]): void;
+  problem(problem: { line?: number; code: string; message: string }): void;
+  progress(bytes: number, lines: number): void;
+}
+
+export interface WorkerSetup {
+  reader: string;
+  head: string;
+  maxLineBytes: number;
+  parts: IndexParts;
+}
+
+export type ToScanner = { kind: 'block'; seq: number; firstLine: number; bytes: Uint8Array } | { kind: 'stop' };
+export interface BlockResult {
+  kind: 'result';
+  seq: number;
+  findings: Finding[];
+  problems: Array<{ line: number; code: string; message: string }>;
+}
+export type FromScanner = BlockResult | { kind: 'failed'; message: string };
+
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+const BLOCK_BYTES = 4 * 2 ** 20;
+
+/**
+ * Scans one large input on worker threads: this thread reads (and gunzips
+ * and hashes) and cuts the bytes into numbered blocks of whole lines; the
+ * threads read and match them against the index, which they share with this
+ * thread (its arrays live in SharedArrayBuffers: nothing is copied); results
+ * come back in input order. At most two blocks per thread are in flight.
+ * Returns the number of lines.
+ */
+export async function scanOnThreads(stream: AsyncIterable<Buffer>, config: ThreadScanConfig, index: IntelIndex, sink: ThreadSink): Promise<number> {
+  const maxLineBytes = config.maxLineBytes ?? 1 << 20;
+  const setup: WorkerSetup = { reader: config.reader, head: config.head, maxLineBytes, parts: index.parts };
+  const workers = Array.from({ length: config.threads }, () => new Worker(WORKER_URL, { workerData: setup, execArgv: threadExecArgv() }));
+  const results = new Map<number, BlockResult>();
+  let sent = 0;
+  let delivered = 0;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const deliver = (): void => {
+    for (let result = results.get(delivered); result; result = results.get(delivered)) {
+      results.delete(delivered);
+      delivered++;
+      if (result.findings.length) sink.findings(result.findings);
+      for (const problem of result.problems) sink.problem(problem);
+    }
+  };
+  for (const worker of workers) {
+    worker.on('message', (message: FromScanner) => {
+      if (message.kind === 'failed') failure = new Error(message.message);
+      else {
+        results.set(message.seq, message);
+        deliver();
+      }
+      wake?.();
+    });
+    worker.on('error', (error) => {
+      failure = error;
+      wake?.();
+    });
+  }
+  const waitFor = async (done: () => boolean): Promise<void> => {
+    while (!done() && !failure) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+    }
+    if (failure) throw failure;
+  };
+  const cutter = new BlockCutter(BLOCK_BYTES, maxLineBytes, (line) =>
+    sink.problem({ line, code: 'TIX_INPUT_LINE_TOO_LONG', message: `line is longer than ${maxLineBytes} bytes; skipped` }),
+  );
+  const send = async (block: { firstLine: number; bytes: Uint8Array }): Promise<void> => {
+    const seq = sent++;
+    workers[seq % workers.length]!.postMessage({ kind: 'block', seq, firstLine: block.firstLine, bytes: block.bytes } satisfies ToScanner, [block.bytes.buffer as ArrayBuffer]);
+    await waitFor(() => sent - delivered < workers.length * 2);
+  };
+  let bytes = 0;
+  try {
+    for await (const chunk of stream) {
+      bytes += chunk.length;
+      for (const block of cutter.push(chunk)) await send(block);
+      sink.progress(bytes, cutter.lines);
+    }
+    for (const block of cutter.end()) await send(block);
+    await waitFor(() => delivered === sent);
+    return cutter.lines;
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}

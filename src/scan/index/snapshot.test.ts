@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { IntelIndex, IntelIndexBuilder } from './intel-index.ts';
+import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
+
+const facts = { createdAt: '2026-11-23T10:00:00.000Z', tool: 'tix test', filters: { source: 'feodo' }, indicators: 3 };
+
+function build(metaCount: number): IntelIndexBuilder {
+  const builder = new IntelIndexBuilder();
+  builder.add('ipv4', '192.9.135.73', { sources: ['feodo'], tlp: 'clear', malware: ['Pikabot'], threatTypes: ['c2'], confidence: 75 });
+  builder.add('cidr', '5.63.151.0/24', { sources: ['maltrail'], tlp: 'clear', malware: [], threatTypes: ['scanner'] });
+  for (let i = 0; i < metaCount; i++) builder.add('hostname', `h${i}.evil.example.com`, { sources: [`s${i}`], tlp: 'amber', malware: [], threatTypes: [] });
+  return builder;
+}
+
+function roundTrip(builder: IntelIndexBuilder): { index: IntelIndex; bytes: Uint8Array; id: string } {
+  const { chunks, id } = encodeSnapshot(builder.build(), facts, [{ id: 'rfc1918', name: 'RFC 1918', description: '', version: 5, type: 'cidr', entries: ['10.0.0.0/8'], matchingAttributes: ['ip-src'] }]);
+  const bytes = new Uint8Array(Buffer.concat(chunks));
+  const decoded = decodeSnapshot(bytes, 'intel.tixsnap');
+  assert.equal(decoded.id, id);
+  assert.deepEqual(decoded.facts, facts);
+  assert.equal(decoded.warninglists[0]!.id, 'rfc1918');
+  return { index: new IntelIndex(decoded.parts), bytes, id };
+}
+
+describe('intel snapshot', () => {
+  it('round-trips the index, its metadata and warninglists (16-bit numbers)', () => {
+    const { index } = roundTrip(build(10));
+    const hit = index.ip('192.9.135.73')!;
+    assert.deepEqual(index.meta(hit.meta).malware, ['Pikabot']);
+    assert.equal(index.ip('5.63.151.9')!.indicator, '5.63.151.0/24');
+    assert.equal(index.host('x.h7.evil.example.com')!.indicator, 'h7.evil.example.com');
+    assert.deepEqual(index.meta(index.host('h7.evil.example.com')!.meta).sources, ['s7']);
+  });
+
+  it('round-trips 32-bit numbers when more than 65,535 metadata records are shared', () => {
+    const { index } = roundTrip(build(70_000));
+    assert.deepEqual(index.meta(index.host('h69999.evil.example.com')!.meta).sources, ['s69999']);
+  });
+
+  it('refuses a changed byte, a foreign file and a cut header', () => {
+    const { bytes } = roundTrip(build(10));
+    const changed = new Uint8Array(bytes);
+    changed[changed.length - 3]! ^= 1;
+    assert.throws(() => decodeSnapshot(changed, 'x.tixsnap'), (error: Error & { code?: string }) => error.code === 'TIX_SNAPSHOT_INVALID' && /content hash mismatch/.test(error.message));
+    assert.throws(() => decodeSnapshot(new TextEncoder().encode('{"type":"bundle"}'), 'x.json'), /not a tix intel snapshot/);
+    assert.throws(() => decodeSnapshot(bytes.subarray(0, 20), 'x.tixsnap'), /cut short/);
+  });
+});

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { InputError } from '../../errors.ts';
+import type { Warninglist } from '../../enrich/warninglists.ts';
+import type { IndexInfo, IndexParts } from './intel-index.ts';
+
+/**
+ * The portable intel snapshot: the matching index's typed arrays as they lie
+ * in memory, plus the metadata a report needs, behind a content hash that is
+ * checked on every load.
+ *
+ *   "TIXSNAP\x01"  u32 header length  u32 0  header JSON  padding to 8
+ *   body: sections, each padded to 8 (so typed arrays view them in place)
+ *
+ * The header names each section's offset and length within the body and the
+ * body's SHA-256; the body holds everything else, the JSON facts included, so
+ * the hash covers all that a scan relies on.
+ */
+const MAGIC = Buffer.from('TIXSNAP\x01', 'latin1');
+
+/** What a snapshot says about itself. */
+export interface SnapshotFacts {
+  createdAt: string;
+  /** The tix that wrote it. */
+  tool: string;
+  /** The filters it was exported with, as given. */
+  filters: Record<string, string>;
+  indicators: number;
+}
+
+interface SnapshotHeader {
+  format: 'tix-snapshot';
+  version: 1;
+  sha256: string;
+  sections: Array<{ name: string; offset: number; length: number }>;
+}
+
+const pad8 = (n: number): number => (n + 7) & ~7;
+
+function sectionsOf(parts: IndexParts, facts: SnapshotFacts, warninglists: readonly Warninglist[]): Array<[string, Uint8Array]> {
+  const bytes = (array: ArrayBufferView): Uint8Array => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  return [
+    ['info', Buffer.from(JSON.stringify({ info: parts.info, facts }), 'utf8')],
+    ['warninglists', Buffer.from(JSON.stringify(warninglists), 'utf8')],
+    ['hashes', bytes(parts.table.hashes)],
+    ['values', bytes(parts.table.values)],
+    ['dir', bytes(parts.table.dir)],
+    ['arena', bytes(parts.table.arena)],
+    ['cidrGroups', bytes(parts.cidr.groups)],
+    ['cidrNets', bytes(parts.cidr.nets)],
+    ['cidrValues', bytes(parts.cidr.values)],
+  ];
+}
+
+/** The snapshot as a list of buffers to write one after the other, and its id (the body's SHA-256). */
+export function encodeSnapshot(parts: IndexParts, facts: SnapshotFacts, warninglists: readonly Warninglist[] = []): { chunks: Uint8Array[]; id: string } {
+  const sections = sectionsOf(parts, facts, warninglists);
+  const hash = createHash('sha256');
+  const body: Uint8Array[] = [];
+  const layout: SnapshotHeader['sections'] = [];
+  let offset = 0;
+  for (const [name, data] of sections) {
+    layout.push({ name, offset, length: data.byteLength });
+    const padding = new Uint8Array(pad8(data.byteLength) - data.byteLength);
+    body.push(data, padding);
+    hash.update(data);
+    hash.update(padding);
+    offset += pad8(data.byteLength);
+  }
+  const id = hash.digest('hex');
+  const header: SnapshotHeader = { format: 'tix-snapshot', version: 1, sha256: id, sections: layout };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(pad8(16 + headerBytes.length));
+  MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(headerBytes.length, 8);
+  headerBytes.copy(prefix, 16);
+  return { chunks: [prefix, ...body], id };
+}
+
+/** The bytes of an IndexParts' content, hashed as a snapshot would hash them: an id for intel read from a store. */
+export function contentId(parts: IndexParts, facts: SnapshotFacts): string {
+  return encodeSnapshot(parts, facts).id;
+}
+
+/**
+ * Reads a snapshot from its bytes (a SharedArrayBuffer lets scan threads
+ * share it without copies): checks magic, header and content hash, and
+ * returns views onto the same memory.
+ */
+export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): { parts: IndexParts; facts: SnapshotFacts; warninglists: Warninglist[]; id: string } {
+  const bad = (message: string): InputError => new InputError('TIX_SNAPSHOT_INVALID', `${file}: ${message}`, { file });
+  if (bytes.byteLength < 16 || !Buffer.from(bytes.buffer, bytes.byteOffset, 8).equals(MAGIC)) throw bad('not a tix intel snapshot');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(8, true);
+  if (16 + headerLength > bytes.byteLength) throw bad('the header is cut short');
+  let header: SnapshotHeader;
+  try {
+    header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 16, headerLength).toString('utf8')) as SnapshotHeader;
+  } catch {
+    throw bad('the header is not JSON');
+  }
+  if (header.format !== 'tix-snapshot' || header.version !== 1 || !Array.isArray(header.sections)) throw bad('an unknown snapshot version');
+  const bodyStart = bytes.byteOffset + pad8(16 + headerLength);
+  const body = new Uint8Array(bytes.buffer, bodyStart, bytes.byteOffset + bytes.byteLength - bodyStart);
+  if (verify) {
+    const digest = createHash('sha256').update(body).digest('hex');
+    if (digest !== header.sha256) throw bad(`content hash mismatch (the file is damaged or was altered): header says ${header.sha256.slice(0, 16)}…, content is ${digest.slice(0, 16)}…`);
+  }
+  const section = (name: string): { offset: number; length: number } => {
+    const found = header.sections.find((s) => s.name === name);
+    if (!found || found.offset % 8 !== 0 || found.offset + found.length > body.byteLength) throw bad(`section ${name} is missing or out of bounds`);
+    return found;
+  };
+  const u32 = (name: string): Uint32Array<ArrayBufferLike> => {
+    const s = section(name);
+    return new Uint32Array(body.buffer, body.byteOffset + s.offset, s.length / 4);
+  };
+  const infoSection = section('info');
+  const { info, facts } = JSON.parse(Buffer.from(body.buffer, body.byteOffset + infoSection.offset, infoSection.length).toString('utf8')) as { info: IndexInfo; facts: SnapshotFacts };
+  // the numbers beside the keys are 16 or 32 bits wide, as many bytes per key as the section says
+  const values = (): Uint16Array<ArrayBufferLike> | Uint32Array<ArrayBufferLike> => {
+    const s = section('values');
+    const keys = section('hashes').length / 4;
+    if (keys > 0 && s.length >= keys * 4) return new Uint32Array(body.buffer, body.byteOffset + s.offset, keys);
+    return new Uint16Array(body.buffer, body.byteOffset + s.offset, keys);
+  };
+  const lists = section('warninglists');
+  const warninglists = JSON.parse(Buffer.from(body.buffer, body.byteOffset + lists.offset, lists.length).toString('utf8')) as Warninglist[];
+  const arena = section('arena');
+  return {
+    warninglists,
+    parts: {
+      table: { hashes: u32('hashes'), values: values(), dir: u32('dir'), arena: new Uint8Array(body.buffer, body.byteOffset + arena.offset, arena.length) },
+      cidr: { groups: u32('cidrGroups'), nets: u32('cidrNets'), values: u32('cidrValues') },
+      info,
+    },
+    facts,
+    id: header.sha256,
+  };
+}

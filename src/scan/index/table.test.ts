@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CompactTable, TableBuilder, tableEntries } from './table.ts';
+
+describe('CompactTable', () => {
+  it('finds every key it was given, with its number, and nothing else', () => {
+    const builder = new TableBuilder();
+    const keys: Array<[number, string]> = [];
+    for (let i = 0; i < 5000; i++) keys.push([i % 3, `host-${i}.example.com`]);
+    keys.push([1, 'bücher.example'], [2, 'x'.repeat(300)]);
+    keys.forEach(([tag, text], i) => builder.add(tag, text, i));
+    const table = new CompactTable(builder.build());
+    assert.equal(table.size, keys.length);
+    keys.forEach(([tag, text], i) => assert.equal(table.get(tag, text), i, text));
+    assert.equal(table.get(0, 'host-1.example.com'), -1, 'same text under another tag');
+    assert.equal(table.get(1, 'host-1.example.co'), -1);
+    assert.equal(table.get(1, 'bücher.exampl'), -1);
+    assert.equal(table.get(2, 'x'.repeat(299)), -1);
+  });
+
+  it('keeps the first number of a key added twice', () => {
+    const builder = new TableBuilder();
+    builder.add(4, 'evil.example', 7);
+    builder.add(4, 'evil.example', 9);
+    builder.add(4, 'other.example', 1);
+    const arrays = builder.build();
+    const table = new CompactTable(arrays);
+    assert.equal(table.size, 2);
+    assert.equal(table.get(4, 'evil.example'), 7);
+    assert.deepEqual([...tableEntries(arrays)].map((entry) => entry.text).sort(), ['evil.example', 'other.example']);
+  });
+
+  it('an empty table finds nothing', () => {
+    const table = new CompactTable(new TableBuilder().build());
+    assert.equal(table.get(0, '1.2.3.4'), -1);
+  });
+});

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { IntelIndex, IntelIndexBuilder } from './index/intel-index.ts';
+import { RecordMatcher } from './match.ts';
+import { renderCsv, renderHtml, renderJsonl } from './render.ts';
+import { ReportBuilder } from './report.ts';
+
+describe('scan report', () => {
+  const builder = new IntelIndexBuilder();
+  builder.add('ipv4', '192.168.1.1', { sources: ['feed'], tlp: 'clear', malware: [], threatTypes: ['c2'] });
+  builder.add('url', 'http://evil.example/gate.php', { sources: ['urls'], tlp: 'green', malware: ['Bot'], threatTypes: ['c2'], confidence: 90 });
+  const index = new IntelIndex(builder.build());
+  const matcher = new RecordMatcher(index);
+  const at = (iso: string): number => Date.parse(iso);
+
+  function build(benign: boolean) {
+    const report = new ReportBuilder(index, benign ? (type, value) => (type === 'ipv4' && value.startsWith('192.168.') ? ['rfc1918'] : []) : undefined);
+    const file = { path: 'a.log', size: 1, sha256: 'ab', format: 'zeek-json', compressed: false, lines: 3, hits: 0, weakHits: 0, knownBenign: 0, problems: 0 };
+    report.add('a.log', matcher.match({ line: 1, time: at('2024-05-02T00:00:00Z'), values: [{ field: 'id.resp_h', kind: 'ip', value: '192.168.1.1' }] }), file);
+    report.add('a.log', matcher.match({ line: 2, time: at('2024-05-01T00:00:00Z'), values: [{ field: 'url', kind: 'url', value: 'http://evil.example/gate.php' }] }), file);
+    report.add('a.log', matcher.match({ line: 3, time: at('2024-05-03T00:00:00Z'), values: [{ field: 'url', kind: 'url', value: 'http://evil.example/other' }, { field: 'id.resp_h', kind: 'ip', value: '192.168.1.1' }] }), file);
+    report.file(file);
+    return { built: report.build({ id: 'x'.repeat(64), createdAt: '2024-06-01T00:00:00.000Z', indicators: 2, origin: 'test' }, '0.1.0', at('2024-06-02T00:00:00Z'), at('2024-06-02T00:00:05Z')), file };
+  }
+
+  it('verdicts, per-file counts, and per-indicator counts with first and last time in the evidence', () => {
+    const { built, file } = build(true);
+    assert.deepEqual(built.findings.map((f) => `${f.line}:${f.verdict}`), ['1:known-benign', '2:hit', '3:weak-hit', '3:known-benign']);
+    assert.deepEqual([file.hits, file.weakHits, file.knownBenign], [1, 1, 2]);
+    const benign = built.indicators.find((s) => s.indicator === '192.168.1.1')!;
+    assert.deepEqual([benign.count, benign.firstTime, benign.lastTime], [2, '2024-05-02T00:00:00.000Z', '2024-05-03T00:00:00.000Z']);
+    assert.deepEqual(built.indicators.map((s) => s.verdict), ['hit', 'weak-hit', 'known-benign'], 'hits first');
+  });
+
+  it('without warninglists the private address is a hit', () => {
+    assert.ok(build(false).built.findings.filter((f) => f.value === '192.168.1.1').every((f) => f.verdict === 'hit'));
+  });
+
+  it('JSON lines: one object per finding, then the summary with the chain of custody; CSV neutralises formulas; HTML escapes', () => {
+    const { built } = build(true);
+    const lines = renderJsonl(built).trim().split('\n').map((line) => JSON.parse(line));
+    assert.equal(lines.filter((l) => l.kind === 'finding').length, 4);
+    assert.deepEqual(Object.keys(lines[0]).slice(0, 7), ['kind', 'file', 'line', 'field', 'value', 'indicator', 'indicatorType']);
+    assert.equal(lines.at(-1).kind, 'summary');
+    assert.equal(lines.at(-1).files[0].sha256, 'ab');
+    built.findings[0]!.value = '=HYPERLINK("x")';
+    assert.match(renderCsv(built), /"'=HYPERLINK\(""x""\)"/);
+    built.findings[0]!.value = '<script>alert(1)</script>';
+    assert.doesNotMatch(renderHtml(built), /<script>/);
+  });
+});

@@ -1,0 +1,211 @@
+import type { IndicatorType, ThreatType, Tlp } from '../model/index.ts';
+import type { IntelIndex, MatchVia } from './index/intel-index.ts';
+import type { Finding, FindingType } from './match.ts';
+
+/** `hit`: the value is the indicator or under it; `weak-hit`: only the host of a URL indicator; `known-benign`: on a warninglist. */
+export type Verdict = 'hit' | 'weak-hit' | 'known-benign';
+
+/** One finding as a report prints it. */
+export interface ReportFinding {
+  file: string;
+  line: number;
+  time?: string;
+  field: string;
+  value: string;
+  indicator: string;
+  indicatorType: FindingType;
+  verdict: Verdict;
+  via: MatchVia;
+  sources: string[];
+  malware: string[];
+  threatTypes: ThreatType[];
+  confidence?: number;
+  tlp: Tlp;
+  /** The warninglists that call the value benign. */
+  warninglists?: string[];
+}
+
+export interface FileProblem {
+  file: string;
+  line?: number;
+  code: string;
+  message: string;
+}
+
+/** Chain of custody of one evidence file: what was read, exactly. */
+export interface EvidenceFile {
+  path: string;
+  /** Bytes read from the file as stored (compressed bytes for a .gz). */
+  size: number;
+  sha256: string;
+  modifiedAt?: string;
+  format: string;
+  compressed: boolean;
+  lines: number;
+  hits: number;
+  weakHits: number;
+  knownBenign: number;
+  problems: number;
+  /** Set when the file could not be read to its end. */
+  incomplete?: string;
+}
+
+export interface IntelFacts {
+  id: string;
+  createdAt: string;
+  indicators: number;
+  origin: string;
+}
+
+export interface IndicatorSummary {
+  indicator: string;
+  indicatorType: FindingType;
+  verdict: Verdict;
+  count: number;
+  firstTime?: string;
+  lastTime?: string;
+  files: string[];
+  sources: string[];
+  malware: string[];
+}
+
+export interface ScanReport {
+  tool: { name: 'tix'; version: string };
+  intel: IntelFacts;
+  startedAt: string;
+  finishedAt: string;
+  files: EvidenceFile[];
+  findings: ReportFinding[];
+  /** Findings not kept in `findings` once its cap was reached (they are counted in the summaries). */
+  findingsDropped: number;
+  indicators: IndicatorSummary[];
+  problems: FileProblem[];
+}
+
+const iso = (ms: number | undefined): string | undefined => {
+  if (ms === undefined || !Number.isFinite(ms)) return undefined;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+};
+
+/** A warninglist check: the names of the lists that hold a canonical value, or none. */
+export type BenignCheck = (type: IndicatorType, value: string) => string[];
+
+/**
+ * Collects findings into a report: each with the indicator's metadata and a
+ * verdict, a summary per indicator (count, first and last time seen in the
+ * evidence) and per file. Pure; times come in as arguments.
+ */
+export class ReportBuilder {
+  private readonly findings: ReportFinding[] = [];
+  private dropped = 0;
+  private readonly summaries = new Map<string, IndicatorSummary & { first?: number; last?: number; fileSet: Set<string> }>();
+  private readonly files: EvidenceFile[] = [];
+  private readonly problems: FileProblem[] = [];
+
+  constructor(
+    private readonly index: IntelIndex,
+    private readonly benign: BenignCheck | undefined,
+    private readonly maxFindings = 1_000_000,
+  ) {}
+
+  /** Judges findings of one file and adds them; returns them as reported, for streaming output. */
+  add(file: string, found: readonly Finding[], counts?: { hits: number; weakHits: number; knownBenign: number }): ReportFinding[] {
+    const out: ReportFinding[] = [];
+    for (const finding of found) {
+      const meta = this.index.meta(finding.meta);
+      const lists = this.benign && finding.canonicalType !== 'stix-pattern' ? this.benign(finding.canonicalType, finding.canonical) : [];
+      const verdict: Verdict = lists.length > 0 ? 'known-benign' : finding.via === 'url-host' ? 'weak-hit' : 'hit';
+      const report: ReportFinding = {
+        file,
+        line: finding.line,
+        field: finding.field,
+        value: finding.value,
+        indicator: finding.indicator,
+        indicatorType: finding.indicatorType,
+        verdict,
+        via: finding.via,
+        sources: meta.sources,
+        malware: meta.malware,
+        threatTypes: meta.threatTypes,
+        tlp: meta.tlp,
+      };
+      const time = iso(finding.time);
+      if (time) report.time = time;
+      if (meta.confidence !== undefined) report.confidence = meta.confidence;
+      if (lists.length) report.warninglists = lists;
+      if (counts) {
+        if (verdict === 'hit') counts.hits++;
+        else if (verdict === 'weak-hit') counts.weakHits++;
+        else counts.knownBenign++;
+      }
+      this.summarise(report, finding.time);
+      if (this.findings.length < this.maxFindings) this.findings.push(report);
+      else this.dropped++;
+      out.push(report);
+    }
+    return out;
+  }
+
+  private summarise(finding: ReportFinding, time: number | undefined): void {
+    const key = `${finding.verdict}\u0000${finding.indicatorType}\u0000${finding.indicator}`;
+    let summary = this.summaries.get(key);
+    if (!summary) {
+      summary = {
+        indicator: finding.indicator,
+        indicatorType: finding.indicatorType,
+        verdict: finding.verdict,
+        count: 0,
+        files: [],
+        fileSet: new Set(),
+        sources: finding.sources,
+        malware: finding.malware,
+      };
+      this.summaries.set(key, summary);
+    }
+    summary.count++;
+    summary.fileSet.add(finding.file);
+    if (time !== undefined && Number.isFinite(time)) {
+      if (summary.first === undefined || time < summary.first) summary.first = time;
+      if (summary.last === undefined || time > summary.last) summary.last = time;
+    }
+  }
+
+  file(file: EvidenceFile): void {
+    this.files.push(file);
+  }
+
+  problem(problem: FileProblem): void {
+    this.problems.push(problem);
+  }
+
+  get problemCount(): number {
+    return this.problems.length;
+  }
+
+  build(intel: IntelFacts, version: string, startedAt: number, finishedAt: number): ScanReport {
+    const indicators = [...this.summaries.values()]
+      .map(({ fileSet, first, last, ...summary }): IndicatorSummary => {
+        const out: IndicatorSummary = { ...summary, files: [...fileSet].sort() };
+        const firstTime = iso(first);
+        const lastTime = iso(last);
+        if (firstTime) out.firstTime = firstTime;
+        if (lastTime) out.lastTime = lastTime;
+        return out;
+      })
+      .sort((a, b) => verdictRank(a.verdict) - verdictRank(b.verdict) || b.count - a.count || (a.indicator < b.indicator ? -1 : 1));
+    return {
+      tool: { name: 'tix', version },
+      intel,
+      startedAt: iso(startedAt)!,
+      finishedAt: iso(finishedAt)!,
+      files: this.files,
+      findings: this.findings,
+      findingsDropped: this.dropped,
+      indicators,
+      problems: this.problems,
+    };
+  }
+}
+
+const verdictRank = (verdict: Verdict): number => (verdict === 'hit' ? 0 : verdict === 'weak-hit' ? 1 : 2);
