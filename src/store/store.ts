@@ -2,6 +2,7 @@ import type { Clearance } from '../policy/index.ts';
 import type { AccessStore } from './access.ts';
 import type { ObservationBatch } from './batch.ts';
 import type { SightingStore } from './sightings.ts';
+import type { OperationsStore } from './operations.ts';
 import type { Evaluation, Indicator, IndicatorDetail, IndicatorType, Observation, Pap, Reliability, StixObject, ThreatType, Tlp } from '../model/index.ts';
 
 /** What an import is: which source says it, from where, and how to treat its absences. */
@@ -224,7 +225,7 @@ export interface SourceSummary {
  * The one storage interface. SQLite (embedded) and PostgreSQL (server)
  * implement it; nothing outside src/store knows which one is behind it.
  */
-export interface Store extends AccessStore, SightingStore {
+export interface Store extends AccessStore, SightingStore, OperationsStore {
   readonly location: string;
   beginImport(meta: ImportMeta): Promise<ImportSession>;
   search(query: IndicatorQuery): Promise<IndicatorPage>;

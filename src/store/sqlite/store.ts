@@ -7,6 +7,7 @@ import type { IndicatorDetail, IndicatorType } from '../../model/index.ts';
 import type { Clearance } from '../../policy/index.ts';
 import type { AccessStore } from '../access.ts';
 import type { SightingStore } from '../sightings.ts';
+import type { OperationsStore } from '../operations.ts';
 import type {
   FeedDefinition,
   FeedState,
@@ -26,6 +27,8 @@ import type {
 import { listObjects, objectVersions } from './objects.ts';
 import { sqliteAccess } from './access.ts';
 import { sqliteSightings } from './sightings.ts';
+import { sqliteEnrichment } from './enrichment.ts';
+import { sqliteOperations } from './operations.ts';
 import { listSources } from './sources.ts';
 import { visibility, type Visibility } from './visibility.ts';
 import { SqliteImportSession } from './import.ts';
@@ -53,7 +56,7 @@ const READ_CACHE = -32768;
 
 // the access half of the Store interface (organisations, keys, agreements, audit) lives in access.ts, sightings in sightings.ts
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface SqliteStore extends AccessStore, SightingStore {}
+export interface SqliteStore extends AccessStore, SightingStore, OperationsStore {}
 
 /** The embedded store: one SQLite file (WAL) in the data directory. */
 export class SqliteStore implements Store {
@@ -72,7 +75,7 @@ export class SqliteStore implements Store {
       this.db.pragma(`cache_size = ${READ_CACHE}`);
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
-      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db));
+      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db), sqliteEnrichment(this.db), sqliteOperations(this.db));
     } catch (error) {
       if (error instanceof StoreError) throw error;
       throw new StoreError('TIX_STORE_FAILED', `cannot open the store at ${file}: ${(error as Error).message}`, { cause: error });

@@ -1,0 +1,122 @@
+import type Database from 'better-sqlite3';
+import type { Contact, ContactRole, ContactScope } from '../../contacts/index.ts';
+import type { Enrichment } from '../../enrich/index.ts';
+import { StoreError } from '../../errors.ts';
+import type { IndicatorType } from '../../model/index.ts';
+import { valueHash } from '../../normalise/index.ts';
+import type { EnrichmentRun, EnrichmentSourceRecord, OperationsStore } from '../operations.ts';
+
+const PAGE = 50_000;
+
+type EnrichmentPart = Pick<OperationsStore, 'applyEnrichment' | 'enrichmentOf' | 'enrichmentSources' | 'putContacts' | 'listContacts'>;
+
+/**
+ * Enrichment columns and the contacts directory in SQLite. Enrichment is
+ * applied in one transaction: values are read a page at a time by id, and
+ * only rows whose result changed are written, so a second run over unchanged
+ * data writes nothing.
+ */
+export function sqliteEnrichment(db: Database.Database): EnrichmentPart {
+  return {
+    async applyEnrichment(enrich, sources, now): Promise<EnrichmentRun> {
+      const read = db.prepare(
+        `SELECT id, type, value, country, asn, as_org, registrable FROM indicators
+         WHERE id > ? AND (ip_first IS NOT NULL OR host_key IS NOT NULL) ORDER BY id LIMIT ?`,
+      );
+      const write = db.prepare('UPDATE indicators SET country = ?, asn = ?, as_org = ?, registrable = ? WHERE id = ?');
+      const recordSource = db.prepare(
+        `INSERT INTO enrichment_sources (kind, name, built_at, applied_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (kind) DO UPDATE SET name = excluded.name, built_at = excluded.built_at, applied_at = excluded.applied_at`,
+      );
+      const run: EnrichmentRun = { scanned: 0, changed: 0, located: 0 };
+      try {
+        db.transaction(() => {
+          let after = 0;
+          for (;;) {
+            const rows = read.raw(true).all(after, PAGE) as Array<[number, IndicatorType, string, string | null, number | null, string | null, string | null]>;
+            if (!rows.length) break;
+            for (const [id, type, value, country, asn, asOrg, registrable] of rows) {
+              const found = enrich(type, value);
+              run.scanned++;
+              if (found.country) run.located++;
+              const next = [found.country ?? null, found.asn ?? null, found.asOrg ?? null, found.registrable ?? null] as const;
+              if (next[0] === country && next[1] === asn && next[2] === asOrg && next[3] === registrable) continue;
+              write.run(next[0], next[1], next[2], next[3], id);
+              run.changed++;
+            }
+            after = rows[rows.length - 1]![0];
+          }
+          for (const { kind, source } of sources) recordSource.run(kind, source.name, source.builtAt ?? null, now);
+        })();
+      } catch (error) {
+        throw new StoreError('TIX_STORE_FAILED', `enrichment not stored: ${(error as Error).message}`, { cause: error });
+      }
+      return run;
+    },
+
+    async enrichmentOf(values) {
+      const get = db.prepare('SELECT country, asn, as_org, registrable FROM indicators WHERE hash = ? AND value = ? AND type = ?');
+      return values.map(({ type, value }) => {
+        const row = get.get(valueHash(type, value), value, type) as
+          | { country: string | null; asn: number | null; as_org: string | null; registrable: string | null }
+          | undefined;
+        if (!row || (row.country === null && row.asn === null && row.registrable === null)) return undefined;
+        const enrichment: Enrichment = {};
+        if (row.country !== null) enrichment.country = row.country;
+        if (row.asn !== null) enrichment.asn = row.asn;
+        if (row.as_org !== null) enrichment.asOrg = row.as_org;
+        if (row.registrable !== null) enrichment.registrable = row.registrable;
+        return enrichment;
+      });
+    },
+
+    async enrichmentSources() {
+      const rows = db.prepare('SELECT kind, name, built_at, applied_at FROM enrichment_sources ORDER BY kind').all() as Array<{
+        kind: 'geo' | 'asn';
+        name: string;
+        built_at: number | null;
+        applied_at: number;
+      }>;
+      return rows.map(
+        (row): EnrichmentSourceRecord => ({
+          kind: row.kind,
+          source: row.built_at === null ? { name: row.name } : { name: row.name, builtAt: row.built_at },
+          appliedAt: row.applied_at,
+        }),
+      );
+    },
+
+    async putContacts(contacts, now) {
+      const upsert = db.prepare(
+        `INSERT INTO contacts (scope, key, role, name, email, manual, origin, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (scope, key, role, manual) DO UPDATE SET name = excluded.name, email = excluded.email, origin = excluded.origin, updated_at = excluded.updated_at`,
+      );
+      try {
+        db.transaction(() => {
+          for (const c of contacts) upsert.run(c.scope, c.key, c.role, c.name, c.email ?? null, c.manual ? 1 : 0, c.origin ?? null, now);
+        })();
+      } catch (error) {
+        throw new StoreError('TIX_STORE_FAILED', `contacts not stored: ${(error as Error).message}`, { cause: error });
+      }
+      return contacts.length;
+    },
+
+    async listContacts() {
+      const rows = db.prepare('SELECT scope, key, role, name, email, manual, origin FROM contacts ORDER BY scope, key, role, manual DESC').all() as Array<{
+        scope: ContactScope;
+        key: string;
+        role: ContactRole;
+        name: string;
+        email: string | null;
+        manual: number;
+        origin: string | null;
+      }>;
+      return rows.map((row) => {
+        const contact: Contact = { scope: row.scope, key: row.key, role: row.role, name: row.name, manual: row.manual === 1 };
+        if (row.email !== null) contact.email = row.email;
+        if (row.origin !== null) contact.origin = row.origin;
+        return contact;
+      });
+    },
+  };
+}
