@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { TixError } from '../errors.ts';
 import { registerAccess } from './commands/access.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerContacts } from './commands/contacts.ts';
 import { registerEnrich } from './commands/enrich.ts';
 import { registerExport } from './commands/export.ts';
 import { registerFeeds } from './commands/feeds.ts';
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
     .option('-d, --data <dir>', 'data directory of the embedded store (default: $TIX_DATA, else ./tix-data)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerServe, registerDemo, registerEnrich]) {
+  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerServe, registerDemo, registerEnrich, registerContacts]) {
     register(program, ctx);
   }
   for (const command of program.commands) {
