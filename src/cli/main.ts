@@ -9,11 +9,13 @@ import { registerFeeds } from './commands/feeds.ts';
 import { registerFormats } from './commands/formats.ts';
 import { registerImports } from './commands/imports.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerOp } from './commands/op.ts';
 import { registerRevoke } from './commands/revoke.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerShow } from './commands/show.ts';
 import { registerStats } from './commands/stats.ts';
+import { registerVerify } from './commands/verify.ts';
 import { createContext, EXIT } from './context.ts';
 
 export function buildProgram(): Command {
@@ -25,7 +27,7 @@ export function buildProgram(): Command {
     .option('-d, --data <dir>', 'data directory of the embedded store (default: $TIX_DATA, else ./tix-data)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerServe, registerDemo, registerEnrich, registerContacts]) {
+  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerServe, registerDemo, registerEnrich, registerContacts, registerOp, registerVerify]) {
     register(program, ctx);
   }
   for (const command of program.commands) {
