@@ -70,7 +70,7 @@ async function recipients(store: Store, operation: Operation, countries: readonl
 }
 
 const slug = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-const stampOf = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, '').slice(0, 15);
+const stampOf = (ms: number): string => new Date(ms).toISOString().replace(/[-:.]/g, '').slice(0, 18);
 
 /**
  * `tix op package`: per country, the items in the operation's scope that the

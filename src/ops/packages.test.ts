@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ITEMS, mayRead, MATRIX_NOW, openAccessMatrix, ORGS, READERS, type AccessMatrix, type OrgKey } from '../../test/helpers/access-matrix.ts';
+import { tempDir } from '../../test/helpers/cli.ts';
+import { buildPackages, verifyPackageDir } from './packages.ts';
+
+const DAY = 86_400_000;
+const ORG_NAMES: Record<OrgKey, string> = { operator: 'local', ...Object.fromEntries(Object.entries(ORGS).map(([key, org]) => [key, org.name])) } as Record<OrgKey, string>;
+
+/** Every value named anywhere in a package's files. */
+function packageText(dir: string): string {
+  return readdirSync(dir)
+    .map((file) => readFileSync(join(dir, file), 'utf8'))
+    .join('\n');
+}
+
+describe('per-country packages', () => {
+  let matrix: AccessMatrix;
+  const work = tempDir();
+  before(async () => {
+    matrix = await openAccessMatrix();
+    // the matrix's values sit in a benchmarking range no database locates: place them in Kenya
+    await matrix.store.applyEnrichment((type, value) => (value.startsWith('198.18.') ? { country: 'KE', asn: 64500, asOrg: 'Example Net' } : {}), [], MATRIX_NOW);
+    await matrix.store.createOperation(
+      { name: 'surge', countries: ['KE', 'NG'], startsAt: MATRIX_NOW - 30 * DAY, endsAt: MATRIX_NOW + 30 * DAY, partners: [], tag: 'surge' },
+      MATRIX_NOW,
+    );
+  });
+  after(async () => {
+    await matrix.close();
+    work.remove();
+  });
+
+  it('holds for each recipient exactly what the sharing rules let it read, and nothing else anywhere in its files', async () => {
+    const checked: string[] = [];
+    for (const reader of READERS) {
+      if (reader.anonymous || reader.user) continue;
+      const [built] = await buildPackages(matrix.store, {
+        operation: 'surge',
+        country: 'KE',
+        recipient: ORG_NAMES[reader.org!],
+        outDir: join(work.path, reader.name),
+        dataDir: work.path,
+        now: MATRIX_NOW,
+      });
+      const text = packageText(built!.dir);
+      const allowed = ITEMS.filter((item) => mayRead(reader, item));
+      assert.equal(built!.items, allowed.length, reader.name);
+      for (const item of ITEMS) {
+        assert.equal(text.includes(item.value), mayRead(reader, item), `${reader.name} / ${item.key}`);
+      }
+      checked.push(`${reader.name}:${allowed.length}`);
+    }
+    assert.equal(checked.length, 7);
+  });
+
+  it('gives a country without a partner only what every member may read', async () => {
+    const [built] = await buildPackages(matrix.store, { operation: 'surge', country: 'KE', outDir: join(work.path, 'members'), dataDir: work.path, now: MATRIX_NOW });
+    const text = packageText(built!.dir);
+    for (const item of ITEMS) assert.equal(text.includes(item.value), item.tlp === 'clear' || item.tlp === 'green', item.key);
+  });
+
+  it('signs every file; verification fails on any changed, added or missing byte', async () => {
+    const [built] = await buildPackages(matrix.store, { operation: 'surge', country: 'KE', recipient: 'Vendor Labs', outDir: join(work.path, 'verify'), dataDir: work.path, now: MATRIX_NOW });
+    const dir = built!.dir;
+    assert.deepEqual(verifyPackageDir(dir, { now: MATRIX_NOW }).problems, []);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: Array<{ path: string }> };
+    assert.deepEqual(manifest.files.map((file) => file.path), ['bundle.stix.json', 'c2.csv', 'malicious-ips.csv', 'other.csv', 'phishing.csv', 'report.html', 'summary.json']);
+    for (const file of [...manifest.files.map((f) => f.path), 'manifest.json']) {
+      const path = join(dir, file);
+      const original = readFileSync(path);
+      const changed = Buffer.from(original);
+      changed[Math.floor(changed.length / 2)]! ^= 1;
+      writeFileSync(path, changed);
+      const result = verifyPackageDir(dir, { now: MATRIX_NOW });
+      assert.equal(result.ok, false, `a flipped bit in ${file}`);
+      writeFileSync(path, original);
+    }
+    writeFileSync(join(dir, 'extra.csv'), 'x');
+    assert.deepEqual(verifyPackageDir(dir, { now: MATRIX_NOW }).problems, ['extra.csv: not in the manifest']);
+    assert.equal(verifyPackageDir(dir, { now: MATRIX_NOW + 91 * DAY }).expired, true);
+  });
+
+  it('counts as new only what was added since the previous package for that country and recipient', async () => {
+    const options = { operation: 'surge', country: 'KE', recipient: 'National Police A', outDir: join(work.path, 'again'), dataDir: work.path };
+    const [first] = await buildPackages(matrix.store, { ...options, now: MATRIX_NOW + 1 });
+    const [second] = await buildPackages(matrix.store, { ...options, now: MATRIX_NOW + 2 });
+    assert.ok(first!.items > 0);
+    assert.equal(second!.items, first!.items);
+    assert.equal(second!.newSinceLast, 0);
+  });
+
+  it('writes a STIX bundle with a report referring to every indicator and the location', async () => {
+    const [built] = await buildPackages(matrix.store, { operation: 'surge', country: 'KE', recipient: 'Vendor Labs', outDir: join(work.path, 'stix'), dataDir: work.path, now: MATRIX_NOW });
+    const bundle = JSON.parse(readFileSync(join(built!.dir, 'bundle.stix.json'), 'utf8')) as { objects: Array<Record<string, unknown>> };
+    const report = bundle.objects.find((object) => object.type === 'report')!;
+    const location = bundle.objects.find((object) => object.type === 'location')!;
+    const indicators = bundle.objects.filter((object) => object.type === 'indicator').map((object) => object.id);
+    assert.equal(location.country, 'KE');
+    assert.deepEqual(report.object_refs, [location.id, ...indicators]);
+    assert.equal(indicators.length, built!.items);
+  });
+});
