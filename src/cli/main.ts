@@ -9,6 +9,7 @@ import { registerFeeds } from './commands/feeds.ts';
 import { registerFormats } from './commands/formats.ts';
 import { registerImports } from './commands/imports.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerNotify } from './commands/notify.ts';
 import { registerOp } from './commands/op.ts';
 import { registerRevoke } from './commands/revoke.ts';
 import { registerSearch } from './commands/search.ts';
@@ -27,7 +28,7 @@ export function buildProgram(): Command {
     .option('-d, --data <dir>', 'data directory of the embedded store (default: $TIX_DATA, else ./tix-data)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerServe, registerDemo, registerEnrich, registerContacts, registerOp, registerVerify]) {
+  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerServe, registerDemo, registerEnrich, registerContacts, registerOp, registerVerify, registerNotify]) {
     register(program, ctx);
   }
   for (const command of program.commands) {
