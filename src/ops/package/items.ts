@@ -73,15 +73,25 @@ export class ItemGrouper {
     const tags = group.rows.length === 1 ? first.tags : group.rows.flatMap((row) => row.tags);
     const country = scopeCountry(this.operation, first.country, tags);
     if (!country) return;
-    const threatTypes = new Set<ThreatType>();
-    const malware = new Set<string>();
+    let threatTypes: ThreatType[];
+    let malware: string[];
     let tlp: Tlp = first.tlp;
-    let confidence: number | undefined;
-    for (const row of group.rows) {
-      if (row.threatType) threatTypes.add(row.threatType);
-      if (row.malware) malware.add(row.malware);
-      if (rank(row.tlp) > rank(tlp)) tlp = row.tlp;
-      if (row.confidence !== undefined && (confidence === undefined || row.confidence > confidence)) confidence = row.confidence;
+    let confidence = first.confidence;
+    if (group.rows.length === 1) {
+      // most values have one source: no sets to build
+      threatTypes = first.threatType ? [first.threatType] : [];
+      malware = first.malware ? [first.malware] : [];
+    } else {
+      const threats = new Set<ThreatType>();
+      const families = new Set<string>();
+      for (const row of group.rows) {
+        if (row.threatType) threats.add(row.threatType);
+        if (row.malware) families.add(row.malware);
+        if (rank(row.tlp) > rank(tlp)) tlp = row.tlp;
+        if (row.confidence !== undefined && (confidence === undefined || row.confidence > confidence)) confidence = row.confidence;
+      }
+      threatTypes = [...threats];
+      malware = [...families];
     }
     const item: PackageItem = {
       type: first.type,
@@ -91,10 +101,10 @@ export class ItemGrouper {
       addedAt: first.addedAt,
       country,
       sources: group.rows.map((row) => row.source),
-      threatTypes: [...threatTypes],
-      malware: [...malware],
+      threatTypes,
+      malware,
       tlp,
-      list: listOf(first.type, [...threatTypes]),
+      list: listOf(first.type, threatTypes),
     };
     if (first.asn !== undefined) item.asn = first.asn;
     if (first.asOrg !== undefined) item.asOrg = first.asOrg;

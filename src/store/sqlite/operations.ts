@@ -105,8 +105,8 @@ export function sqliteOperations(db: Database.Database): OperationsPart {
       const countries = query.countries.length ? query.countries : ['--'];
       const statement = db.prepare(
         `SELECT i.id, i.type, i.value, i.first_seen, i.last_seen, i.added_at, i.country, i.asn, i.as_org,
-           o.source_id, s.name, o.threat_type, o.malware, o.tags, o.tlp, o.confidence
-         FROM indicators i JOIN observations o ON o.indicator_id = i.id JOIN sources s ON s.id = o.source_id
+           o.source_id, NULL, o.threat_type, o.malware, o.tags, o.tlp, o.confidence
+         FROM indicators i JOIN observations o ON o.indicator_id = i.id
          WHERE (i.id > ? OR (i.id = ? AND o.source_id > ?))
            AND (i.country IN (${countries.map(() => '?').join(',')})
              OR i.id IN (SELECT indicator_id FROM observations WHERE (',' || lower(tags) || ',') LIKE ? ESCAPE '\\' OR (',' || lower(tags) || ',') LIKE ? ESCAPE '\\'))
@@ -116,6 +116,8 @@ export function sqliteOperations(db: Database.Database): OperationsPart {
          ORDER BY i.id, o.source_id LIMIT ?`,
       );
       statement.raw(true);
+      // sources are few: their names are looked up here rather than joined into every row
+      const sourceNames = new Map((db.prepare('SELECT id, name FROM sources').all() as Array<{ id: number; name: string }>).map((row) => [row.id, row.name]));
       const size = query.batch ?? 20_000;
       let afterId = 0;
       let afterSource = 0;
@@ -142,7 +144,7 @@ export function sqliteOperations(db: Database.Database): OperationsPart {
             firstSeen: a[3] as number,
             lastSeen: a[4] as number,
             addedAt: a[5] as number,
-            source: a[10] as string,
+            source: sourceNames.get(a[9] as number) ?? String(a[9]),
             tags: a[13] ? (a[13] as string).split(',') : [],
             tlp: a[14] as Tlp,
           };
