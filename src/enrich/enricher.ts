@@ -43,23 +43,22 @@ export interface Enrichment {
 export function lookupIp(tables: EnrichmentTables, ip: string): Enrichment {
   const result: Enrichment = {};
   const v4 = ipv4Number(ip);
-  let halves: [bigint, bigint] | undefined;
-  if (v4 < 0) {
-    halves = ipv6Halves(ip);
+  let geo = -1;
+  let asn = -1;
+  if (v4 >= 0) {
+    if (tables.geo) geo = findV4(tables.geo.ranges, v4);
+    if (tables.asn) asn = findV4(tables.asn.ranges, v4);
+  } else {
+    const halves = ipv6Halves(ip);
     if (!halves) return result;
+    if (tables.geo) geo = findV6(tables.geo.ranges, halves[0], halves[1]);
+    if (tables.asn) asn = findV6(tables.asn.ranges, halves[0], halves[1]);
   }
-  const find = (ranges: IpRanges): number => (halves ? findV6(ranges, halves[0], halves[1]) : findV4(ranges, v4));
-  if (tables.geo) {
-    const at = find(tables.geo.ranges);
-    if (at >= 0) result.country = tables.geo.countries[at];
-  }
-  if (tables.asn) {
-    const at = find(tables.asn.ranges);
-    const entry = at >= 0 ? tables.asn.entries[at] : undefined;
-    if (entry) {
-      result.asn = entry.asn;
-      if (entry.org) result.asOrg = entry.org;
-    }
+  if (geo >= 0) result.country = tables.geo!.countries[geo];
+  const entry = asn >= 0 ? tables.asn!.entries[asn] : undefined;
+  if (entry) {
+    result.asn = entry.asn;
+    if (entry.org) result.asOrg = entry.org;
   }
   return result;
 }

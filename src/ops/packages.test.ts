@@ -22,7 +22,11 @@ describe('per-country packages', () => {
   before(async () => {
     matrix = await openAccessMatrix();
     // the matrix's values sit in a benchmarking range no database locates: place them in Kenya
-    await matrix.store.applyEnrichment((type, value) => (value.startsWith('198.18.') ? { country: 'KE', asn: 64500, asOrg: 'Example Net' } : {}), [], MATRIX_NOW);
+    await matrix.store.applyEnrichment(
+      (type, value) => (value.startsWith('198.18.') ? { country: 'KE', asn: 64500, asOrg: 'Example Net' } : {}),
+      [{ kind: 'geo', source: { name: 'test geo', builtAt: Date.UTC(2026, 0, 1) }, appliedAt: MATRIX_NOW }],
+      MATRIX_NOW,
+    );
     await matrix.store.createOperation(
       { name: 'surge', countries: ['KE', 'NG'], startsAt: MATRIX_NOW - 30 * DAY, endsAt: MATRIX_NOW + 30 * DAY, partners: [], tag: 'surge' },
       MATRIX_NOW,
@@ -54,6 +58,13 @@ describe('per-country packages', () => {
       checked.push(`${reader.name}:${allowed.length}`);
     }
     assert.equal(checked.length, 7);
+  });
+
+  it('shows the stored location in the REST API indicator detail, with its data source', async () => {
+    const vendor = matrix.callers.find((caller) => caller.reader.name === 'vendor')!;
+    const reply = await vendor.request('/api/v1/indicators/ipv4/198.18.10.10');
+    assert.equal(reply.status, 200);
+    assert.deepEqual((reply.body as { location?: unknown }).location, { country: 'KE', asn: 64500, asOrg: 'Example Net', data: [{ kind: 'geo', name: 'test geo', builtAt: '2026-01-01T00:00:00.000Z' }] });
   });
 
   it('gives a country without a partner only what every member may read', async () => {

@@ -114,7 +114,8 @@ export function indicatorRoutes(app: FastifyInstance, book: OperationBook): void
       if (!detail) throw new HttpProblem(404, 'Not Found', `no ${wanted.type} "${wanted.value.slice(0, 200)}" that you may read`, 'TIX_NOT_FOUND');
       const reader = sightingReader(request);
       const sightings = reader ? await store.sightingSummary(wanted, reader) : { count: 0, total: 0 };
-      return serialiseDetail(detail, sightings);
+      const [enrichment] = await store.enrichmentOf([wanted]);
+      return serialiseDetail(detail, sightings, enrichment && { enrichment, sources: await store.enrichmentSources() });
     },
   );
 }

@@ -20,32 +20,44 @@ export function sqliteEnrichment(db: Database.Database): EnrichmentPart {
   return {
     async applyEnrichment(enrich, sources, now): Promise<EnrichmentRun> {
       const read = db.prepare(
-        `SELECT id, type, value, country, asn, as_org, registrable FROM indicators
-         WHERE id > ? AND (ip_first IS NOT NULL OR host_key IS NOT NULL) ORDER BY id LIMIT ?`,
+        `SELECT i.id, i.type, i.value, l.indicator_id, l.country, l.asn, l.registrable
+         FROM indicators i LEFT JOIN indicator_locations l ON l.indicator_id = i.id
+         WHERE i.id > ? AND (i.ip_first IS NOT NULL OR i.host_key IS NOT NULL) ORDER BY i.id LIMIT ?`,
       );
-      const write = db.prepare('UPDATE indicators SET country = ?, asn = ?, as_org = ?, registrable = ? WHERE id = ?');
+      read.raw(true);
+      const write = db.prepare('INSERT OR REPLACE INTO indicator_locations (indicator_id, country, asn, registrable) VALUES (?, ?, ?, ?)');
+      const remove = db.prepare('DELETE FROM indicator_locations WHERE indicator_id = ?');
+      const name = db.prepare('INSERT INTO as_names (asn, name) VALUES (?, ?) ON CONFLICT (asn) DO UPDATE SET name = excluded.name WHERE name <> excluded.name');
       const recordSource = db.prepare(
         `INSERT INTO enrichment_sources (kind, name, built_at, applied_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (kind) DO UPDATE SET name = excluded.name, built_at = excluded.built_at, applied_at = excluded.applied_at`,
       );
       const run: EnrichmentRun = { scanned: 0, changed: 0, located: 0 };
+      const names = new Map<number, string>();
       try {
         db.transaction(() => {
           let after = 0;
           for (;;) {
-            const rows = read.raw(true).all(after, PAGE) as Array<[number, IndicatorType, string, string | null, number | null, string | null, string | null]>;
+            const rows = read.all(after, PAGE) as Array<[number, IndicatorType, string, number | null, string | null, number | null, string | null]>;
             if (!rows.length) break;
-            for (const [id, type, value, country, asn, asOrg, registrable] of rows) {
+            for (const [id, type, value, held, country, asn, registrable] of rows) {
               const found = enrich(type, value);
               run.scanned++;
-              if (found.country) run.located++;
-              const next = [found.country ?? null, found.asn ?? null, found.asOrg ?? null, found.registrable ?? null] as const;
-              if (next[0] === country && next[1] === asn && next[2] === asOrg && next[3] === registrable) continue;
-              write.run(next[0], next[1], next[2], next[3], id);
+              const nextCountry = found.country ?? null;
+              const nextAsn = found.asn ?? null;
+              const nextRegistrable = found.registrable ?? null;
+              if (nextCountry !== null) run.located++;
+              if (nextAsn !== null && found.asOrg && !names.has(nextAsn)) names.set(nextAsn, found.asOrg);
+              if (nextCountry === country && nextAsn === asn && nextRegistrable === registrable) continue;
+              if (nextCountry === null && nextAsn === null && nextRegistrable === null) {
+                if (held === null) continue;
+                remove.run(id);
+              } else write.run(id, nextCountry, nextAsn, nextRegistrable);
               run.changed++;
             }
             after = rows[rows.length - 1]![0];
           }
+          for (const [asn, org] of names) name.run(asn, org);
           for (const { kind, source } of sources) recordSource.run(kind, source.name, source.builtAt ?? null, now);
         })();
       } catch (error) {
@@ -55,12 +67,16 @@ export function sqliteEnrichment(db: Database.Database): EnrichmentPart {
     },
 
     async enrichmentOf(values) {
-      const get = db.prepare('SELECT country, asn, as_org, registrable FROM indicators WHERE hash = ? AND value = ? AND type = ?');
+      const get = db.prepare(
+        `SELECT l.country, l.asn, n.name AS as_org, l.registrable FROM indicators i
+         JOIN indicator_locations l ON l.indicator_id = i.id LEFT JOIN as_names n ON n.asn = l.asn
+         WHERE i.hash = ? AND i.value = ? AND i.type = ?`,
+      );
       return values.map(({ type, value }) => {
         const row = get.get(valueHash(type, value), value, type) as
           | { country: string | null; asn: number | null; as_org: string | null; registrable: string | null }
           | undefined;
-        if (!row || (row.country === null && row.asn === null && row.registrable === null)) return undefined;
+        if (!row) return undefined;
         const enrichment: Enrichment = {};
         if (row.country !== null) enrichment.country = row.country;
         if (row.asn !== null) enrichment.asn = row.asn;

@@ -239,12 +239,19 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
   {
     version: 6,
     sql: `
-      -- offline enrichment kept with each value: country and AS of values on a literal IP, registrable domain of host names
-      ALTER TABLE indicators ADD COLUMN country TEXT;
-      ALTER TABLE indicators ADD COLUMN asn INTEGER;
-      ALTER TABLE indicators ADD COLUMN as_org TEXT;
-      ALTER TABLE indicators ADD COLUMN registrable TEXT;
-      CREATE INDEX indicators_country ON indicators(country) WHERE country IS NOT NULL;
+      -- offline enrichment kept with each value: country and AS of values on a literal IP, registrable domain of host names;
+      -- a table of its own, keyed by the value's id, so enriching a million values appends rows instead of growing every indicator row
+      CREATE TABLE indicator_locations (
+        indicator_id INTEGER PRIMARY KEY REFERENCES indicators(id),
+        country TEXT,
+        asn INTEGER,
+        registrable TEXT
+      );
+      CREATE INDEX indicator_locations_country ON indicator_locations(country) WHERE country IS NOT NULL;
+      CREATE TABLE as_names (
+        asn INTEGER PRIMARY KEY,
+        name TEXT NOT NULL
+      );
       -- which data the stored enrichment came from (geo, asn), and when it was applied
       CREATE TABLE enrichment_sources (
         kind TEXT PRIMARY KEY,

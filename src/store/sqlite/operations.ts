@@ -104,11 +104,11 @@ export function sqliteOperations(db: Database.Database): OperationsPart {
       const tag = likeEscape(query.tag.toLowerCase());
       const countries = query.countries.length ? query.countries : ['--'];
       const statement = db.prepare(
-        `SELECT i.id, i.type, i.value, i.first_seen, i.last_seen, i.added_at, i.country, i.asn, i.as_org,
+        `SELECT i.id, i.type, i.value, i.first_seen, i.last_seen, i.added_at, l.country, l.asn, NULL,
            o.source_id, NULL, o.threat_type, o.malware, o.tags, o.tlp, o.confidence
-         FROM indicators i JOIN observations o ON o.indicator_id = i.id
+         FROM indicators i JOIN observations o ON o.indicator_id = i.id LEFT JOIN indicator_locations l ON l.indicator_id = i.id
          WHERE (i.id > ? OR (i.id = ? AND o.source_id > ?))
-           AND (i.country IN (${countries.map(() => '?').join(',')})
+           AND (l.country IN (${countries.map(() => '?').join(',')})
              OR i.id IN (SELECT indicator_id FROM observations WHERE (',' || lower(tags) || ',') LIKE ? ESCAPE '\\' OR (',' || lower(tags) || ',') LIKE ? ESCAPE '\\'))
            AND i.first_seen <= ? AND i.last_seen >= ?
            AND o.revoked_at IS NULL AND (o.valid_until IS NULL OR o.valid_until > ?)
@@ -117,6 +117,7 @@ export function sqliteOperations(db: Database.Database): OperationsPart {
       );
       statement.raw(true);
       // sources are few: their names are looked up here rather than joined into every row
+      const asNames = new Map((db.prepare('SELECT asn, name FROM as_names').all() as Array<{ asn: number; name: string }>).map((row) => [row.asn, row.name]));
       const sourceNames = new Map((db.prepare('SELECT id, name FROM sources').all() as Array<{ id: number; name: string }>).map((row) => [row.id, row.name]));
       const size = query.batch ?? 20_000;
       let afterId = 0;
@@ -149,8 +150,11 @@ export function sqliteOperations(db: Database.Database): OperationsPart {
             tlp: a[14] as Tlp,
           };
           if (a[6] !== null) row.country = a[6] as string;
-          if (a[7] !== null) row.asn = a[7] as number;
-          if (a[8] !== null) row.asOrg = a[8] as string;
+          if (a[7] !== null) {
+            row.asn = a[7] as number;
+            const name = asNames.get(row.asn);
+            if (name) row.asOrg = name;
+          }
           if (a[11] !== null) row.threatType = a[11] as ThreatType;
           if (a[12] !== null) row.malware = a[12] as string;
           if (a[15] !== null) row.confidence = a[15] as number;
