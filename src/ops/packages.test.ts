@@ -103,6 +103,16 @@ describe('per-country packages', () => {
     assert.equal(second!.newSinceLast, 0);
   });
 
+  it('prints the report to PDF with headless Chromium, listed and signed in the manifest', async () => {
+    const [built] = await buildPackages(matrix.store, { operation: 'surge', country: 'KE', recipient: 'Vendor Labs', outDir: join(work.path, 'pdf'), dataDir: work.path, now: MATRIX_NOW, pdfWith: '/usr/bin/chromium' });
+    const pdf = readFileSync(join(built!.dir, 'report.pdf'));
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.ok(pdf.length > 10_000, `${pdf.length} bytes`);
+    const result = verifyPackageDir(built!.dir, { now: MATRIX_NOW });
+    assert.deepEqual(result.problems, []);
+    assert.ok(result.manifest!.files.some((file) => file.path === 'report.pdf'));
+  });
+
   it('writes a STIX bundle with a report referring to every indicator and the location', async () => {
     const [built] = await buildPackages(matrix.store, { operation: 'surge', country: 'KE', recipient: 'Vendor Labs', outDir: join(work.path, 'stix'), dataDir: work.path, now: MATRIX_NOW });
     const bundle = JSON.parse(readFileSync(join(built!.dir, 'bundle.stix.json'), 'utf8')) as { objects: Array<Record<string, unknown>> };

@@ -11,6 +11,7 @@ import { ItemGrouper, summarise, type PackageItem } from './package/items.ts';
 import { byList, listCsv, stixBundle } from './package/files.ts';
 import { buildManifest, MANIFEST, SIGNATURE, signManifest, verifyPackage, type Verification } from './package/manifest.ts';
 import { worldMapSvg } from './package/map.ts';
+import { printPdf } from './package/pdf.ts';
 import { htmlReport } from './package/report.ts';
 import { signingKey } from './signing-key.ts';
 import type { Operation } from './operation.ts';
@@ -35,6 +36,8 @@ export interface PackageOptions {
   now: number;
   expiresInDays?: number;
   producer?: string;
+  /** Also print the report to report.pdf with this headless Chromium executable. */
+  pdfWith?: string;
 }
 
 export interface BuiltPackage {
@@ -134,7 +137,7 @@ async function writePackage(
   const { operation, country, org, items, options } = p;
   const summary = summarise(country, items, p.previousAt);
   const lists = byList(items);
-  const files: Array<{ path: string; content: string }> = [
+  const files: Array<{ path: string; content: string | Buffer }> = [
     { path: 'summary.json', content: `${JSON.stringify({ operation: operation.name, recipient: org?.name, ...summary }, null, 2)}\n` },
     { path: 'c2.csv', content: listCsv(lists.c2) },
     { path: 'phishing.csv', content: listCsv(lists.phishing) },
@@ -158,6 +161,7 @@ async function writePackage(
       }),
     },
   ];
+  if (options.pdfWith) files.push({ path: 'report.pdf', content: printPdf(files.find((file) => file.path === 'report.html')!.content as string, options.pdfWith) });
   const manifest = buildManifest(files, { operation: operation.name, country, ...(org ? { recipient: org.name } : {}), producer: p.producer, createdAt: options.now, expiresAt: p.expiresAt }, p.key.publicKey);
   const signed = signManifest(manifest, p.key.privateKey);
   const name = [slug(operation.name), country.toLowerCase(), org ? slug(org.name) : 'partners', stampOf(options.now)].join('_');

@@ -13,7 +13,8 @@ export function registerOpPackage(op: Command, ctx: CliContext): void {
     .option('--out <dir>', 'where to write the package directories', 'packages')
     .option('--expires <days>', 'days until the packages expire', '90')
     .option('--producer <name>', 'who produces the packages (named in the STIX bundle and report)', 'tix')
-    .action(async (name: string, flags: { country?: string; recipient?: string; out: string; expires: string; producer: string }) => {
+    .option('--pdf [chromium]', 'also print the report to PDF with headless Chromium (default /usr/bin/chromium)')
+    .action(async (name: string, flags: { country?: string; recipient?: string; out: string; expires: string; producer: string; pdf?: string | boolean }) => {
       const expiresInDays = Number(flags.expires);
       if (!Number.isFinite(expiresInDays) || expiresInDays <= 0) throw new ConfigError(`--expires: a number of days > 0 (got "${flags.expires}")`);
       const started = performance.now();
@@ -27,6 +28,7 @@ export function registerOpPackage(op: Command, ctx: CliContext): void {
           producer: flags.producer,
           ...(flags.country ? { country: flags.country } : {}),
           ...(flags.recipient ? { recipient: flags.recipient } : {}),
+          ...(flags.pdf ? { pdfWith: typeof flags.pdf === 'string' ? flags.pdf : '/usr/bin/chromium' } : {}),
         }),
       );
       for (const p of built) ctx.out.write(`${p.country}\t${p.items} items (${p.newSinceLast} new)\tfor ${p.recipient ?? 'members (TLP:CLEAR/GREEN)'}\t${p.dir}\n`);
