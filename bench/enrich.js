@@ -21,27 +21,38 @@ const { readVictims } = await import(join(ROOT, 'dist/ops/notify/victims.js'));
 const { groupVictims } = await import(join(ROOT, 'dist/ops/notify/group.js'));
 
 const results = [];
-const report = (what, value, unit, target, ok) => {
+const report = (what, value, unit, target, ok, cpu = cpuSince()) => {
   results.push({ what, value, unit, target, ok });
-  process.stdout.write(`${what.padEnd(58)} ${String(value).padStart(12)} ${unit.padEnd(10)} target ${target}${ok === undefined ? '' : ok ? '  ok' : '  MISSED'}\n`);
+  process.stdout.write(`${what.padEnd(64)} ${String(value).padStart(10)} ${unit.padEnd(6)} (${cpu})  target ${target}${ok === undefined ? '' : ok ? '  ok' : '  MISSED'}\n`);
 };
 const seconds = (ms) => Number((ms / 1000).toFixed(2));
+// the machine may be shared: CPU time (user + system of this process) is printed beside wall time
+let cpuMark = process.cpuUsage();
+const cpuSince = () => {
+  const used = process.cpuUsage(cpuMark);
+  cpuMark = process.cpuUsage();
+  return `cpu ${((used.user + used.system) / 1e6).toFixed(2)} s`;
+};
+const mark = () => {
+  cpuMark = process.cpuUsage();
+  return performance.now();
+};
 const work = mkdtempSync(join(tmpdir(), 'tix-bench-enrich-'));
 const rng = createRng(7);
 
 try {
   // 1. lookups
-  let started = performance.now();
+  let started = mark();
   const cold = loadTables({ cacheDir: join(work, 'cold') });
   report('compile country + AS tables from the npm data (first run)', seconds(performance.now() - started), 's', '(once per data version)');
-  started = performance.now();
+  started = mark();
   const { tables } = loadTables({ cacheDir: join(work, 'cold') });
   report('load compiled tables (snapshot)', seconds(performance.now() - started), 's', '');
   void cold;
   const ips = new Uint32Array(LOOKUPS);
   for (let i = 0; i < LOOKUPS; i++) ips[i] = rng.u32();
   let hits = 0;
-  started = performance.now();
+  started = mark();
   for (let i = 0; i < LOOKUPS; i++) {
     if (findV4(tables.geo.ranges, ips[i]) >= 0) hits++;
     if (findV4(tables.asn.ranges, ips[i]) >= 0) hits++;
@@ -49,7 +60,7 @@ try {
   let rate = Math.round(LOOKUPS / ((performance.now() - started) / 1000));
   report('country + AS lookups (IPv4 as numbers)', rate, 'IPs/s', '≥ 2,000,000', rate >= 2_000_000);
   const texts = Array.from({ length: 1_000_000 }, (_, i) => ipv4Text(ips[i]));
-  started = performance.now();
+  started = mark();
   for (const ip of texts) if (lookupIp(tables, ip).country) hits++;
   rate = Math.round(texts.length / ((performance.now() - started) / 1000));
   report('country + AS lookups (dotted text, parsed each time)', rate, 'IPs/s', '≥ 2,000,000', rate >= 2_000_000);
@@ -61,7 +72,7 @@ try {
   const THREATS = ['c2', 'c2', 'botnet', 'scanner', 'phishing'];
   const FAMILIES = ['Pikabot', 'Emotet', 'QakBot', 'AgentTesla', 'Mozi', 'CobaltStrike', 'RedLine', 'Vidar'];
   const T0 = Date.UTC(2026, 0, 1);
-  started = performance.now();
+  started = mark();
   const session = await store.beginImport({ source: 'bench-feed', origin: 'bench', format: 'plain-list', startedAt: T0, tlp: 'clear' });
   const seen = new Set();
   for (let made = 0; made < N; ) {
@@ -83,7 +94,7 @@ try {
   seen.clear();
   report(`(setup) import of ${N.toLocaleString('en')} values`, seconds(performance.now() - started), 's', '');
   loadTables({ cacheDir: join(dataDir, 'enrich') }); // the data package's tables, compiled once
-  started = performance.now();
+  started = mark();
   const run = await enrichStore(store, { dataDir, now: Date.now() });
   const enrichS = seconds(performance.now() - started);
   report(`enrich ${run.scanned.toLocaleString('en')} stored values (${run.located.toLocaleString('en')} located)`, enrichS, 's', N === 1_000_000 ? '< 5 s' : '(1M: < 5 s)', N === 1_000_000 ? enrichS < 5 : undefined);
@@ -96,7 +107,7 @@ try {
   }
   const countries = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([country]) => country);
   await store.createOperation({ name: 'bench-op', countries, startsAt: T0, endsAt: T0 + 200 * 86_400_000, partners: [], tag: 'bench-op' }, Date.now());
-  started = performance.now();
+  started = mark();
   const packages = await buildPackages(store, { operation: 'bench-op', outDir: join(work, 'packages'), dataDir, now: Date.now() });
   const packageS = seconds(performance.now() - started);
   const items = packages.reduce((sum, p) => sum + p.items, 0);
@@ -116,14 +127,17 @@ try {
   ];
   const lines = ['ip,timestamp,family'];
   for (let i = 0; i < N; i++) lines.push(`${ipv4Text(1 + rng.int(0xdfffffff))},${new Date(T0 + rng.int(120 * 86_400_000)).toISOString()},${rng.pick(FAMILIES)}`);
-  started = performance.now();
+  started = mark();
   const { victims } = readVictims([{ name: 'victims.csv', lines }]);
   const parseS = seconds(performance.now() - started);
-  started = performance.now();
+  const parseCpu = cpuSince();
+  started = mark();
   const grouping = groupVictims(victims, tables, contacts);
   const groupS = seconds(performance.now() - started);
-  report(`read ${N.toLocaleString('en')} victim rows (CSV)`, parseS, 's', '');
-  report(`group ${N.toLocaleString('en')} victims per AS contact and country (${grouping.groups.size} groups)`, groupS, 's', N === 1_000_000 ? '< 10 s' : '(1M: < 10 s)', N === 1_000_000 ? parseS + groupS < 10 : undefined);
+  const groupCpu = cpuSince();
+  report(`read ${N.toLocaleString('en')} victim rows (CSV)`, parseS, 's', '', undefined, parseCpu);
+  report(`group ${N.toLocaleString('en')} victims per AS contact and country (${grouping.groups.size} groups)`, groupS, 's', N === 1_000_000 ? '< 10 s' : '(1M: < 10 s)', N === 1_000_000 ? parseS + groupS < 10 : undefined, groupCpu);
+  process.stdout.write(`load average ${(await import('node:os')).loadavg().map((n) => n.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores\n`);
   process.stdout.write(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -24,7 +24,17 @@ export function sqliteEnrichment(db: Database.Database): EnrichmentPart {
       read.raw(true);
       const held = db.prepare('SELECT indicator_id, country, asn, registrable FROM indicator_locations WHERE indicator_id BETWEEN ? AND ?');
       held.raw(true);
-      const write = db.prepare('INSERT OR REPLACE INTO indicator_locations (indicator_id, country, asn, registrable) VALUES (?, ?, ?, ?)');
+      // rows are written 256 to a statement: one call per row would cost more than the row
+      const WRITE_BATCH = 256;
+      const insert = (rows: number): Database.Statement =>
+        db.prepare(`INSERT OR REPLACE INTO indicator_locations (indicator_id, country, asn, registrable) VALUES ${Array(rows).fill('(?, ?, ?, ?)').join(', ')}`);
+      const writeMany = insert(WRITE_BATCH);
+      const pending: unknown[] = [];
+      const flush = (): void => {
+        if (pending.length === WRITE_BATCH * 4) writeMany.run(pending);
+        else if (pending.length) insert(pending.length / 4).run(pending);
+        pending.length = 0;
+      };
       const remove = db.prepare('DELETE FROM indicator_locations WHERE indicator_id = ?');
       const name = db.prepare('INSERT INTO as_names (asn, name) VALUES (?, ?) ON CONFLICT (asn) DO UPDATE SET name = excluded.name WHERE name <> excluded.name');
       const recordSource = db.prepare(
@@ -61,11 +71,15 @@ export function sqliteEnrichment(db: Database.Database): EnrichmentPart {
               if (nextCountry === null && nextAsn === null && nextRegistrable === null) {
                 if (!current) continue;
                 remove.run(id);
-              } else write.run(id, nextCountry, nextAsn, nextRegistrable);
+              } else {
+                pending.push(id, nextCountry, nextAsn, nextRegistrable);
+                if (pending.length === WRITE_BATCH * 4) flush();
+              }
               run.changed++;
             }
             after = rows[rows.length - 1]![0];
           }
+          flush();
           db.exec('CREATE INDEX indicator_locations_country ON indicator_locations(country) WHERE country IS NOT NULL');
           for (const [asn, org] of names) name.run(asn, org);
           for (const { kind, source } of sources) recordSource.run(kind, source.name, source.builtAt ?? null, now);
