@@ -1,5 +1,5 @@
 import { createHash, type KeyObject } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import type { Topology } from 'topojson-specification';
@@ -8,8 +8,8 @@ import { clearanceOf, type Clearance } from '../policy/index.ts';
 import type { Organisation } from '../store/access.ts';
 import type { Store } from '../store/store.ts';
 import { ItemGrouper, summarise, type PackageItem } from './package/items.ts';
-import { byList, listCsv, stixBundle } from './package/files.ts';
-import { buildManifest, MANIFEST, SIGNATURE, signManifest, verifyPackage, type Verification } from './package/manifest.ts';
+import { byList, listCsv, writeStixBundle } from './package/files.ts';
+import { buildManifest, MANIFEST, SIGNATURE, signManifest, verifyPackage, type ManifestFile, type Verification } from './package/manifest.ts';
 import { worldMapSvg } from './package/map.ts';
 import { printPdf } from './package/pdf.ts';
 import { htmlReport } from './package/report.ts';
@@ -143,7 +143,6 @@ async function writePackage(
     { path: 'phishing.csv', content: listCsv(lists.phishing) },
     { path: 'malicious-ips.csv', content: listCsv(lists['malicious-ip']) },
     { path: 'other.csv', content: listCsv(lists.other) },
-    { path: 'bundle.stix.json', content: stixBundle(items, { now: options.now, producer: p.producer, operation: operation.name, ...(org ? { recipient: org.name } : {}), summary }) },
     {
       path: 'report.html',
       content: htmlReport({
@@ -162,13 +161,23 @@ async function writePackage(
     },
   ];
   if (options.pdfWith) files.push({ path: 'report.pdf', content: printPdf(files.find((file) => file.path === 'report.html')!.content as string, options.pdfWith) });
-  const manifest = buildManifest(files, { operation: operation.name, country, ...(org ? { recipient: org.name } : {}), producer: p.producer, createdAt: options.now, expiresAt: p.expiresAt }, p.key.publicKey);
-  const signed = signManifest(manifest, p.key.privateKey);
   const name = [slug(operation.name), country.toLowerCase(), org ? slug(org.name) : 'partners', stampOf(options.now)].join('_');
   const dir = join(options.outDir, name);
   const temporary = `${dir}.partial`;
   rmSync(temporary, { recursive: true, force: true });
   mkdirSync(temporary, { recursive: true });
+  let bundle: ManifestFile;
+  try {
+    // the bundle is the largest file: streamed to disk and hashed on the way
+    bundle = streamFile(join(temporary, 'bundle.stix.json'), 'bundle.stix.json', (write) =>
+      writeStixBundle(items, { now: options.now, producer: p.producer, operation: operation.name, ...(org ? { recipient: org.name } : {}), summary }, write),
+    );
+  } catch (error) {
+    rmSync(temporary, { recursive: true, force: true });
+    throw error;
+  }
+  const manifest = buildManifest([...files, bundle], { operation: operation.name, country, ...(org ? { recipient: org.name } : {}), producer: p.producer, createdAt: options.now, expiresAt: p.expiresAt }, p.key.publicKey);
+  const signed = signManifest(manifest, p.key.privateKey);
   try {
     for (const file of files) writeFileSync(join(temporary, file.path), file.content);
     writeFileSync(join(temporary, MANIFEST), signed.text);
@@ -189,7 +198,36 @@ async function writePackage(
     manifestSha256: createHash('sha256').update(signed.text).digest('hex'),
     items: items.length,
   });
-  return { country, ...(org ? { recipient: org.name } : {}), dir, items: items.length, newSinceLast: summary.newSinceLast, files: files.length + 3 };
+  return { country, ...(org ? { recipient: org.name } : {}), dir, items: items.length, newSinceLast: summary.newSinceLast, files: files.length + 4 };
+}
+
+/** Writes a file from pieces, a megabyte at a time, hashing it on the way; returns its manifest entry. */
+function streamFile(path: string, name: string, produce: (write: (chunk: string) => void) => void): ManifestFile {
+  const fd = openSync(path, 'w');
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let pending: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (!pending.length) return;
+    const buffer = Buffer.from(pending.join(''));
+    writeSync(fd, buffer);
+    hash.update(buffer);
+    bytes += buffer.length;
+    pending = [];
+    size = 0;
+  };
+  try {
+    produce((chunk) => {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= 1 << 20) flush();
+    });
+    flush();
+  } finally {
+    closeSync(fd);
+  }
+  return { path: name, sha256: hash.digest('hex'), bytes };
 }
 
 /** Reads a package directory and verifies it (see verifyPackage); `signer.pub.pem` is informative and not covered. */

@@ -63,15 +63,24 @@ export interface BundleContext {
  * restrictive TLP among its items.
  */
 export function stixBundle(items: readonly PackageItem[], ctx: BundleContext): string {
+  const parts: string[] = [];
+  writeStixBundle(items, ctx, (chunk) => parts.push(chunk));
+  return parts.join('');
+}
+
+/** The same, handed to `write` a piece at a time: a package of a million items never sits in memory as one string. */
+export function writeStixBundle(items: readonly PackageItem[], ctx: BundleContext, write: (chunk: string) => void): void {
   const exporter = stixExport.createExporter({ now: ctx.now, producer: { name: ctx.producer }, options: {} });
-  const parts: string[] = [exporter.begin()];
+  write(exporter.begin());
   const refs: string[] = [];
   let tlp: Tlp = 'clear';
+  const ID_AT = ',\n{"type":"indicator","spec_version":"2.1","id":"'.length;
   for (const item of items) {
     const text = exporter.indicator(asIndicator(item));
     if (!text) continue;
-    parts.push(text);
-    refs.push(stixIndicatorId(item.type, item.value));
+    write(text);
+    // the exporter's indicator id, read back from where it writes it rather than derived a second time
+    refs.push(text.startsWith('"id":"indicator--', ID_AT - 6) ? text.slice(ID_AT, text.indexOf('"', ID_AT)) : stixIndicatorId(item.type, item.value));
     if (TLP_LEVELS.indexOf(item.tlp) > TLP_LEVELS.indexOf(tlp)) tlp = item.tlp;
   }
   const created = iso(ctx.now);
@@ -101,6 +110,7 @@ export function stixBundle(items: readonly PackageItem[], ctx: BundleContext): s
     object_refs: [location.id, ...refs],
     object_marking_refs: [TLP2_MARKINGS[tlp]],
   };
-  parts.push(`,\n${JSON.stringify(location)}`, `,\n${JSON.stringify(report)}`, exporter.end());
-  return parts.join('');
+  write(`,\n${JSON.stringify(location)}`);
+  write(`,\n${JSON.stringify(report)}`);
+  write(exporter.end());
 }

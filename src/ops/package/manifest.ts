@@ -34,8 +34,13 @@ export function keyIdOf(publicKey: KeyObject): string {
   return sha256(publicKey.export({ type: 'spki', format: 'der' })).slice(0, 16);
 }
 
+/** A file's manifest entry. */
+export function manifestEntry(path: string, content: Buffer | string): ManifestFile {
+  return { path, sha256: sha256(content), bytes: Buffer.byteLength(content) };
+}
+
 export function buildManifest(
-  files: ReadonlyArray<{ path: string; content: Buffer | string }>,
+  files: ReadonlyArray<{ path: string; content: Buffer | string } | ManifestFile>,
   meta: { operation: string; country: string; recipient?: string; producer: string; createdAt: number; expiresAt: number },
   publicKey: KeyObject,
 ): Manifest {
@@ -48,7 +53,7 @@ export function buildManifest(
     createdAt: new Date(meta.createdAt).toISOString(),
     expiresAt: new Date(meta.expiresAt).toISOString(),
     files: files
-      .map((file) => ({ path: file.path, sha256: sha256(file.content), bytes: Buffer.byteLength(file.content) }))
+      .map((file) => ('sha256' in file ? file : manifestEntry(file.path, file.content)))
       .sort((a, b) => (a.path < b.path ? -1 : 1)),
     signer: { publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), keyId: keyIdOf(publicKey) },
   };
