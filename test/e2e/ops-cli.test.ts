@@ -19,6 +19,16 @@ describe('tix enrich, contacts, op and verify from the command line', () => {
     const show = tix(data, ['show', '192.9.135.73']);
     assert.match(show.stdout, /country US \(ip-location-db geo-whois-asn-country/);
     assert.match(show.stdout, /AS31898 Oracle Corporation \(ip-location-db asn/);
+    const search = tix(data, ['search', '192.9.135.73', '-o', 'jsonl']);
+    const record = search.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((row) => row.value === '192.9.135.73');
+    assert.deepEqual([record!.value, record!.country, record!.asn], ['192.9.135.73', 'US', 31898]);
+    const table = tix(data, ['search', '192.9.135.73']).stdout;
+    assert.match(table, /COUNTRY\s+AS\n/);
+    assert.match(table, /\nipv4 +192\.9\.135\.73 .*US +AS31898 Oracle Corporation\n/);
   });
 
   it('imports contacts, reporting the broken row, and resolves an IP to the most specific one', () => {
