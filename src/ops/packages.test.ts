@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ITEMS, mayRead, MATRIX_NOW, openAccessMatrix, ORGS, READERS, type AccessMatrix, type OrgKey } from '../../test/helpers/access-matrix.ts';
 import { tempDir } from '../../test/helpers/cli.ts';
+import { load, obs } from '../../test/helpers/ops-store.ts';
 import { buildPackages, verifyPackageDir } from './packages.ts';
 
 const DAY = 86_400_000;
@@ -122,5 +123,15 @@ describe('per-country packages', () => {
     assert.equal(location.country, 'KE');
     assert.deepEqual(report.object_refs, [location.id, ...indicators]);
     assert.equal(indicators.length, built!.items);
+  });
+
+  it('brings in values tagged for the operation, placed by TAG:CC, wherever they are located', async () => {
+    const seen = { firstSeen: MATRIX_NOW - DAY, lastSeen: MATRIX_NOW - DAY };
+    await load(matrix.store, 'tagged', [obs('203.0.113.9', 'ipv4', { ...seen, tags: ['surge:NG'] }), obs('203.0.113.10', 'ipv4', { ...seen, tags: ['other'] })], { tlp: 'clear', startedAt: MATRIX_NOW });
+    const built = await buildPackages(matrix.store, { operation: 'surge', recipient: 'Vendor Labs', outDir: join(work.path, 'tagged'), dataDir: work.path, now: MATRIX_NOW });
+    const text = (country: string): string => packageText(built.find((p) => p.country === country)!.dir);
+    assert.match(text('NG'), /203\.0\.113\.9\b/);
+    assert.doesNotMatch(text('KE'), /203\.0\.113\.9\b/);
+    assert.doesNotMatch(text('NG') + text('KE'), /203\.0\.113\.10\b/);
   });
 });

@@ -103,13 +103,23 @@ export function sqliteOperations(db: Database.Database): OperationsPart {
       const visible = query.clearance && visibility(db, query.clearance, 'o');
       const tag = likeEscape(query.tag.toLowerCase());
       const countries = query.countries.length ? query.countries : ['--'];
+      // the values tagged for the operation, found once: a subquery in the paged statement would scan every observation per page
+      const tagged = (
+        db
+          .prepare(
+            `SELECT DISTINCT indicator_id FROM observations WHERE (',' || lower(tags) || ',') LIKE ? ESCAPE '\\' OR (',' || lower(tags) || ',') LIKE ? ESCAPE '\\'`,
+          )
+          .pluck()
+          .all(`%,${tag},%`, `%,${tag}:__,%`) as number[]
+      ).sort((a, b) => a - b);
+      const taggedJson = JSON.stringify(tagged);
       const statement = db.prepare(
         `SELECT i.id, i.type, i.value, i.first_seen, i.last_seen, i.added_at, l.country, l.asn, NULL,
            o.source_id, NULL, o.threat_type, o.malware, o.tags, o.tlp, o.confidence
          FROM indicators i JOIN observations o ON o.indicator_id = i.id LEFT JOIN indicator_locations l ON l.indicator_id = i.id
          WHERE (i.id > ? OR (i.id = ? AND o.source_id > ?))
            AND (l.country IN (${countries.map(() => '?').join(',')})
-             OR i.id IN (SELECT indicator_id FROM observations WHERE (',' || lower(tags) || ',') LIKE ? ESCAPE '\\' OR (',' || lower(tags) || ',') LIKE ? ESCAPE '\\'))
+             OR i.id IN (SELECT value FROM json_each(?)))
            AND i.first_seen <= ? AND i.last_seen >= ?
            AND o.revoked_at IS NULL AND (o.valid_until IS NULL OR o.valid_until > ?)
            ${visible ? `AND ${visible.sql}` : ''}
@@ -119,7 +129,7 @@ export function sqliteOperations(db: Database.Database): OperationsPart {
       // sources are few: their names are looked up here rather than joined into every row
       const asNames = new Map((db.prepare('SELECT asn, name FROM as_names').all() as Array<{ asn: number; name: string }>).map((row) => [row.asn, row.name]));
       const sourceNames = new Map((db.prepare('SELECT id, name FROM sources').all() as Array<{ id: number; name: string }>).map((row) => [row.id, row.name]));
-      const size = query.batch ?? 20_000;
+      const size = query.batch ?? 50_000;
       let afterId = 0;
       let afterSource = 0;
       for (;;) {
@@ -128,8 +138,7 @@ export function sqliteOperations(db: Database.Database): OperationsPart {
           afterId,
           afterSource,
           ...countries,
-          `%,${tag},%`,
-          `%,${tag}:__,%`,
+          taggedJson,
           query.to,
           query.from,
           query.now,
