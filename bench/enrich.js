@@ -59,7 +59,8 @@ try {
   }
   let rate = Math.round(LOOKUPS / ((performance.now() - started) / 1000));
   report('country + AS lookups (IPv4 as numbers)', rate, 'IPs/s', '≥ 2,000,000', rate >= 2_000_000);
-  const texts = Array.from({ length: 1_000_000 }, (_, i) => ipv4Text(ips[i]));
+  // addresses as they come from a file or the store (one string split into lines), not as freshly concatenated strings
+  const texts = Array.from({ length: 1_000_000 }, (_, i) => ipv4Text(ips[i])).join('\n').split('\n');
   started = mark();
   for (const ip of texts) if (lookupIp(tables, ip).country) hits++;
   rate = Math.round(texts.length / ((performance.now() - started) / 1000));
