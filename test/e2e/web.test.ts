@@ -245,6 +245,8 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     await page.keyboard.type('ng-investigator-demo-2026');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    // focus moves to the new page's heading once the page is drawn (a timeout fails the test)
+    await page.waitForFunction(() => (globalThis as unknown as { document: { activeElement: { tagName: string } | null } }).document.activeElement?.tagName === 'H1', null, { timeout: 15_000 });
     assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } | null } }).document.activeElement?.tagName), 'H1', 'focus moves to the new page\'s heading');
     for (const hash of ['#/overview', '#/search?q=192.9.135.73', '#/indicator/ipv4/192.9.135.73', '#/feeds']) {
       await page.goto(`${server.url}/${hash}`);
