@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   TIX_SNAPSHOT_INVALID: 'an intel snapshot is damaged, altered or of an unknown version',
   TIX_INPUT_WARNINGLISTED: 'an imported value is on a warninglist (known benign); imported all the same (a warning)',
   TIX_GZIP_TRUNCATED: 'a gzip stream ends early or is corrupt; what was read before is kept',
+  TIX_SCAN_TOO_LARGE: 'an uploaded evidence file is larger than the server scans; nothing was scanned',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -17,6 +17,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { investigationRoutes } from './routes/investigations.ts';
 import { rfiRoutes } from './routes/rfis.ts';
 import { outcomeRoutes } from './routes/outcomes.ts';
+import { scanRoutes } from './routes/scans.ts';
 import { sightingRoutes } from './routes/sightings.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { userRoutes } from './routes/users.ts';
@@ -34,6 +35,7 @@ const RESOURCES = [
   feedRoutes,
   objectRoutes,
   sightingRoutes,
+  scanRoutes,
   reportRoutes,
   investigationRoutes,
   rfiRoutes,

@@ -70,6 +70,7 @@ const OPERATIONS = [
   'POST /api/v1/rfis/{id}/reopen',
   'POST /api/v1/outcomes',
   'GET /api/v1/outcomes',
+  'POST /api/v1/scans',
 ];
 
 describe('REST API documentation', () => {
