@@ -5,6 +5,7 @@
  * Expected hits are computed from the log independently of the scanner:
  *   awk -F'\t' -v ip=195.113.232.73 '!/^#/ && ($3==ip || $5==ip) {print NR}' test/fixtures/scan/logs/zeek-tsv/conn.log   # 10 (id.resp_h)
  *   awk -F'\t' -v ip=65.55.252.71 '!/^#/ && ($3==ip || $5==ip) {print NR}' test/fixtures/scan/logs/zeek-tsv/conn.log     # 58 (id.resp_h)
+ *   awk -F'\t' -v ip=185.33.222.62 '!/^#/ && ($3==ip || $5==ip) {print NR}' test/fixtures/scan/logs/zeek-tsv/conn.log    # 55 (id.resp_h), added last
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -127,5 +128,19 @@ describe('POST /api/v1/scans', () => {
     assert.ok(isProblem(json, 415), json.text);
     const anonymous = await world.call('/api/v1/scans?name=conn.log', undefined, { method: 'POST', body: CONN, headers: octets });
     assert.ok(isProblem(anonymous, 401), anonymous.text);
+  });
+
+  it('matches the files of one scan against the same intel, taken when the first came', async () => {
+    const first = await scan(world.keys['Vendor-reader'], CONN, 'name=a.log&scan=one-intel');
+    const created = await world.call('/api/v1/indicators', world.keys['Vendor-analyst'], { body: { value: '185.33.222.62', tlp: 'clear' } });
+    assert.equal(created.status, 201, created.text);
+    const second = await scan(world.keys['Vendor-reader'], CONN, 'name=b.log&scan=one-intel');
+    assert.equal(second.body.report.intel.id, first.body.report.intel.id);
+    assert.equal(second.body.report.findings.length, 2, 'the scan\'s intel is as it was when its first file came');
+    const another = await scan(world.keys['Vendor-reader'], CONN, 'name=c.log&scan=another');
+    assert.notEqual(another.body.report.intel.id, first.body.report.intel.id);
+    assert.equal(another.body.report.findings.length, 3);
+    const police = await scan(world.keys['Police-reader'], CONN, 'name=a.log&scan=one-intel');
+    assert.ok(!police.text.includes(AMBER_IP), 'another caller never gets the intel of someone else\'s scan');
   });
 });

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { compileWarninglists } from '../../enrich/warninglists.ts';
 import { fileInput } from '../../io/input.ts';
 import { scanOne } from '../../ops/scan/evidence.ts';
-import { buildFromStore, intelFromParts } from '../../ops/scan/intel.ts';
+import { buildFromStore, intelFromParts, type LoadedIntel } from '../../ops/scan/intel.ts';
 import { recordSightings } from '../../ops/scan/sightings.ts';
 import { ReportBuilder } from '../../scan/report.ts';
 import { requireMember } from '../app.ts';
@@ -125,6 +125,36 @@ async function receive(body: Readable, path: string, limit: number): Promise<{ s
   return { size, sha256: hash.digest('hex') };
 }
 
+/** How long the intel of a scan is kept for its next file, and how many scans' intel at most. */
+const SCAN_INTEL_TTL = 10 * 60_000;
+const SCAN_INTEL_ENTRIES = 4;
+
+/**
+ * The intel of the scans under way: the files of one scan (the same `scan`
+ * id, caller and clearance) are matched against the same intel, built when
+ * the first of them came, so a scan has one intel id in its chain of
+ * custody and the index is not rebuilt for every file. A changed clearance
+ * is another key; an entry unused for SCAN_INTEL_TTL is dropped.
+ */
+class ScanIntel {
+  private readonly entries = new Map<string, { intel: Promise<LoadedIntel>; used: number }>();
+
+  get(key: string | undefined, now: number, build: () => Promise<LoadedIntel>): Promise<LoadedIntel> {
+    for (const [name, entry] of this.entries) if (now - entry.used > SCAN_INTEL_TTL) this.entries.delete(name);
+    if (key === undefined) return build();
+    const known = this.entries.get(key);
+    if (known) {
+      known.used = now;
+      return known.intel;
+    }
+    const intel = build();
+    this.entries.set(key, { intel, used: now });
+    intel.catch(() => this.entries.delete(key));
+    while (this.entries.size > SCAN_INTEL_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    return intel;
+  }
+}
+
 const tooLarge = (limit: number): HttpProblem =>
   new HttpProblem(413, 'Content Too Large', `an evidence file is scanned up to ${limit} bytes as sent (gzip it, split it, or scan it with tix scan)`, 'TIX_SCAN_TOO_LARGE');
 
@@ -136,6 +166,7 @@ const tooLarge = (limit: number): HttpProblem =>
  */
 export function scanRoutes(app: FastifyInstance, book: OperationBook): void {
   const { store, scanBytes } = app.tixOptions;
+  const intelOf = new ScanIntel();
   void app.register(async (scope) => {
     // evidence bytes reach the handler unread, as a stream, which it reads within its own limit
     scope.addContentTypeParser(EVIDENCE_TYPES, (_request, payload, done) => done(null, payload));
@@ -148,7 +179,7 @@ export function scanRoutes(app: FastifyInstance, book: OperationBook): void {
         operationId: 'scanEvidence',
         tag: 'scans',
         summary: 'Scan an evidence file against the intel',
-        description: `The body is one evidence file (a log of any format \`tix scan\` reads; gzip is recognised by its bytes), sent as \`application/octet-stream\`, at most ${DEFAULT_SCAN_BYTES / 2 ** 20} MiB as sent unless the operator set another limit. It is received into a private temporary file, scanned, and deleted; it is never kept. The intel it is matched against is every active indicator and STIX pattern the caller may read, selected under the caller's clearance inside the store's query, so nothing else can hit. The answer is the scan report of that file: findings with their verdicts (\`hit\`, \`weak-hit\`, \`known-benign\`), a summary per indicator, the chain of custody (size and SHA-256 of the bytes received, the intel's content id and time, start and end) and problems (a binary file is reported there, not refused). A scan of several files is one request per file with the same \`scan\` id; every request is audited with the file's name, hash and hit count.`,
+        description: `The body is one evidence file (a log of any format \`tix scan\` reads; gzip is recognised by its bytes), sent as \`application/octet-stream\`, at most ${DEFAULT_SCAN_BYTES / 2 ** 20} MiB as sent unless the operator set another limit. It is received into a private temporary file, scanned, and deleted; it is never kept. The intel it is matched against is every active indicator and STIX pattern the caller may read, selected under the caller's clearance inside the store's query, so nothing else can hit. The answer is the scan report of that file: findings with their verdicts (\`hit\`, \`weak-hit\`, \`known-benign\`), a summary per indicator, the chain of custody (size and SHA-256 of the bytes received, the intel's content id and time, start and end) and problems (a binary file is reported there, not refused). A scan of several files is one request per file with the same \`scan\` id: its files are matched against the same intel, taken from the store when the first of them came (and kept for the next for ${SCAN_INTEL_TTL / 60_000} minutes), so the scan has one intel id. With recordSightings=true each file's hits are recorded as sightings naming that file. Every request is audited with the file's name, hash and hit count.`,
         access: `any member; with recordSightings=true, ${WRITERS.join(', ')}`,
         query: ScanQuerySchema,
         rawBody: { mediaType: 'application/octet-stream', description: 'the evidence file\'s bytes, as stored (gzip or not)' },
@@ -178,9 +209,13 @@ export function scanRoutes(app: FastifyInstance, book: OperationBook): void {
           if (received.size === 0) throw new HttpProblem(400, 'Bad Request', 'the body is empty: send the evidence file\'s bytes', 'TIX_INPUT_EMPTY');
           const now = request.tix.now;
           const clearance = await request.tix.clearance();
-          const built = await buildFromStore(store, { now, clearance }, { createdAt: new Date(now).toISOString(), tool: `tix ${TIX_VERSION}`, filters: {} });
-          const warninglists = query.warninglists === 'true' ? await store.listWarninglists() : [];
-          const intel = intelFromParts(built.parts, built.snapshot, `store, as cleared for organisation ${caller.org}`, warninglists);
+          const key = query.scan === undefined ? undefined : JSON.stringify([query.scan, caller.org, caller.user ?? null, caller.key ?? null, clearance]);
+          const intel = await intelOf.get(key, now, async () => {
+            const built = await buildFromStore(store, { now, clearance }, { createdAt: new Date(now).toISOString(), tool: `tix ${TIX_VERSION}`, filters: {} });
+            const org = await store.findOrganisation(caller.org);
+            return intelFromParts(built.parts, built.snapshot, `the store, as ${org?.name ?? `organisation ${caller.org}`} may read it`, await store.listWarninglists());
+          });
+          const warninglists = query.warninglists === 'true' ? intel.warninglists : [];
           const report = new ReportBuilder(intel.index, warninglists.length ? compileWarninglists(warninglists) : undefined, MAX_FINDINGS);
           const started = request.server.tixOptions.now();
           await scanOne({ ...fileInput(path, received.size), name: query.name, path }, intel.index, report, { threads: 0, threadMinBytes: Number.MAX_SAFE_INTEGER });
