@@ -192,7 +192,7 @@ export async function renderTriage(main: HTMLElement, session: Session): Promise
               ]),
             )
           : h('p', { class: 'empty' }, 'Nothing in the evidence matches the intel you may read.'),
-        h('div', { class: 'export' }, download(`tix-scan-${report.scan}.json`, 'application/json', `${JSON.stringify(report, null, 2)}\n`), download(`tix-scan-${report.scan}.csv`, 'text/csv', reportCsv(report))),
+        h('div', { class: 'export downloads' }, download(`tix-scan-${report.scan}.json`, 'application/json', `${JSON.stringify(report, null, 2)}\n`), download(`tix-scan-${report.scan}.csv`, 'text/csv', reportCsv(report))),
       ),
       section(
         'Indicators seen',
