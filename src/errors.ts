@@ -39,6 +39,14 @@ export const ERROR_CODES = {
   TIX_INPUT_WARNINGLISTED: 'an imported value is on a warninglist (known benign); imported all the same (a warning)',
   TIX_GZIP_TRUNCATED: 'a gzip stream ends early or is corrupt; what was read before is kept',
   TIX_SCAN_TOO_LARGE: 'an uploaded evidence file is larger than the server scans; nothing was scanned',
+  TIX_ENRICH_BAD_DATABASE: 'an enrichment database (MMDB or ASN CSV) cannot be read',
+  TIX_ENRICH_NO_DATA: 'no enrichment data is installed or named',
+  TIX_CONTACT_CONFLICT: 'two contact entries claim the same country, AS or CIDR for the same role',
+  TIX_OP_BAD_COUNTRY: 'a country code is not an ISO 3166-1 alpha-2 code',
+  TIX_OP_BAD_WINDOW: "an operation's time window ends before it starts",
+  TIX_PACKAGE_TAMPERED: 'a package file differs from its signed manifest, or the signature does not verify',
+  TIX_PACKAGE_EXPIRED: 'a package is past the expiry date of its manifest',
+  TIX_NOTIFY_SEND: 'a notification could not be sent over SMTP',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

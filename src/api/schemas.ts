@@ -50,9 +50,19 @@ export const SightingSummaryWireSchema = z
   })
   .describe('how often the value was seen: only sightings the caller may read (its own, and those of what its organisation owns) are counted');
 
+/** Where a value is, from offline data (`tix enrich`), and which data said so. */
+export const LocationWireSchema = z.object({
+  country: z.string().optional().describe('ISO 3166-1 alpha-2'),
+  asn: z.number().int().optional(),
+  asOrg: z.string().optional(),
+  registrable: z.string().optional().describe('registrable domain of a host name (public suffix list)'),
+  data: z.array(z.object({ kind: z.string(), name: z.string(), builtAt: z.string().optional() })).describe('the data sources and their build dates'),
+});
+
 export const IndicatorDetailWireSchema = IndicatorWireSchema.extend({
   observations: z.array(SourceViewWireSchema).describe('every source the caller may read, with its view of the value'),
   sightings: SightingSummaryWireSchema,
+  location: LocationWireSchema.optional().describe('country, AS and registrable domain, when the store was enriched'),
 });
 
 /** A page of a listing: `next` is an opaque cursor, present exactly when `more` is true. */
@@ -88,12 +98,24 @@ export function serialiseSourceView(view: SourceView): z.infer<typeof SourceView
   };
 }
 
-export function serialiseDetail(detail: IndicatorDetail, sightings: SightingSummary): z.infer<typeof IndicatorDetailWireSchema> {
+export function serialiseDetail(
+  detail: IndicatorDetail,
+  sightings: SightingSummary,
+  location?: { enrichment: Omit<z.infer<typeof LocationWireSchema>, 'data'>; sources: ReadonlyArray<{ kind: string; source: { name: string; builtAt?: number } }> },
+): z.infer<typeof IndicatorDetailWireSchema> {
   const { observations, ...summary } = detail;
   return {
     ...serialiseIndicator(summary),
     observations: observations.map(serialiseSourceView),
     sightings: { count: sightings.count, total: sightings.total, ...(sightings.lastSeen === undefined ? {} : { lastSeen: iso(sightings.lastSeen) }) },
+    ...(location
+      ? {
+          location: {
+            ...location.enrichment,
+            data: location.sources.map(({ kind, source }) => ({ kind, name: source.name, ...(source.builtAt === undefined ? {} : { builtAt: iso(source.builtAt) }) })),
+          },
+        }
+      : {}),
   };
 }
 

@@ -3,12 +3,16 @@ import { TixError } from '../errors.ts';
 import { registerAccess } from './commands/access.ts';
 import { registerCase } from './commands/case.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerContacts } from './commands/contacts.ts';
+import { registerEnrich } from './commands/enrich.ts';
 import { registerExport } from './commands/export.ts';
 import { registerFeeds } from './commands/feeds.ts';
 import { registerFormats } from './commands/formats.ts';
 import { registerImports } from './commands/imports.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerReport } from './commands/report.ts';
+import { registerNotify } from './commands/notify.ts';
+import { registerOp } from './commands/op.ts';
 import { registerRevoke } from './commands/revoke.ts';
 import { registerRfi } from './commands/rfi.ts';
 import { registerScan } from './commands/scan.ts';
@@ -18,6 +22,7 @@ import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerShow } from './commands/show.ts';
 import { registerStats } from './commands/stats.ts';
+import { registerVerify } from './commands/verify.ts';
 import { createContext, EXIT } from './context.ts';
 
 export function buildProgram(): Command {
@@ -29,7 +34,7 @@ export function buildProgram(): Command {
     .option('-d, --data <dir>', 'data directory of the embedded store (default: $TIX_DATA, else ./tix-data)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerReport, registerCase, registerRfi, registerScan, registerSnapshot, registerWarninglists, registerServe, registerDemo]) {
+  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerReport, registerCase, registerRfi, registerScan, registerSnapshot, registerWarninglists, registerEnrich, registerContacts, registerOp, registerVerify, registerNotify, registerServe, registerDemo]) {
     register(program, ctx);
   }
   for (const command of program.commands) {

@@ -5,5 +5,5 @@ export { normaliseIp, normaliseIpv4, normaliseIpv6, normaliseCidr, normaliseIpPo
 export { normaliseHost, registrableDomain, reversedHost } from './host.ts';
 export { normaliseUrl, splitUrl, urlHost } from './url.ts';
 export { normaliseHash, normaliseSsdeep, normaliseTlsh } from './hash.ts';
-export { indexKeys, indexKeysHex, ipKeyRange, valueHash } from './keys.ts';
+export { canonicalUrlHost, indexKeys, indexKeysHex, ipKeyRange, valueHash } from './keys.ts';
 export type { IndexKeys, IndexKeysHex, IpKeyRange } from './keys.ts';

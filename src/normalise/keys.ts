@@ -69,7 +69,7 @@ export function ipKeyRange(addressOrCidr: string): IpKeyRange {
  * The host of a URL already in canonical form (`scheme://[userinfo@]host[:port]/…`),
  * by position alone: it was validated when it was normalised, so it is not parsed again.
  */
-function canonicalUrlHost(url: string): string {
+export function canonicalUrlHost(url: string): string {
   const start = url.indexOf('://') + 3;
   let end = url.indexOf('/', start);
   if (end < 0) end = url.length;

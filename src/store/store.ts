@@ -5,6 +5,7 @@ import type { SightingStore } from './sightings.ts';
 import type { InvestigationStore } from './investigations.ts';
 import type { ReportStore } from './reports.ts';
 import type { WarninglistStore } from './warninglists.ts';
+import type { OperationsStore } from './operations.ts';
 import type { Evaluation, Indicator, IndicatorDetail, IndicatorType, Observation, Pap, Reliability, StixObject, ThreatType, Tlp } from '../model/index.ts';
 
 /** What an import is: which source says it, from where, and how to treat its absences. */
@@ -245,7 +246,7 @@ export interface SourceSummary {
  * The one storage interface. SQLite (embedded) and PostgreSQL (server)
  * implement it; nothing outside src/store knows which one is behind it.
  */
-export interface Store extends AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore {
+export interface Store extends AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore {
   readonly location: string;
   beginImport(meta: ImportMeta): Promise<ImportSession>;
   search(query: IndicatorQuery): Promise<IndicatorPage>;

@@ -117,7 +117,9 @@ export function indicatorRoutes(app: FastifyInstance, book: OperationBook): void
       const sightings = reader ? await store.sightingSummary(wanted, reader) : { count: 0, total: 0 };
       // what came of the value, for those who reported it and the owners of its sources: an annotation, never a change to an observation
       const outcomes = reader ? await store.listOutcomes({ indicator: wanted }, reader.org) : [];
-      return { ...serialiseDetail(detail, sightings), ...(outcomes.length ? { feedback: feedbackOf(detail, outcomes) } : {}) };
+      const [enrichment] = await store.enrichmentOf([wanted]);
+      const located = enrichment && { enrichment, sources: await store.enrichmentSources() };
+      return { ...serialiseDetail(detail, sightings, located), ...(outcomes.length ? { feedback: feedbackOf(detail, outcomes) } : {}) };
     },
   );
 

@@ -81,17 +81,25 @@ export function registerSearch(program: Command, ctx: CliContext): void {
       if (flags.maxAccuracy) query.maxAccuracy = parseAccuracyOption(flags.maxAccuracy);
       if (flags.maxPap) query.maxPap = parsePapOption(flags.maxPap);
       if (flags.all) query.includeInactive = true;
-      const writer = new RowWriter(ctx.out, output, INDICATOR_COLUMNS);
       let found = 0;
-      await ctx.withStore(async (store) => {
+      const writer = await ctx.withStore(async (store) => {
+        // once the store is enriched (tix enrich), each value's country and AS are shown beside it
+        const located = (await store.enrichmentSources()).length > 0;
+        const rows = new RowWriter(ctx.out, output, located ? [...INDICATOR_COLUMNS, 'country', 'as'] : INDICATOR_COLUMNS);
         let after: string | undefined;
         while (found < limit) {
           const page = await store.search({ ...query, limit: Math.min(1000, limit - found), ...(after ? { after } : {}) });
-          for (const item of page.items) writer.row(indicatorCells(item), indicatorRecord(item));
+          const places = located ? await store.enrichmentOf(page.items) : [];
+          page.items.forEach((item, i) => {
+            const place = places[i];
+            if (!located) rows.row(indicatorCells(item), indicatorRecord(item));
+            else rows.row([...indicatorCells(item), place?.country, place?.asn === undefined ? undefined : `AS${place.asn} ${place.asOrg ?? ''}`.trim()], { ...indicatorRecord(item), ...place });
+          });
           found += page.items.length;
           if (!page.next) break;
           after = page.next;
         }
+        return rows;
       });
       writer.end();
       if (found === 0) {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../errors.ts';
 import type { IndicatorDetail } from '../../model/index.ts';
 import { normalise } from '../../normalise/index.ts';
+import { describeEnrichment } from '../../ops/enrich.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { parseTypeOption } from '../options.ts';
 import { isoDate, parseOutputFormat, RowWriter } from '../output.ts';
@@ -21,21 +22,29 @@ export function registerShow(program: Command, ctx: CliContext): void {
       const normalised = normalise(value, type);
       if (!normalised.ok) throw new ConfigError(`"${value.slice(0, 80)}" is not an indicator: ${normalised.reason}`);
       const now = ctx.now();
-      const detail = await ctx.withStore((store) => store.get(normalised.type, normalised.value, now));
+      const [detail, enrichment, sources] = await ctx.withStore((store) =>
+        Promise.all([store.get(normalised.type, normalised.value, now), store.enrichmentOf([normalised]), store.enrichmentSources()]),
+      );
       if (!detail) {
         ctx.err.write(`${normalised.type} ${normalised.value}: not in the store\n`);
         ctx.setExitCode(EXIT.partial);
         return;
       }
       if (output === 'jsonl') {
-        ctx.out.write(`${JSON.stringify(detailRecord(detail))}\n`);
+        const located = enrichment[0] && {
+          ...enrichment[0],
+          enrichedFrom: sources.map(({ kind, source }) => ({ kind, name: source.name, builtAt: isoDate(source.builtAt) })),
+        };
+        ctx.out.write(`${JSON.stringify({ ...detailRecord(detail), ...located })}\n`);
         return;
       }
       if (output === 'table') {
         ctx.out.write(
           `${detail.type} ${detail.value}\n  status ${detail.status}, first seen ${isoDate(detail.firstSeen)}, last seen ${isoDate(detail.lastSeen)}, ` +
-            `${detail.sources.length} source(s), TLP:${detail.tlp.toUpperCase()}\n\n`,
+            `${detail.sources.length} source(s), TLP:${detail.tlp.toUpperCase()}\n`,
         );
+        for (const line of enrichment[0] ? describeEnrichment(enrichment[0], sources) : []) ctx.out.write(`  ${line}\n`);
+        ctx.out.write('\n');
       }
       const writer = new RowWriter(ctx.out, output, COLUMNS, 48);
       for (const view of detail.observations) {

@@ -102,6 +102,16 @@ const INDICATOR_TYPE_OF_THREAT: Partial<Record<ThreatType, string>> = {
 
 const stamp = (ms: number): string => new Date(ms).toISOString();
 
+/** The id the exporter gives a value's indicator object: stable, so reports and later exports can refer to it. */
+export function stixIndicatorId(type: IndicatorType, value: string): string {
+  return `indicator--${uuidV5(TIX_NAMESPACE, `indicator:${type}:${value}`)}`;
+}
+
+/** The id the exporter gives the producer's identity object. */
+export function stixIdentityId(producer: string): string {
+  return `identity--${uuidV5(TIX_NAMESPACE, `identity:${producer}`)}`;
+}
+
 export const stixExport: ExportModule = {
   id: 'stix',
   title: 'STIX 2.1 bundle: indicators with patterns, observables, malware and relationships, TLP 2.0 markings',
@@ -113,7 +123,7 @@ export const stixExport: ExportModule = {
     const identity = {
       type: 'identity',
       spec_version: '2.1',
-      id: `identity--${uuidV5(TIX_NAMESPACE, `identity:${ctx.producer.name}`)}`,
+      id: stixIdentityId(ctx.producer.name),
       created: now,
       modified: now,
       name: ctx.producer.name,
@@ -130,7 +140,7 @@ export const stixExport: ExportModule = {
       indicator(indicator: Indicator) {
         const pattern = patternOf(indicator.type, indicator.value);
         if (!pattern) return '';
-        const id = `indicator--${uuidV5(TIX_NAMESPACE, `indicator:${indicator.type}:${indicator.value}`)}`;
+        const id = stixIndicatorId(indicator.type, indicator.value);
         const validFrom = stamp(indicator.firstSeen);
         const stix: Record<string, unknown> = {
           type: 'indicator',

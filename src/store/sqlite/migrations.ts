@@ -237,6 +237,99 @@ const MIGRATIONS: Array<{ version: number; sql: string }> = [
     `,
   },
   {
+    version: 6,
+    sql: `
+      -- offline enrichment kept with each value: country and AS of values on a literal IP, registrable domain of host names;
+      -- a table of its own, keyed by the value's id, so enriching a million values appends rows instead of growing every indicator row
+      CREATE TABLE indicator_locations (
+        indicator_id INTEGER PRIMARY KEY REFERENCES indicators(id),
+        country TEXT,
+        asn INTEGER,
+        registrable TEXT
+      );
+      CREATE INDEX indicator_locations_country ON indicator_locations(country) WHERE country IS NOT NULL;
+      CREATE TABLE as_names (
+        asn INTEGER PRIMARY KEY,
+        name TEXT NOT NULL
+      );
+      -- which data the stored enrichment came from (geo, asn), and when it was applied
+      CREATE TABLE enrichment_sources (
+        kind TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        built_at INTEGER,
+        applied_at INTEGER NOT NULL
+      );
+      -- who to notify per country, AS or CIDR: police units, CERTs, abuse desks; manual entries override imported ones
+      CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL, -- country, asn, cidr
+        key TEXT NOT NULL, -- 'KE', '29465', '197.210.0.0/16'
+        role TEXT NOT NULL, -- police, cert, abuse
+        name TEXT NOT NULL,
+        email TEXT,
+        manual INTEGER NOT NULL DEFAULT 0,
+        origin TEXT,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (scope, key, role, manual)
+      );
+      -- multi-country operations: countries, window, agreement, partners, what came of them
+      CREATE TABLE operations (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        countries TEXT NOT NULL,
+        starts_at INTEGER NOT NULL,
+        ends_at INTEGER NOT NULL,
+        agreement_id INTEGER REFERENCES agreements(id),
+        tag TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE operation_partners (
+        operation_id INTEGER NOT NULL REFERENCES operations(id),
+        org_id INTEGER NOT NULL REFERENCES organisations(id),
+        PRIMARY KEY (operation_id, org_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE operation_outcomes (
+        id INTEGER PRIMARY KEY,
+        operation_id INTEGER NOT NULL REFERENCES operations(id),
+        kind TEXT NOT NULL,
+        country TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        amount REAL,
+        currency TEXT,
+        note TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE operation_packages (
+        id INTEGER PRIMARY KEY,
+        operation_id INTEGER NOT NULL REFERENCES operations(id),
+        country TEXT NOT NULL,
+        recipient_org INTEGER REFERENCES organisations(id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        manifest_sha256 TEXT NOT NULL,
+        items INTEGER NOT NULL
+      );
+      CREATE INDEX operation_packages_of ON operation_packages(operation_id, country, created_at);
+      -- notifications sent, and the events each covered, so no recipient is told of one event twice
+      CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY,
+        recipient TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        sent_at INTEGER NOT NULL,
+        message_id TEXT
+      );
+      CREATE TABLE notified_events (
+        recipient TEXT NOT NULL,
+        event TEXT NOT NULL,
+        notification_id INTEGER NOT NULL REFERENCES notifications(id),
+        PRIMARY KEY (recipient, event)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
     version: 7,
     sql: `
       -- signed-in web UI sessions: only a hash of the cookie's token is kept, so a copy of the store signs no one in

@@ -6,6 +6,14 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { storeContract } from '../store.contract.ts';
 import { SqliteStore } from './store.ts';
+import { migrate } from './migrations.ts';
+import { sqliteAccess } from './access.ts';
+import { sqliteSightings } from './sightings.ts';
+import { sqliteReports } from './reports.ts';
+import { sqliteInvestigations } from './investigations.ts';
+import { sqliteWarninglists } from './warninglists.ts';
+import { sqliteEnrichment } from './enrichment.ts';
+import { sqliteOperations } from './operations.ts';
 
 const directories: string[] = [];
 after(() => {
@@ -43,5 +51,31 @@ describe('sqlite: clearance inputs read once per change', () => {
     assert.deepEqual((await reader.listAgreements())[0]!.members, [vendor.id, police.id]);
     await reader.close();
     await writer.close();
+  });
+});
+
+describe('sqlite: the parts of the store', () => {
+  it('no two parts mixed into the store define the same method (one would silently replace the other)', async () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const parts: Record<string, object> = {
+      access: sqliteAccess(db),
+      sightings: sqliteSightings(db),
+      reports: sqliteReports(db),
+      investigations: sqliteInvestigations(db),
+      warninglists: sqliteWarninglists(db),
+      enrichment: sqliteEnrichment(db),
+      operations: sqliteOperations(db),
+    };
+    const owner = new Map<string, string>(Object.getOwnPropertyNames(SqliteStore.prototype).map((name) => [name, 'SqliteStore']));
+    const clashes: string[] = [];
+    for (const [part, methods] of Object.entries(parts)) {
+      for (const name of Object.keys(methods)) {
+        if (owner.has(name)) clashes.push(`${name}: ${owner.get(name)} and ${part}`);
+        owner.set(name, part);
+      }
+    }
+    assert.deepEqual(clashes, []);
+    db.close();
   });
 });

@@ -9,6 +9,7 @@ import type { AccessStore } from '../access.ts';
 import type { SightingStore } from '../sightings.ts';
 import type { InvestigationStore } from '../investigations.ts';
 import type { ReportStore } from '../reports.ts';
+import type { OperationsStore } from '../operations.ts';
 import type {
   FeedDefinition,
   FeedState,
@@ -34,6 +35,8 @@ import { sqliteInvestigations } from './investigations.ts';
 import { sqliteReports } from './reports.ts';
 import { sqliteWarninglists } from './warninglists.ts';
 import type { WarninglistStore } from '../warninglists.ts';
+import { sqliteEnrichment } from './enrichment.ts';
+import { sqliteOperations } from './operations.ts';
 import { listSources } from './sources.ts';
 import { visibility, type Visibility } from './visibility.ts';
 import { SqliteImportSession } from './import.ts';
@@ -63,7 +66,7 @@ const READ_CACHE = -32768;
 // the access half of the Store interface (organisations, keys, agreements, audit) lives in access.ts, sightings in sightings.ts,
 // reports in reports.ts, investigations in investigations.ts (requests and outcomes in rfis.ts)
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface SqliteStore extends AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore {}
+export interface SqliteStore extends AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore {}
 
 /** The embedded store: one SQLite file (WAL) in the data directory. */
 export class SqliteStore implements Store {
@@ -83,7 +86,7 @@ export class SqliteStore implements Store {
       this.db.pragma(`cache_size = ${READ_CACHE}`);
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
-      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db), sqliteReports(this.db), sqliteInvestigations(this.db), sqliteWarninglists(this.db));
+      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db), sqliteReports(this.db), sqliteInvestigations(this.db), sqliteWarninglists(this.db), sqliteEnrichment(this.db), sqliteOperations(this.db));
     } catch (error) {
       if (error instanceof StoreError) throw error;
       throw new StoreError('TIX_STORE_FAILED', `cannot open the store at ${file}: ${(error as Error).message}`, { cause: error });

@@ -1,0 +1,162 @@
+import type Database from 'better-sqlite3';
+import type { Contact, ContactRole, ContactScope } from '../../contacts/index.ts';
+import type { Enrichment } from '../../enrich/index.ts';
+import { StoreError } from '../../errors.ts';
+import type { IndicatorType } from '../../model/index.ts';
+import { valueHash } from '../../normalise/index.ts';
+import type { EnrichmentRun, EnrichmentSourceRecord, OperationsStore } from '../operations.ts';
+
+const PAGE = 50_000;
+
+type EnrichmentPart = Pick<OperationsStore, 'applyEnrichment' | 'enrichmentOf' | 'enrichmentSources' | 'putContacts' | 'listContacts'>;
+
+/**
+ * Enrichment columns and the contacts directory in SQLite. Enrichment is
+ * applied in one transaction: values are read a page at a time by id, and
+ * only rows whose result changed are written, so a second run over unchanged
+ * data writes nothing.
+ */
+export function sqliteEnrichment(db: Database.Database): EnrichmentPart {
+  return {
+    async applyEnrichment(enrich, sources, now): Promise<EnrichmentRun> {
+      // two walks of integer primary keys side by side, rather than a join probing one table per row
+      const read = db.prepare('SELECT id, type, value FROM indicators WHERE id > ? AND (ip_first IS NOT NULL OR host_key IS NOT NULL) ORDER BY id LIMIT ?');
+      read.raw(true);
+      const held = db.prepare('SELECT indicator_id, country, asn, registrable FROM indicator_locations WHERE indicator_id BETWEEN ? AND ?');
+      held.raw(true);
+      // rows are written 256 to a statement: one call per row would cost more than the row
+      const WRITE_BATCH = 256;
+      const insert = (rows: number): Database.Statement =>
+        db.prepare(`INSERT OR REPLACE INTO indicator_locations (indicator_id, country, asn, registrable) VALUES ${Array(rows).fill('(?, ?, ?, ?)').join(', ')}`);
+      const writeMany = insert(WRITE_BATCH);
+      const pending: unknown[] = [];
+      const flush = (): void => {
+        if (pending.length === WRITE_BATCH * 4) writeMany.run(pending);
+        else if (pending.length) insert(pending.length / 4).run(pending);
+        pending.length = 0;
+      };
+      const remove = db.prepare('DELETE FROM indicator_locations WHERE indicator_id = ?');
+      const name = db.prepare('INSERT INTO as_names (asn, name) VALUES (?, ?) ON CONFLICT (asn) DO UPDATE SET name = excluded.name WHERE name <> excluded.name');
+      const recordSource = db.prepare(
+        `INSERT INTO enrichment_sources (kind, name, built_at, applied_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (kind) DO UPDATE SET name = excluded.name, built_at = excluded.built_at, applied_at = excluded.applied_at`,
+      );
+      const run: EnrichmentRun = { scanned: 0, changed: 0, located: 0 };
+      const names = new Map<number, string>();
+      try {
+        db.transaction(() => {
+          // the country index is rebuilt from sorted data at the end: cheaper than a million scattered inserts into it
+          db.exec('DROP INDEX IF EXISTS indicator_locations_country');
+          let after = 0;
+          for (;;) {
+            const rows = read.all(after, PAGE) as Array<[number, IndicatorType, string]>;
+            if (!rows.length) break;
+            const stored = new Map<number, [string | null, number | null, string | null]>();
+            for (const [id, country, asn, registrable] of held.all(rows[0]![0], rows[rows.length - 1]![0]) as Array<[number, string | null, number | null, string | null]>) {
+              stored.set(id, [country, asn, registrable]);
+            }
+            for (const [id, type, value] of rows) {
+              const current = stored.get(id);
+              const country = current ? current[0] : null;
+              const asn = current ? current[1] : null;
+              const registrable = current ? current[2] : null;
+              const found = enrich(type, value);
+              run.scanned++;
+              const nextCountry = found.country ?? null;
+              const nextAsn = found.asn ?? null;
+              const nextRegistrable = found.registrable ?? null;
+              if (nextCountry !== null) run.located++;
+              if (nextAsn !== null && found.asOrg && !names.has(nextAsn)) names.set(nextAsn, found.asOrg);
+              if (nextCountry === country && nextAsn === asn && nextRegistrable === registrable) continue;
+              if (nextCountry === null && nextAsn === null && nextRegistrable === null) {
+                if (!current) continue;
+                remove.run(id);
+              } else {
+                pending.push(id, nextCountry, nextAsn, nextRegistrable);
+                if (pending.length === WRITE_BATCH * 4) flush();
+              }
+              run.changed++;
+            }
+            after = rows[rows.length - 1]![0];
+          }
+          flush();
+          db.exec('CREATE INDEX indicator_locations_country ON indicator_locations(country) WHERE country IS NOT NULL');
+          for (const [asn, org] of names) name.run(asn, org);
+          for (const { kind, source } of sources) recordSource.run(kind, source.name, source.builtAt ?? null, now);
+        })();
+      } catch (error) {
+        throw new StoreError('TIX_STORE_FAILED', `enrichment not stored: ${(error as Error).message}`, { cause: error });
+      }
+      return run;
+    },
+
+    async enrichmentOf(values) {
+      const get = db.prepare(
+        `SELECT l.country, l.asn, n.name AS as_org, l.registrable FROM indicators i
+         JOIN indicator_locations l ON l.indicator_id = i.id LEFT JOIN as_names n ON n.asn = l.asn
+         WHERE i.hash = ? AND i.value = ? AND i.type = ?`,
+      );
+      return values.map(({ type, value }) => {
+        const row = get.get(valueHash(type, value), value, type) as
+          | { country: string | null; asn: number | null; as_org: string | null; registrable: string | null }
+          | undefined;
+        if (!row) return undefined;
+        const enrichment: Enrichment = {};
+        if (row.country !== null) enrichment.country = row.country;
+        if (row.asn !== null) enrichment.asn = row.asn;
+        if (row.as_org !== null) enrichment.asOrg = row.as_org;
+        if (row.registrable !== null) enrichment.registrable = row.registrable;
+        return enrichment;
+      });
+    },
+
+    async enrichmentSources() {
+      const rows = db.prepare('SELECT kind, name, built_at, applied_at FROM enrichment_sources ORDER BY kind').all() as Array<{
+        kind: 'geo' | 'asn';
+        name: string;
+        built_at: number | null;
+        applied_at: number;
+      }>;
+      return rows.map(
+        (row): EnrichmentSourceRecord => ({
+          kind: row.kind,
+          source: row.built_at === null ? { name: row.name } : { name: row.name, builtAt: row.built_at },
+          appliedAt: row.applied_at,
+        }),
+      );
+    },
+
+    async putContacts(contacts, now) {
+      const upsert = db.prepare(
+        `INSERT INTO contacts (scope, key, role, name, email, manual, origin, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (scope, key, role, manual) DO UPDATE SET name = excluded.name, email = excluded.email, origin = excluded.origin, updated_at = excluded.updated_at`,
+      );
+      try {
+        db.transaction(() => {
+          for (const c of contacts) upsert.run(c.scope, c.key, c.role, c.name, c.email ?? null, c.manual ? 1 : 0, c.origin ?? null, now);
+        })();
+      } catch (error) {
+        throw new StoreError('TIX_STORE_FAILED', `contacts not stored: ${(error as Error).message}`, { cause: error });
+      }
+      return contacts.length;
+    },
+
+    async listContacts() {
+      const rows = db.prepare('SELECT scope, key, role, name, email, manual, origin FROM contacts ORDER BY scope, key, role, manual DESC').all() as Array<{
+        scope: ContactScope;
+        key: string;
+        role: ContactRole;
+        name: string;
+        email: string | null;
+        manual: number;
+        origin: string | null;
+      }>;
+      return rows.map((row) => {
+        const contact: Contact = { scope: row.scope, key: row.key, role: row.role, name: row.name, manual: row.manual === 1 };
+        if (row.email !== null) contact.email = row.email;
+        if (row.origin !== null) contact.origin = row.origin;
+        return contact;
+      });
+    },
+  };
+}
