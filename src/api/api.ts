@@ -17,6 +17,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { investigationRoutes } from './routes/investigations.ts';
 import { rfiRoutes } from './routes/rfis.ts';
 import { outcomeRoutes } from './routes/outcomes.ts';
+import { operationRoutes } from './routes/operations.ts';
 import { scanRoutes } from './routes/scans.ts';
 import { sightingRoutes } from './routes/sightings.ts';
 import { sourceRoutes } from './routes/sources.ts';
@@ -40,6 +41,7 @@ const RESOURCES = [
   investigationRoutes,
   rfiRoutes,
   outcomeRoutes,
+  operationRoutes,
   exportRoutes,
   organisationRoutes,
   agreementRoutes,
