@@ -220,8 +220,13 @@ export function scanRoutes(app: FastifyInstance, book: OperationBook): void {
           const started = request.server.tixOptions.now();
           await scanOne({ ...fileInput(path, received.size), name: query.name, path }, intel.index, report, { threads: 0, threadMinBytes: Number.MAX_SAFE_INTEGER });
           const result = report.build(intel.facts, TIX_VERSION, started, request.server.tixOptions.now());
-          const sightings = record ? await recordSightings(store, result, caller.org, now) : undefined;
           const file = result.files[0]!;
+          // the bytes scanned are the bytes received, or the report says otherwise
+          if (file.sha256 !== received.sha256) {
+            file.problems++;
+            result.problems.push({ file: query.name, code: 'TIX_INPUT_UNREADABLE', message: `the bytes scanned (SHA-256 ${file.sha256}) are not the bytes received (${received.sha256})` });
+          }
+          const sightings = record ? await recordSightings(store, result, caller.org, now) : undefined;
           await request.tix.audit({
             action: 'read:scan',
             target: pathOf(request),
