@@ -81,6 +81,31 @@ describe('POST /api/v1/scans', () => {
     assert.ok(!reply.text.includes('Mozi'), 'nothing of the AMBER indicator shows');
   });
 
+  it('evaluates STIX pattern indicators only where the caller may read them', async () => {
+    // jq -r 'input_line_number as $n | select(.query | test("\\.msftncsi\\.com$")) | $n' dns.log   # 5
+    const session = await world.store.beginImport({ source: 'vendor-stix', origin: 'bundle.json', format: 'stix21', startedAt: 0, tlp: 'amber' });
+    await session.addObjects([
+      {
+        object: {
+          type: 'indicator', spec_version: '2.1', id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
+          created: '2024-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z', valid_from: '2024-01-01T00:00:00Z',
+          name: 'NCSI probes', pattern_type: 'stix', pattern: "[domain-name:value LIKE '%.msftncsi.com']",
+        } as never,
+        line: 1,
+      },
+    ]);
+    await session.commit({ read: 1, accepted: 1, rejected: 0 });
+    const owned = await world.store.distribution({ owner: world.orgs.Vendor, agreements: [], recipientOrgs: [], recipientUsers: [] });
+    await world.store.setSourceDistribution('vendor-stix', owned.id);
+    const dns = readFileSync(join(ROOT, 'test', 'fixtures', 'scan', 'logs', 'zeek-json', 'dns.log'));
+    const vendor = await scan(world.keys['Vendor-reader'], dns, 'name=dns.log');
+    const patterns = (reply: Json): string[] => (reply.body.report.findings as Json[]).filter((f) => f.indicatorType === 'stix-pattern').map((f) => `${f.line} ${f.indicator}`);
+    assert.deepEqual(patterns(vendor), ['5 indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f']);
+    const police = await scan(world.keys['Police-reader'], dns, 'name=dns.log');
+    assert.equal(police.status, 200, police.text);
+    assert.deepEqual(patterns(police), []);
+  });
+
   it('records sightings for the caller\'s organisation when asked, analysts only', async () => {
     const denied = await scan(world.keys['Vendor-reader'], CONN, 'name=conn.log&recordSightings=true');
     assert.ok(isProblem(denied, 403), denied.text);
