@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   TIX_SNAPSHOT_INVALID: 'an intel snapshot is damaged, altered or of an unknown version',
   TIX_INPUT_WARNINGLISTED: 'an imported value is on a warninglist (known benign); imported all the same (a warning)',
   TIX_GZIP_TRUNCATED: 'a gzip stream ends early or is corrupt; what was read before is kept',
+  TIX_SCAN_TOO_LARGE: 'an uploaded evidence file is larger than the server scans; nothing was scanned',
   TIX_ENRICH_BAD_DATABASE: 'an enrichment database (MMDB or ASN CSV) cannot be read',
   TIX_ENRICH_NO_DATA: 'no enrichment data is installed or named',
   TIX_CONTACT_CONFLICT: 'two contact entries claim the same country, AS or CIDR for the same role',

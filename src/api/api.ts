@@ -17,6 +17,8 @@ import { reportRoutes } from './routes/reports.ts';
 import { investigationRoutes } from './routes/investigations.ts';
 import { rfiRoutes } from './routes/rfis.ts';
 import { outcomeRoutes } from './routes/outcomes.ts';
+import { operationRoutes } from './routes/operations.ts';
+import { scanRoutes } from './routes/scans.ts';
 import { sightingRoutes } from './routes/sightings.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { userRoutes } from './routes/users.ts';
@@ -34,10 +36,12 @@ const RESOURCES = [
   feedRoutes,
   objectRoutes,
   sightingRoutes,
+  scanRoutes,
   reportRoutes,
   investigationRoutes,
   rfiRoutes,
   outcomeRoutes,
+  operationRoutes,
   exportRoutes,
   organisationRoutes,
   agreementRoutes,

@@ -18,6 +18,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Requests a minute per caller. */
   rateLimit?: number;
+  /** Largest evidence file POST /api/v1/scans scans, in bytes as sent. */
+  scanBytes?: number;
 }
 
 export interface RequestContext {
@@ -65,6 +67,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     anonymousClear: options.anonymousClear ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     rateLimit: options.rateLimit ?? 6_000,
+    scanBytes: options.scanBytes ?? 64 * 2 ** 20,
   };
   const app = Fastify({
     bodyLimit: settings.bodyLimit,

@@ -47,7 +47,8 @@ function operationHtml(path: string, method: string, op: Json): string {
         .join('')}</table>`
     : '';
   const body = op.requestBody as Json | undefined;
-  const bodySchema = body ? ((body.content as Json)['application/json'] as Json).schema : undefined;
+  const bodyMedia = body ? Object.keys(body.content as Json)[0]! : undefined;
+  const bodySchema = body && bodyMedia === 'application/json' ? ((body.content as Json)[bodyMedia] as Json).schema : undefined;
   const responses = Object.entries((op.responses ?? {}) as Record<string, Json>)
     .map(([status, response]) => {
       const content = (response.content ?? {}) as Record<string, Json>;
@@ -61,7 +62,7 @@ function operationHtml(path: string, method: string, op: Json): string {
 <summary><span class="method ${escape(method)}">${escape(method.toUpperCase())}</span> <code>${escape(path)}</code> ${escape(String(op.summary ?? ''))}</summary>
 ${prose(String(op.description ?? ''))}
 ${table}
-${bodySchema ? `<h4>Request body</h4>${json(bodySchema)}` : ''}
+${bodySchema ? `<h4>Request body</h4>${json(bodySchema)}` : bodyMedia ? `<h4>Request body</h4><p><code>${escape(bodyMedia)}</code> ${escape(String(body!.description ?? ''))}</p>` : ''}
 <h4>Responses</h4><ul>${responses}</ul>
 </details>`;
 }

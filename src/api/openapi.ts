@@ -74,6 +74,7 @@ export function openApiDocument(book: OperationBook, version: string): Json {
       'x-tix-access': spec.access,
       parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
       ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(body, 'input') } } } } : {}),
+      ...(spec.rawBody ? { requestBody: { required: true, description: spec.rawBody.description, content: { [spec.rawBody.mediaType]: { schema: { type: 'string', contentMediaType: spec.rawBody.mediaType } } } } } : {}),
       responses: responses(spec),
     };
     (paths[`${book.prefix}${spec.path}`] ??= {})[spec.method.toLowerCase()] = entry;

@@ -32,6 +32,8 @@ export interface OperationSpec<P extends AnyObject = AnyObject, Q extends AnyObj
   body?: B;
   /** The body as documented, where the route checks it in parts (a bulk array whose items are checked one by one); `body` otherwise. */
   documentedBody?: z.ZodType;
+  /** The body is bytes of this media type, handed to the handler unread as `request.body` (a stream) for it to read within its own limit. */
+  rawBody?: { mediaType: string; description: string };
   /** Success and the errors particular to the operation; 400, 401, 429 and 500 are added to every one. */
   responses: Record<number, ResponseSpec>;
 }
@@ -115,7 +117,7 @@ export function operation<P extends AnyObject = z.ZodObject<{}>, Q extends AnyOb
         body: spec.body ? parsePart(spec.body, request.body, 'body') : undefined,
       } as OperationInput<z.output<P>, z.output<Q>, z.output<B>>;
       const empty = request.body === undefined || request.body === null || request.body === '' || (typeof request.body === 'object' && !Array.isArray(request.body) && Object.keys(request.body).length === 0);
-      if (!spec.body && !empty) {
+      if (!spec.body && !spec.rawBody && !empty) {
         throw new HttpProblem(400, 'Bad Request', `${spec.method} ${book.prefix}${spec.path} takes no body`, 'TIX_INPUT_BAD_FIELD');
       }
       return handler(input, request, reply);

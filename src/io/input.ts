@@ -9,6 +9,8 @@ import { InputError } from '../errors.ts';
 export interface Input {
   /** As the user named it; used in every message. */
   name: string;
+  /** The file that holds the data, where it is not `name` (an upload kept in a temporary file under its sender's name). */
+  path?: string;
   size?: number;
   /** When the data was produced, if known (a file's mtime). */
   modifiedAt?: number;

@@ -70,6 +70,9 @@ const OPERATIONS = [
   'POST /api/v1/rfis/{id}/reopen',
   'POST /api/v1/outcomes',
   'GET /api/v1/outcomes',
+  'POST /api/v1/scans',
+  'GET /api/v1/operations',
+  'GET /api/v1/operations/{name}/packages/{country}',
 ];
 
 describe('REST API documentation', () => {

@@ -47,3 +47,33 @@ export function query(params: Record<string, string | undefined>): string {
   const text = search.toString();
   return text ? `?${text}` : '';
 }
+
+/**
+ * POSTs raw bytes (a file) with the CSRF token, reporting upload progress,
+ * which fetch cannot; resolves with the JSON answer or rejects with an
+ * ApiError carrying the problem's detail.
+ */
+export function upload<T = Json>(path: string, file: Blob, onProgress: (sent: number, total: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', `/api/v1${path}`);
+    request.withCredentials = true;
+    request.setRequestHeader('accept', 'application/json');
+    request.setRequestHeader('content-type', 'application/octet-stream');
+    request.setRequestHeader('x-tix-csrf', csrf);
+    request.upload.addEventListener('progress', (event) => onProgress(event.loaded, event.lengthComputable ? event.total : file.size));
+    request.addEventListener('load', () => {
+      let body: Json = {};
+      try {
+        body = request.responseText ? (JSON.parse(request.responseText) as Json) : {};
+      } catch {
+        body = { detail: request.responseText.slice(0, 200) };
+      }
+      if (request.status >= 200 && request.status < 300) resolve(body as T);
+      else reject(new ApiError(request.status, String(body.detail ?? request.statusText)));
+    });
+    request.addEventListener('error', () => reject(new ApiError(0, 'the upload failed: the server could not be reached')));
+    request.addEventListener('abort', () => reject(new ApiError(0, 'the upload was cancelled')));
+    request.send(file);
+  });
+}

@@ -4,8 +4,10 @@ import { renderAdmin } from './pages/admin.ts';
 import { renderAudit } from './pages/audit.ts';
 import { renderFeeds } from './pages/feeds.ts';
 import { renderIndicator } from './pages/indicator.ts';
+import { renderOperations } from './pages/operations.ts';
 import { renderOverview } from './pages/overview.ts';
 import { renderSearch } from './pages/search.ts';
+import { renderTriage } from './pages/triage.ts';
 import type { Session } from './session.ts';
 
 const root = document.getElementById('app')!;
@@ -16,12 +18,14 @@ const PAGES: Record<string, { title: string; render: (main: HTMLElement, session
   overview: { title: 'Overview', render: renderOverview },
   search: { title: 'Search', render: renderSearch },
   indicator: { title: 'Indicator', render: renderIndicator },
+  triage: { title: 'Evidence triage', render: renderTriage },
+  operations: { title: 'Operations', render: renderOperations },
   feeds: { title: 'Feeds', render: renderFeeds },
   admin: { title: 'Sharing admin', render: renderAdmin, admin: true },
   audit: { title: 'Audit', render: renderAudit, operator: true },
 };
 
-const NAV = ['overview', 'search', 'feeds', 'admin', 'audit'];
+const NAV = ['overview', 'search', 'triage', 'operations', 'feeds', 'admin', 'audit'];
 
 function visible(name: string, who: Session): boolean {
   const page = PAGES[name]!;

@@ -15,6 +15,7 @@ interface ServeFlags {
   anonymousClear?: boolean;
   workers: string;
   rateLimit: string;
+  scanMaxMib: string;
 }
 
 /** What a worker process tells the primary once it listens. */
@@ -32,6 +33,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--demo', 'on first run, seed demo organisations, users, an agreement and the sample feeds')
     .option('--anonymous-clear', 'let unauthenticated callers read TLP:CLEAR')
     .option('--rate-limit <n>', 'requests a minute per API key, user or address (each process counts its own)', '6000')
+    .option('--scan-max-mib <n>', 'largest evidence file the web UI and POST /api/v1/scans scan, in MiB as sent', '64')
     .option('-w, --workers <n>', 'server processes sharing the port and the store (one per core serves the most reads)', '1')
     .action(async (flags: ServeFlags) => {
       const port = Number(flags.port);
@@ -40,10 +42,13 @@ export function registerServe(program: Command, ctx: CliContext): void {
       if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new ConfigError(`--workers: "${flags.workers}" is not a number of processes from 1 to 64`);
       const rateLimit = Number(flags.rateLimit);
       if (!Number.isInteger(rateLimit) || rateLimit < 1) throw new ConfigError(`--rate-limit: "${flags.rateLimit}" is not a number of requests a minute`);
+      const scanMib = Number(flags.scanMaxMib);
+      if (!Number.isInteger(scanMib) || scanMib < 1 || scanMib > 4096) throw new ConfigError(`--scan-max-mib: "${flags.scanMaxMib}" is not a number of MiB from 1 to 4096`);
+      const scanBytes = scanMib * 2 ** 20;
       if (cluster.isWorker) {
         // a worker of `--workers N`: the primary seeded the store already
         const store = await openStore(ctx.dataDir());
-        const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit });
+        const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit, scanBytes });
         process.once('SIGTERM', () => void app.close().then(() => store.close()).then(() => process.exit(0)));
         const address = await app.listen({ port, host: flags.host });
         process.send?.({ kind: 'tix-listening', address } satisfies Listening);
@@ -79,7 +84,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         serveWithWorkers(workers, announce);
         return;
       }
-      const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit });
+      const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit, scanBytes });
       const close = async (): Promise<void> => {
         await app.close();
         await store.close();

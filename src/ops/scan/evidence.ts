@@ -107,7 +107,7 @@ export async function scanOne(input: Input, index: IntelIndex, report: ReportBui
     let raw: AsyncIterable<Buffer>;
     if (name === '<stdin>') raw = input.open();
     else {
-      handle = await openEvidence(name);
+      handle = await openEvidence(input.path ?? name);
       raw = handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false });
     }
     const source = tapped(raw, custody);

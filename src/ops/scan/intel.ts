@@ -5,6 +5,7 @@ import { patternIndicators } from '../../pattern/index.ts';
 import { IntelIndex, IntelIndexBuilder, type IndexParts } from '../../scan/index/intel-index.ts';
 import { contentId, decodeSnapshot, type SnapshotFacts } from '../../scan/index/snapshot.ts';
 import type { IntelFacts } from '../../scan/report.ts';
+import type { Clearance } from '../../policy/index.ts';
 import type { IndicatorQuery, Store } from '../../store/store.ts';
 
 /** Indicators read from the store per page. */
@@ -21,7 +22,12 @@ export interface LoadedIntel {
 /** Memory that worker threads can share without copies. */
 export const sharedAlloc = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(bytes);
 
-/** Builds the matching index from every active indicator of the store that `query` selects. */
+/**
+ * Builds the matching index from every active indicator of the store that
+ * `query` selects, and the STIX pattern indicators beside them; with
+ * `query.clearance`, only what that reader may read goes in (the store
+ * applies it inside both queries), so nothing else can hit.
+ */
 export async function buildFromStore(store: Store, query: Omit<IndicatorQuery, 'limit' | 'after'>, facts: Omit<SnapshotFacts, 'indicators'>): Promise<{ parts: IndexParts; snapshot: SnapshotFacts }> {
   const builder = new IntelIndexBuilder();
   let after: string | undefined;
@@ -41,7 +47,7 @@ export async function buildFromStore(store: Store, query: Omit<IndicatorQuery, '
     if (!page.next) break;
     after = page.next;
   }
-  count += await addPatterns(store, builder, query.now);
+  count += await addPatterns(store, builder, query.now, query.clearance);
   return { parts: builder.build(sharedAlloc), snapshot: { ...facts, indicators: count } };
 }
 
@@ -50,11 +56,11 @@ export async function buildFromStore(store: Store, query: Omit<IndicatorQuery, '
  * are in the index already): kept whole, for the matcher to evaluate on each
  * record. Revoked and expired ones are left out.
  */
-async function addPatterns(store: Store, builder: IntelIndexBuilder, now: number): Promise<number> {
+async function addPatterns(store: Store, builder: IntelIndexBuilder, now: number, clearance: Clearance | undefined): Promise<number> {
   let added = 0;
   let after: string | undefined;
   for (;;) {
-    const page = await store.listObjects({ types: ['indicator'], limit: 1000, ...(after ? { after } : {}) });
+    const page = await store.listObjects({ types: ['indicator'], limit: 1000, ...(clearance ? { clearance } : {}), ...(after ? { after } : {}) });
     for (const { object, source, tlp } of page.items) {
       const indicator = object as { id: string; pattern?: unknown; pattern_type?: unknown; name?: unknown; revoked?: unknown; valid_until?: unknown; confidence?: unknown };
       if (typeof indicator.pattern !== 'string' || (indicator.pattern_type !== undefined && indicator.pattern_type !== 'stix')) continue;

@@ -17,7 +17,7 @@ export interface SightingCounts {
  * evidence) it was seen, and where. Known-benign and host-only (weak) hits
  * are not sightings.
  */
-export async function recordSightings(store: Store, report: ScanReport, orgName: string, now: number): Promise<SightingCounts> {
+export async function recordSightings(store: Store, report: ScanReport, orgName: string | number, now: number): Promise<SightingCounts> {
   const org = await store.findOrganisation(orgName);
   if (!org) throw new NotFoundError(`--org: no organisation "${orgName}" (tix org add)`);
   const counts: SightingCounts = { recorded: 0, unknown: 0 };

@@ -1,0 +1,67 @@
+/**
+ * The operations page in chromium against `tix serve --demo`: an operation
+ * made with `tix op`, its countries on the map, per-country counts and
+ * outcomes, and a country's package downloaded from the page.
+ */
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { ROOT, tempDir, tix } from '../helpers/cli.ts';
+import { basic, launchChromium, serve, SHOTS, signInAs } from '../helpers/web.ts';
+
+describe('operations page in chromium against tix serve --demo', { timeout: 300_000 }, () => {
+  const data = tempDir('tix-web-ops-');
+  let server: { child: ChildProcess; url: string };
+  let browser: Browser;
+
+  before(async () => {
+    assert.ok(existsSync(join(ROOT, 'dist', 'web', 'index.html')), 'the web UI is built (npm run build)');
+    mkdirSync(SHOTS, { recursive: true });
+    server = await serve(data.path);
+    const created = await fetch(`${server.url}/api/v1/indicators`, {
+      method: 'POST',
+      headers: { authorization: basic('vendor-analyst'), 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { value: '198.51.100.7', tlp: 'clear', threatType: 'c2', malware: 'Pikabot', tags: ['sentinel:NG'] },
+        { value: '198.51.100.9', tlp: 'clear', threatType: 'c2', malware: 'Pikabot', tags: ['sentinel:NG'] },
+        { value: 'phish.sentinel.example', tlp: 'clear', threatType: 'phishing', tags: ['sentinel:GH'] },
+      ]),
+    });
+    assert.equal(created.status, 201, await created.text());
+    for (const args of [
+      ['op', 'create', 'sentinel', '--countries', 'NG,GH', '--from', '2026-01-01', '--to', '2030-12-31', '--agreement', 'Operation Sentinel', '--partner', 'Nigeria Police Cybercrime'],
+      ['op', 'outcome', 'sentinel', '--kind', 'takedown', '--country', 'NG', '--date', '2026-06-02', '--count', '3', '--note', 'C2 servers seized'],
+    ]) {
+      const run = tix(data.path, args);
+      assert.equal(run.code, 0, run.stderr);
+    }
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.child.kill('SIGTERM');
+    data.remove();
+  });
+
+  it('shows the operation\'s countries on the map, counts and outcomes, and downloads a country\'s package', async () => {
+    const { context, page } = await signInAs(browser, server.url, 'ip-analyst');
+    await page.getByRole('link', { name: 'Operations' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Operation sentinel' }).waitFor();
+    assert.equal(await page.locator('svg.map path.country.step-5').count(), 1, 'Nigeria, with the most, in the darkest shade');
+    const perCountry = page.getByRole('table', { name: /Per country/ });
+    const rows = await perCountry.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent?.trim() ?? '').join(' | ')));
+    assert.deepEqual(rows, ['Ghana (GH) | 1 | ', 'Nigeria (NG) | 2 | takedown × 3']);
+    assert.match((await page.getByRole('table', { name: 'Outcomes' }).textContent()) ?? '', /2026-06-02.*Nigeria.*takedown.*C2 servers seized/);
+    await page.screenshot({ path: join(SHOTS, 'operations.png'), fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the NG package' }).click()]);
+    assert.match(download.suggestedFilename(), /^sentinel_ng_international-police_.*\.tar$/);
+    const listing = execFileSync('tar', ['-tf', (await download.path())!]).toString();
+    for (const file of ['manifest.json', 'manifest.sig', 'bundle.stix.json', 'report.html', 'summary.json']) assert.match(listing, new RegExp(`/${file.replace('.', '\\.')}\\n`));
+    await context.close();
+  });
+});
