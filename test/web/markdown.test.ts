@@ -14,9 +14,9 @@ function* walk(nodes: MdNode[]): Generator<Exclude<MdNode, string>> {
 const text = (nodes: MdNode[]): string => nodes.map((node) => (typeof node === 'string' ? node : text(node.children))).join('');
 
 describe('report Markdown', () => {
-  it('reads headings (from h2 down), paragraphs, emphasis, code, lists, quotes and rules', () => {
+  it('reads headings (from h3 down), paragraphs, emphasis, code, lists, quotes and rules', () => {
     const tree = parseMarkdown('# Pikabot\n\nThe *loader* is **back**, see `cfg.bin`.\nSecond line.\n\n- one\n- two\n  continued\n\n3. third\n4. fourth\n\n> quoted *text*\n> more\n\n---\n###### deep');
-    assert.deepEqual(tree[0], { tag: 'h2', children: ['Pikabot'] });
+    assert.deepEqual(tree[0], { tag: 'h3', children: ['Pikabot'] });
     assert.deepEqual(tree[1], { tag: 'p', children: ['The ', { tag: 'em', children: ['loader'] }, ' is ', { tag: 'strong', children: ['back'] }, ', see ', { tag: 'code', children: ['cfg.bin'] }, '.\nSecond line.'] });
     assert.deepEqual(tree[2], { tag: 'ul', children: [{ tag: 'li', children: ['one'] }, { tag: 'li', children: ['two\ncontinued'] }] });
     assert.deepEqual(tree[3], { tag: 'ol', attrs: { start: '3' }, children: [{ tag: 'li', children: ['third'] }, { tag: 'li', children: ['fourth'] }] });

@@ -5,6 +5,7 @@ import { renderAudit } from './pages/audit.ts';
 import { renderFeeds } from './pages/feeds.ts';
 import { renderIndicator } from './pages/indicator.ts';
 import { renderOverview } from './pages/overview.ts';
+import { renderReports } from './pages/reports.ts';
 import { renderSearch } from './pages/search.ts';
 import type { Session } from './session.ts';
 
@@ -16,12 +17,13 @@ const PAGES: Record<string, { title: string; render: (main: HTMLElement, session
   overview: { title: 'Overview', render: renderOverview },
   search: { title: 'Search', render: renderSearch },
   indicator: { title: 'Indicator', render: renderIndicator },
+  reports: { title: 'Reports', render: renderReports },
   feeds: { title: 'Feeds', render: renderFeeds },
   admin: { title: 'Sharing admin', render: renderAdmin, admin: true },
   audit: { title: 'Audit', render: renderAudit, operator: true },
 };
 
-const NAV = ['overview', 'search', 'feeds', 'admin', 'audit'];
+const NAV = ['overview', 'search', 'reports', 'feeds', 'admin', 'audit'];
 
 function visible(name: string, who: Session): boolean {
   const page = PAGES[name]!;

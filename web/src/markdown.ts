@@ -215,8 +215,8 @@ function startsBlock(line: string): boolean {
 }
 
 /**
- * Block Markdown. Headings start at level 2 (`#` is an h2, as the report's own title is the page's h1),
- * so a report cannot add a page heading of its own.
+ * Block Markdown. Headings start at level 3 (`#` is an h3: the report's title is the page's h1 and
+ * its body sits in a section under an h2), so a report cannot add a page or section heading of its own.
  */
 export function parseMarkdown(source: string, depth = 0): MdElement[] {
   const lines = source.replace(/\r\n?/g, '\n').split('\n');
@@ -245,7 +245,7 @@ export function parseMarkdown(source: string, depth = 0): MdElement[] {
     }
     const heading = HEADING.exec(line);
     if (heading) {
-      const level = Math.min(6, (heading[1] ?? heading[3]!).length + 1);
+      const level = Math.min(6, (heading[1] ?? heading[3]!).length + 2);
       out.push(el(`h${level}` as MdTag, parseInline(heading[2] ?? '')));
       i++;
       continue;

@@ -1,0 +1,224 @@
+import { api, query, type Json } from '../api.ts';
+import { date, fmt, h, section, status, table, tlpBadge } from '../dom.ts';
+import { errorText, field, names, onSubmit, PAPS, select, TLPS, WRITER_ROLES } from '../forms.ts';
+import { renderMarkdown } from '../markdown-dom.ts';
+import type { Session } from '../session.ts';
+
+/** A PAP label, plain: PAP is about what may be done with it, not who may read it. */
+export function papLabel(pap: string | undefined): HTMLElement | string {
+  return pap ? h('span', { class: 'pap', title: `Permissible Actions Protocol: ${pap.toUpperCase()}` }, `PAP:${pap.toUpperCase()}`) : '–';
+}
+
+export function indicatorLink(item: { type?: string; value: string }): HTMLElement {
+  return item.type ? h('a', { class: 'value', href: `#/indicator/${encodeURIComponent(item.type)}/${encodeURIComponent(item.value)}` }, item.value) : h('span', { class: 'value' }, item.value);
+}
+
+export const reportLink = (id: number, title?: string): HTMLElement => h('a', { href: `#/reports/${id}` }, title ?? `report ${id}`);
+
+/** Research reports: the list the caller may read, one report rendered, and the form to write one. */
+export async function renderReports(main: HTMLElement, session: Session, path: string[], params: URLSearchParams): Promise<void> {
+  if (path[0] === 'new') return renderReportForm(main, session, params);
+  if (path[0] && /^\d+$/.test(path[0])) return renderReport(main, session, Number(path[0]), params);
+  const canWrite = WRITER_ROLES.includes(session.role);
+  const list = await api<{ items: Json[]; next?: string }>(`/reports${query({ limit: '100', next: params.get('next') ?? undefined })}`);
+  main.append(
+    h('h1', {}, 'Research reports'),
+    ...(canWrite ? [h('p', {}, h('a', { class: 'button', href: '#/reports/new' }, 'Write a report'))] : []),
+    section(
+      'Reports you may read',
+      list.items.length
+        ? table(
+            `${list.items.length} report${list.items.length === 1 ? '' : 's'}, newest first`,
+            ['Title', 'Owner', 'Published', 'TLP', 'PAP', 'Version', 'Case'],
+            list.items.map((report) => [
+              reportLink(report.id, report.title),
+              report.owner.name,
+              date(report.publishedAt),
+              tlpBadge(report.tlp),
+              papLabel(report.pap),
+              String(report.latestVersion),
+              report.investigation === undefined ? '' : h('a', { href: `#/investigations/${report.investigation}` }, 'investigation'),
+            ]),
+          )
+        : h('p', { class: 'empty' }, 'No report you may read.'),
+      list.next ? h('p', { class: 'pager' }, h('a', { href: `#/reports?next=${encodeURIComponent(list.next)}` }, 'Older reports')) : null,
+    ),
+  );
+}
+
+function nameList(label: string, items: string[]): HTMLElement[] {
+  return [h('dt', {}, label), h('dd', {}, items.length ? items.join(', ') : '–')];
+}
+
+async function renderReport(main: HTMLElement, _session: Session, id: number, params: URLSearchParams): Promise<void> {
+  const version = params.get('version') ?? undefined;
+  let report: Json;
+  try {
+    report = await api(`/reports/${id}${query({ version })}`);
+  } catch (error) {
+    main.append(h('h1', {}, `Report ${id}`), status(errorText(error), 'error'));
+    return;
+  }
+  const diff = report.version > 1 ? await api<Json>(`/reports/${id}/diff${query({ to: String(report.version) })}`).catch(() => undefined) : undefined;
+  const links = report.links as { indicators: Array<{ type: string; value: string }>; malware: string[]; actors: string[]; campaigns: string[]; objects: string[] };
+  const versions = Array.from({ length: report.latestVersion as number }, (_, i) => i + 1).map((n) =>
+    n === report.version ? h('strong', { 'aria-current': 'page' }, `v${n}`) : h('a', { href: `#/reports/${id}?version=${n}` }, `v${n}`),
+  );
+  // what the server's sanitiser changed in a report just written, told once to its author
+  const neutralised = sessionStorage.getItem('tix-neutralised');
+  sessionStorage.removeItem('tix-neutralised');
+  main.append(
+    h('p', { class: 'crumbs' }, h('a', { href: '#/reports' }, 'Research reports')),
+    h('h1', { class: 'value-title' }, String(report.title), ' ', tlpBadge(report.tlp)),
+    ...(neutralised ? [status(`Published. Made harmless in the body: ${neutralised}.`)] : []),
+    section(
+      'About this report',
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', {}, 'Owner'),
+        h('dd', {}, report.owner.name),
+        h('dt', {}, 'Published'),
+        h('dd', {}, date(report.publishedAt)),
+        h('dt', {}, 'TLP'),
+        h('dd', {}, tlpBadge(report.tlp)),
+        h('dt', {}, 'PAP'),
+        h('dd', {}, papLabel(report.pap)),
+        h('dt', {}, 'Version'),
+        h('dd', { class: 'versions' }, ...versions.flatMap((item, i) => (i ? [' ', item] : [item])), report.version === report.latestVersion ? ' (current)' : ` (current: v${report.latestVersion})`),
+        ...(report.investigation === undefined ? [] : [h('dt', {}, 'Investigation'), h('dd', {}, h('a', { href: `#/investigations/${report.investigation}` }, 'open the case'), ' (read by its members alone)')]),
+        ...nameList('Malware', links.malware),
+        ...nameList('Threat actors', links.actors),
+        ...nameList('Campaigns', links.campaigns),
+        ...(links.objects.length ? nameList('STIX objects', links.objects) : []),
+      ),
+      report.summary ? h('p', { class: 'summary' }, String(report.summary)) : null,
+    ),
+    section('Report', renderMarkdown(String(report.body))),
+    section(
+      'Linked indicators',
+      links.indicators.length
+        ? table(`${fmt.format(links.indicators.length)} values linked by the report`, ['Value', 'Type'], links.indicators.map((item) => [indicatorLink(item), item.type]))
+        : h('p', { class: 'empty' }, 'No linked values.'),
+    ),
+    section(
+      'Attachments',
+      (report.attachments as Json[]).length
+        ? h(
+            'ul',
+            { class: 'attachments' },
+            ...(report.attachments as Json[]).map((file) =>
+              h('li', {}, h('a', { href: `/api/v1/reports/${id}/attachments/${file.sha256}`, download: file.name }, file.name), ` (${fmt.format(file.size)} bytes, ${file.mediaType}) `, h('code', { class: 'detail' }, `sha256 ${file.sha256}`)),
+            ),
+          )
+        : h('p', { class: 'empty' }, 'No attachments.'),
+      h('p', { class: 'note' }, 'Attachments are only ever downloaded, never opened in the page.'),
+    ),
+    ...(diff ? [section(`Changes from v${diff.from} to v${diff.to}`, diffView(diff))] : []),
+    ...(report.outcomes ? [section('Outcomes', outcomesTable(report.outcomes as Json[]))] : []),
+    h('p', { class: 'export' }, 'Export: ', h('a', { href: `/api/v1/reports/${id}/stix${query({ version })}`, download: `report-${id}.stix.json` }, 'STIX 2.1'), ' · ', h('a', { href: `/api/v1/reports/${id}/misp${query({ version })}`, download: `report-${id}.misp.json` }, 'MISP event')),
+  );
+}
+
+function diffView(diff: Json): HTMLElement {
+  const lines = diff.lines as Array<{ op: 'same' | 'added' | 'removed'; text: string }>;
+  const sign = { same: ' ', added: '+', removed: '−' };
+  const shown = h('div', {});
+  if (diff.title) shown.append(h('p', {}, `Title: “${diff.title.from}” → “${diff.title.to}”`));
+  shown.append(h('p', {}, `${diff.added} line${diff.added === 1 ? '' : 's'} added, ${diff.removed} removed.`));
+  const indicators = diff.indicators as { added: string[]; removed: string[] };
+  if (indicators.added.length || indicators.removed.length) shown.append(h('p', {}, `Linked values added: ${indicators.added.join(', ') || 'none'}; removed: ${indicators.removed.join(', ') || 'none'}.`));
+  shown.append(
+    h(
+      'pre',
+      { class: 'diff', 'aria-label': 'Line diff of the body' },
+      ...lines.map((line) => h('span', { class: `diff-${line.op}` }, line.op === 'same' ? null : h('span', { class: 'sr-label' }, line.op === 'added' ? 'added: ' : 'removed: '), `${sign[line.op]} ${line.text}\n`)),
+    ),
+  );
+  return shown;
+}
+
+export function outcomesTable(items: Json[]): HTMLElement {
+  return table(
+    'What came of it, as those who used it told',
+    ['Outcome', 'When', 'Reported by', 'Note'],
+    items.map((item) => [h('span', { class: `outcome outcome-${item.kind}` }, item.kind), date(item.occurredAt), item.organisation.name, item.note ?? '']),
+  );
+}
+
+function readFile(file: File): Promise<{ name: string; mediaType?: string; content: string }> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onerror = () => reject(new Error(`could not read ${file.name}`));
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve({ name: file.name, ...(file.type ? { mediaType: file.type } : {}), content: url.slice(url.indexOf(',') + 1) });
+    };
+    reader.readAsDataURL(file);
+  });
+}
+
+async function renderReportForm(main: HTMLElement, session: Session, params: URLSearchParams): Promise<void> {
+  main.append(h('p', { class: 'crumbs' }, h('a', { href: '#/reports' }, 'Research reports')), h('h1', {}, 'Write a report'));
+  if (!WRITER_ROLES.includes(session.role)) {
+    main.append(status('Only analysts write reports.', 'error'));
+    return;
+  }
+  const investigation = params.get('investigation') ?? undefined;
+  const title = h('input', { id: 'report-title', required: true, maxlength: '500', size: 60 });
+  const summary = h('textarea', { id: 'report-summary', rows: 2, maxlength: '5000' });
+  const body = h('textarea', { id: 'report-body', rows: 14, required: true });
+  const tlp = select('report-tlp', TLPS, 'amber');
+  const pap = select('report-pap', [['', 'none'], ...PAPS.map((level): [string, string] => [level, level])], '');
+  const indicators = h('textarea', { id: 'report-indicators', rows: 5 });
+  const malware = h('input', { id: 'report-malware', size: 30 });
+  const actors = h('input', { id: 'report-actors', size: 30 });
+  const campaigns = h('input', { id: 'report-campaigns', size: 30 });
+  const files = h('input', { id: 'report-files', type: 'file', multiple: true });
+  const agreements = session.clearance.agreements.map((agreement, i) => {
+    const box = h('input', { type: 'checkbox', id: `report-agreement-${i}`, value: agreement.name });
+    return { box, element: h('div', { class: 'field check' }, box, h('label', { for: `report-agreement-${i}` }, `${agreement.name} (up to ${agreement.maxTlp.toUpperCase()})`)) };
+  });
+  const feedback = h('div', { 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'stacked-form', 'aria-label': 'Write a report' },
+    field('report-title', 'Title', title),
+    field('report-summary', 'Summary', summary),
+    field('report-body', 'Body (Markdown)', body, 'Headings, emphasis, code, lists, links and quotes. Raw HTML is shown as text; only http, https, mailto and relative links are kept.'),
+    h('div', { class: 'inline-form' }, field('report-tlp', 'TLP', tlp), field('report-pap', 'PAP', pap)),
+    investigation
+      ? h('p', { class: 'note' }, `Written in investigation ${investigation}: read by its members alone.`)
+      : h('fieldset', { class: 'filters' }, h('legend', {}, 'Share under agreements'), ...(agreements.length ? agreements.map((item) => item.element) : [h('p', { class: 'empty' }, 'Your organisation is in no agreement: the report stays with you unless its TLP shares it.')])),
+    field('report-indicators', 'Indicators (pasted text)', indicators, 'Every indicator found in the text is linked, defanged or not.'),
+    h('div', { class: 'inline-form' }, field('report-malware', 'Malware', malware, 'comma-separated'), field('report-actors', 'Threat actors', actors, 'comma-separated'), field('report-campaigns', 'Campaigns', campaigns, 'comma-separated')),
+    field('report-files', 'Attachments', files, 'Up to 4 MiB each; readers can only download them.'),
+    h('p', {}, h('button', { type: 'submit' }, 'Publish report')),
+    feedback,
+  );
+  onSubmit(form, feedback, async () => {
+    const attachments = await Promise.all([...(files.files ?? [])].map(readFile));
+    const chosen = agreements.filter((item) => item.box.checked).map((item) => item.box.value);
+    const created = await api<Json>('/reports', {
+      body: {
+        title: title.value.trim(),
+        body: body.value,
+        tlp: tlp.value,
+        ...(summary.value.trim() ? { summary: summary.value.trim() } : {}),
+        ...(pap.value ? { pap: pap.value } : {}),
+        ...(chosen.length ? { agreements: chosen } : {}),
+        ...(investigation ? { investigation: /^\d+$/.test(investigation) ? Number(investigation) : investigation } : {}),
+        ...(indicators.value.trim() ? { indicatorText: indicators.value } : {}),
+        ...(names(malware.value).length ? { malware: names(malware.value) } : {}),
+        ...(names(actors.value).length ? { actors: names(actors.value) } : {}),
+        ...(names(campaigns.value).length ? { campaigns: names(campaigns.value) } : {}),
+        ...(attachments.length ? { attachments } : {}),
+      },
+    });
+    if (investigation) await api(`/investigations/${encodeURIComponent(investigation)}/items`, { body: { kind: 'report', report: created.id } });
+    const neutralised = (created.neutralised as string[]) ?? [];
+    if (neutralised.length) sessionStorage.setItem('tix-neutralised', neutralised.join('; '));
+    location.hash = `#/reports/${created.id}`;
+  });
+  main.append(section('New report', form));
+}
