@@ -4,8 +4,10 @@ import { renderAdmin } from './pages/admin.ts';
 import { renderAudit } from './pages/audit.ts';
 import { renderFeeds } from './pages/feeds.ts';
 import { renderIndicator } from './pages/indicator.ts';
+import { renderInvestigations } from './pages/investigations.ts';
 import { renderOverview } from './pages/overview.ts';
 import { renderReports } from './pages/reports.ts';
+import { attentionCount, renderRequests } from './pages/requests.ts';
 import { renderSearch } from './pages/search.ts';
 import type { Session } from './session.ts';
 
@@ -18,12 +20,14 @@ const PAGES: Record<string, { title: string; render: (main: HTMLElement, session
   search: { title: 'Search', render: renderSearch },
   indicator: { title: 'Indicator', render: renderIndicator },
   reports: { title: 'Reports', render: renderReports },
+  investigations: { title: 'Investigations', render: renderInvestigations },
+  requests: { title: 'Requests', render: renderRequests },
   feeds: { title: 'Feeds', render: renderFeeds },
   admin: { title: 'Sharing admin', render: renderAdmin, admin: true },
   audit: { title: 'Audit', render: renderAudit, operator: true },
 };
 
-const NAV = ['overview', 'search', 'reports', 'feeds', 'admin', 'audit'];
+const NAV = ['overview', 'search', 'reports', 'investigations', 'requests', 'feeds', 'admin', 'audit'];
 
 function visible(name: string, who: Session): boolean {
   const page = PAGES[name]!;
@@ -46,7 +50,7 @@ function header(who: Session, current: string): HTMLElement {
         'ul',
         {},
         ...NAV.filter((name) => visible(name, who)).map((name) =>
-          h('li', {}, h('a', { href: `#/${name}`, ...(name === current ? { 'aria-current': 'page' } : {}) }, PAGES[name]!.title)),
+          h('li', {}, h('a', { href: `#/${name}`, ...(name === current ? { 'aria-current': 'page' } : {}) }, PAGES[name]!.title, name === 'requests' ? h('span', { id: 'requests-badge', 'data-testid': 'requests-badge', hidden: true }) : null)),
         ),
       ),
     ),
@@ -60,6 +64,24 @@ function header(who: Session, current: string): HTMLElement {
       h('button', { type: 'button', class: 'secondary', onclick: () => void signOut() }, 'Sign out'),
     ),
   );
+}
+
+/** The header's badge: open requests asked of the user's organisation, plus its requests answered since the user last looked. */
+async function showAttention(who: Session): Promise<void> {
+  const badge = document.getElementById('requests-badge');
+  if (!badge) return;
+  try {
+    const { open, answered } = await attentionCount(who);
+    const total = open + answered;
+    const parts = [open ? `${open} open asked of you` : '', answered ? `${answered} answered since you last looked` : ''].filter(Boolean).join(', ');
+    badge.replaceChildren(h('span', { class: 'sr-label' }, ': '), String(total), h('span', { class: 'sr-label' }, ` (${parts})`));
+    badge.className = 'badge';
+    badge.title = parts;
+    badge.hidden = total === 0;
+  } catch {
+    // the badge is a convenience: without it the page works as before
+    badge.hidden = true;
+  }
 }
 
 function route(): { name: string; path: string[]; params: URLSearchParams } {
@@ -86,6 +108,7 @@ async function show(): Promise<void> {
     }
     main.append(status(error instanceof Error ? error.message : String(error), 'error'));
   }
+  void showAttention(session);
   // a new page is announced by moving focus to its heading
   const heading = main.querySelector('h1');
   if (heading) {
