@@ -4,41 +4,19 @@
  * of each page are written to test-output/web/.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ROOT, tempDir, tix } from '../helpers/cli.ts';
+import { basic, launch, serve, signIn as signInAs, SHOTS } from '../helpers/web.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-output', 'web');
 const STRICT_VALUE = 'strict-c2.sentinel-vendor.example';
 const AMBER_VALUE = 'amber-c2.sentinel-vendor.example';
 const REVOKED_VALUE = 'revoke-me.sentinel-vendor.example';
-
-function serve(data: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'tix.js'), '--data', data, 'serve', '--port', '0', '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tix serve did not start:\n${output}`)), 120_000);
-    const read = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /API\s+(http:\/\/localhost:\d+)\//.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!.replace('localhost', '127.0.0.1') });
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => reject(new Error(`tix serve exited with ${code}:\n${output}`)));
-  });
-}
-
-const basic = (user: string): string => `Basic ${Buffer.from(`${user}:${user}-demo-2026`).toString('base64')}`;
 
 describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, () => {
   const data = tempDir('tix-web-');
@@ -72,7 +50,7 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     assert.equal(sighting.status, 201);
     const shared = tix(data.path, ['share', 'api:Vendor Labs', '--owner', 'Vendor Labs', '--agreement', 'Operation Sentinel']);
     assert.equal(shared.code, 0, shared.stderr);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launch();
   });
 
   after(async () => {
@@ -81,16 +59,7 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     data.remove();
   });
 
-  async function signIn(user: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('User name').fill(user);
-    await page.getByLabel('Password').fill(`${user}-demo-2026`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
-    return { context, page };
-  }
+  const signIn = (user: string): Promise<{ context: BrowserContext; page: Page }> => signInAs(browser, server.url, user);
 
   async function search(page: Page, text: string): Promise<string[]> {
     await page.goto(`${server.url}/#/search`);

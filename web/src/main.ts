@@ -80,6 +80,7 @@ async function showAttention(who: Session): Promise<void> {
     badge.hidden = total === 0;
   } catch {
     // the badge is a convenience: without it the page works as before
+    badge.className = 'badge';
     badge.hidden = true;
   }
 }
@@ -170,6 +171,9 @@ async function start(): Promise<void> {
     session = undefined;
   }
   window.addEventListener('hashchange', () => void show());
+  window.addEventListener('tix-attention', () => {
+    if (session) void showAttention(session);
+  });
   await show();
 }
 

@@ -91,6 +91,8 @@ async function renderRequest(main: HTMLElement, session: Session, id: number): P
   const asker = rfi.from.id === session.org.id;
   const reload = (): void => {
     main.replaceChildren();
+    // the header's badge counts what this changed
+    window.dispatchEvent(new Event('tix-attention'));
     void renderRequest(main, session, id).then(() => main.querySelector('h1')?.focus());
   };
   main.append(
@@ -159,7 +161,7 @@ async function answerForm(rfi: Json, reload: () => void): Promise<HTMLFormElemen
   const form = h(
     'form',
     { class: 'stacked-form', 'aria-label': 'Answer the request' },
-    field('answer-text', 'Answer', text),
+    field('answer-text', 'Your answer', text),
     field('answer-values', 'Values', values, 'Indicators to give with the answer, one per line or comma-separated.'),
     h('fieldset', { class: 'filters' }, h('legend', {}, 'Reports to link (the asker must be able to read them)'), ...(boxes.length ? boxes.map((item) => item.element) : [h('p', { class: 'empty' }, 'No report you may read.')])),
     h('p', {}, h('button', { type: 'submit' }, 'Send answer')),

@@ -1,0 +1,53 @@
+/**
+ * Running the web UI in a real browser for the end-to-end tests: `tix serve --demo`
+ * on loopback with a temporary store, Debian's chromium driven by playwright-core,
+ * and signing in as a demo user through the login form.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT } from './cli.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SHOTS = join(ROOT, 'test-output', 'web');
+
+/** Every demo user's password is its name and this suffix. */
+export const demoPassword = (user: string): string => `${user}-demo-2026`;
+
+/** HTTP Basic credentials of a demo user, for setting the scene through the API. */
+export const basic = (user: string): string => `Basic ${Buffer.from(`${user}:${demoPassword(user)}`).toString('base64')}`;
+
+export function serve(data: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'tix.js'), '--data', data, 'serve', '--port', '0', '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tix serve did not start:\n${output}`)), 120_000);
+    const read = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /API\s+(http:\/\/localhost:\d+)\//.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]!.replace('localhost', '127.0.0.1') });
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.on('exit', (code) => reject(new Error(`tix serve exited with ${code}:\n${output}`)));
+  });
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}
+
+/** A fresh browser context signed in as a demo user, on the overview page. */
+export async function signIn(browser: Browser, url: string, user: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${url}/`);
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel('Password').fill(demoPassword(user));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  return { context, page };
+}
