@@ -313,6 +313,7 @@ describe('reports, investigations and requests in the web UI', { timeout: 300_00
     await outcomes.waitFor();
     assert.match((await outcomes.textContent()) ?? '', /takedown.*\d{4}-\d{2}-\d{2}.*International Police.*Country: NG\. Server seized/);
     await vendor.page.getByRole('table', { name: /^Confidence: as each source reported it/ }).waitFor();
+    assert.equal(await vendor.page.getByRole('table', { name: 'Research reports you may read that link this value' }).getByRole('link', { name: TITLE }).count(), 1);
     await vendor.page.screenshot({ path: join(SHOTS, 'indicator-feedback.png'), fullPage: true });
     await vendor.context.close();
   });
@@ -329,6 +330,18 @@ describe('reports, investigations and requests in the web UI', { timeout: 300_00
     assert.match(name, /^Requests: 1 \(1 open asked of you\)$/);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Requests for information' }).waitFor();
+    // and the new pages fit a laptop screen without sideways scrolling
+    await page.setViewportSize({ width: 1024, height: 700 });
+    for (const hash of ['#/reports', `#/reports/${reportId}`, '#/investigations', `#/investigations/${caseId}`, '#/requests', `#/requests/${rfiId}`]) {
+      await page.goto(`${server.url}/${hash}`);
+      await page.locator('main .panel').first().waitFor();
+      const overflow = await page.evaluate(() => {
+        const root = (globalThis as any).document.documentElement;
+        return Number(root.scrollWidth) - Number(root.clientWidth);
+      });
+      assert.ok(overflow <= 0, `${hash} scrolls sideways by ${overflow} px at 1024 px`);
+    }
+    await page.screenshot({ path: join(SHOTS, 'request-laptop.png'), fullPage: true });
     await context.close();
   });
 });

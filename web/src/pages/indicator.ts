@@ -2,7 +2,7 @@ import { api, type Json } from '../api.ts';
 import { date, fmt, h, section, status, svg, table, tlpBadge } from '../dom.ts';
 import { field, onSubmit, select, WRITER_ROLES } from '../forms.ts';
 import type { Session } from '../session.ts';
-import { outcomesTable } from './reports.ts';
+import { outcomesTable, reportLink } from './reports.ts';
 
 const OUTCOME_KINDS: Array<[string, string]> = [
   ['takedown', 'server taken down'],
@@ -100,10 +100,11 @@ export async function renderIndicator(main: HTMLElement, session: Session, path:
     main.append(h('h1', {}, value), status(error instanceof Error ? error.message : String(error), 'error'));
     return;
   }
-  const [objects, sources, sightings] = await Promise.all([
+  const [objects, sources, sightings, reports] = await Promise.all([
     api<{ items: Json[] }>(`${base}/objects`),
     api<{ items: Json[] }>('/sources'),
     api<{ items: Json[] }>(`/sightings?limit=20&type=${encodeURIComponent(item.type)}&value=${encodeURIComponent(item.value)}`),
+    api<{ items: Json[] }>(`/reports?limit=20&type=${encodeURIComponent(item.type)}&value=${encodeURIComponent(item.value)}`),
   ]);
   const mine = new Set(sources.items.filter((source) => source.mine).map((source) => source.name as string));
   const canWrite = ['analyst', 'sync', 'admin'].includes(session.role);
@@ -179,6 +180,16 @@ export async function renderIndicator(main: HTMLElement, session: Session, path:
             sightings.items.map((s) => [date(s.lastSeen), date(s.firstSeen), s.count, s.organisation.name, s.origin, s.location ?? '', s.note ?? '']),
           )
         : h('p', { class: 'empty' }, 'No sightings you may read.'),
+    ),
+    section(
+      'Reports',
+      reports.items.length
+        ? table(
+            'Research reports you may read that link this value',
+            ['Title', 'Owner', 'Published', 'TLP'],
+            reports.items.map((report) => [reportLink(report.id, report.title), report.owner.name, date(report.publishedAt), tlpBadge(report.tlp)]),
+          )
+        : h('p', { class: 'empty' }, 'No report you may read links this value.'),
     ),
     feedbackSection(item.feedback as Json | undefined),
     ...(WRITER_ROLES.includes(session.role)
