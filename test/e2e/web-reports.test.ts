@@ -196,6 +196,18 @@ describe('reports, investigations and requests in the web UI', { timeout: 300_00
     await page.getByRole('button', { name: 'Add to the case' }).click();
     await page.locator(`main a[href="#/indicator/ipv4/${IPS[1]}"]`).waitFor();
 
+    // a report written in the case is the case's: attached to it, read by its members alone
+    await page.getByRole('link', { name: 'Write a report in this investigation' }).click();
+    await page.getByText(`Written in investigation ${caseId}: read by its members alone.`).waitFor();
+    await page.getByLabel('Title').fill('Victim triage, Lagos');
+    await page.getByLabel('Body (Markdown)').fill('Seen at the *victim* gateway.');
+    await page.getByLabel('TLP', { exact: true }).selectOption('red');
+    await page.getByRole('button', { name: 'Publish report' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Victim triage, Lagos' }).waitFor();
+    assert.match((await page.locator('dl.facts').textContent()) ?? '', /Investigationopen the case \(read by its members alone\)/);
+    await page.getByRole('link', { name: 'open the case' }).click();
+    await page.getByRole('table', { name: 'Reports attached to the case' }).getByRole('link', { name: 'Victim triage, Lagos' }).waitFor();
+
     await page.getByLabel('Ask', { exact: true }).selectOption({ label: 'Vendor Labs' });
     await page.getByLabel('Subject').fill(SUBJECT);
     await page.getByLabel('Priority').selectOption('high');
@@ -293,7 +305,7 @@ describe('reports, investigations and requests in the web UI', { timeout: 300_00
     // the same through the API the pages call
     assert.deepEqual((await apiAs('isp-noc', '/investigations')).json.items, []);
     assert.deepEqual((await apiAs('isp-noc', '/rfis')).json.items, []);
-    assert.ok(!(await apiAs('isp-noc', '/reports')).json.items.some((report: { id: number }) => report.id === reportId));
+    assert.deepEqual((await apiAs('isp-noc', '/reports')).json.items.filter((report: { title: string }) => report.title === TITLE || report.title === 'Victim triage, Lagos'), []);
   });
 
   it('lets the police record an outcome on the vendor\'s value, which the vendor sees as feedback', async () => {
