@@ -148,13 +148,24 @@ describe('reports, investigations and requests in the web UI', { timeout: 300_00
     assert.equal(await page.locator('h1 .tlp').textContent(), 'TLP:AMBER');
     await page.screenshot({ path: join(SHOTS, 'report.png'), fullPage: true });
 
-    // an edit is a new version, and the page shows what changed
-    const current = await apiAs('vendor-analyst', `/reports/${reportId}`);
-    const revised = await apiAs('vendor-analyst', `/reports/${reportId}/versions`, { title: TITLE, summary: current.json.summary, body: `${BODY}\n\nUpdate: a third server went live.`, indicators: current.json.links.indicators, malware: ['Pikabot'], actors: ['TA577'] });
-    assert.equal(revised.status, 201, JSON.stringify(revised.json));
-    await page.reload();
+    // an edit is a new version, and the page shows what changed; the attachment is kept
+    await page.getByRole('link', { name: 'Edit (new version)' }).click();
+    await page.getByRole('heading', { level: 1, name: `Edit: ${TITLE}` }).waitFor();
+    // the form starts from the body as stored (made harmless when it was written)
+    const stored = await page.getByLabel('Body (Markdown)').inputValue();
+    assert.match(stored, /^# Findings/);
+    await page.getByLabel('Body (Markdown)').fill(`${stored}\n\nUpdate: a third server went live.`);
+    await page.screenshot({ path: join(SHOTS, 'report-edit.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Publish new version' }).click();
     await page.getByRole('heading', { level: 2, name: 'Changes from v1 to v2' }).waitFor();
     assert.match((await page.locator('pre.diff .diff-added').allTextContents()).join(''), /Update: a third server went live/);
+    assert.equal(await page.getByRole('link', { name: 'panel.html' }).count(), 1, 'the attachment is kept');
+    // written again, the harmless body stays the same text: nothing escaped twice
+    const again = (await page.locator('.markdown').textContent()) ?? '';
+    assert.match(again, /<script>alert\(1\)<\/script>/);
+    assert.doesNotMatch(again, /\\</);
+    for (const ip of IPS) assert.equal(await page.locator(`a[href="#/indicator/ipv4/${ip}"]`).count(), 1, `${ip} still linked`);
+    assert.deepEqual(dialogs, []);
     await page.getByRole('link', { name: 'v1', exact: true }).click();
     await page.locator('.versions strong', { hasText: 'v1' }).waitFor();
     assert.match((await page.locator('.versions').textContent()) ?? '', /current: v2/);

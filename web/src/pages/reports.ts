@@ -1,8 +1,9 @@
 import { api, query, type Json } from '../api.ts';
 import { date, fmt, h, section, status, table, tlpBadge } from '../dom.ts';
-import { errorText, field, names, onSubmit, PAPS, select, TLPS, WRITER_ROLES } from '../forms.ts';
+import { errorText, WRITER_ROLES } from '../forms.ts';
 import { renderMarkdown } from '../markdown-dom.ts';
 import type { Session } from '../session.ts';
+import { renderReportForm } from './report-form.ts';
 
 /** A PAP label, plain: PAP is about what may be done with it, not who may read it. */
 export function papLabel(pap: string | undefined): HTMLElement | string {
@@ -18,6 +19,7 @@ export const reportLink = (id: number, title?: string): HTMLElement => h('a', { 
 /** Research reports: the list the caller may read, one report rendered, and the form to write one. */
 export async function renderReports(main: HTMLElement, session: Session, path: string[], params: URLSearchParams): Promise<void> {
   if (path[0] === 'new') return renderReportForm(main, session, params);
+  if (path[0] && /^\d+$/.test(path[0]) && path[1] === 'edit') return renderReportForm(main, session, params, Number(path[0]));
   if (path[0] && /^\d+$/.test(path[0])) return renderReport(main, session, Number(path[0]), params);
   const canWrite = WRITER_ROLES.includes(session.role);
   const list = await api<{ items: Json[]; next?: string }>(`/reports${query({ limit: '100', next: params.get('next') ?? undefined })}`);
@@ -50,7 +52,7 @@ function nameList(label: string, items: string[]): HTMLElement[] {
   return [h('dt', {}, label), h('dd', {}, items.length ? items.join(', ') : '–')];
 }
 
-async function renderReport(main: HTMLElement, _session: Session, id: number, params: URLSearchParams): Promise<void> {
+async function renderReport(main: HTMLElement, session: Session, id: number, params: URLSearchParams): Promise<void> {
   const version = params.get('version') ?? undefined;
   let report: Json;
   try {
@@ -71,6 +73,7 @@ async function renderReport(main: HTMLElement, _session: Session, id: number, pa
     h('p', { class: 'crumbs' }, h('a', { href: '#/reports' }, 'Research reports')),
     h('h1', { class: 'value-title' }, String(report.title), ' ', tlpBadge(report.tlp)),
     ...(neutralised ? [status(`Published. Made harmless in the body: ${neutralised}.`)] : []),
+    ...(report.owner.id === session.org.id && WRITER_ROLES.includes(session.role) ? [h('p', {}, h('a', { class: 'button', href: `#/reports/${id}/edit` }, 'Edit (new version)'))] : []),
     section(
       'About this report',
       h(
@@ -144,81 +147,4 @@ export function outcomesTable(items: Json[]): HTMLElement {
     ['Outcome', 'When', 'Reported by', 'Note'],
     items.map((item) => [h('span', { class: `outcome outcome-${item.kind}` }, item.kind), date(item.occurredAt), item.organisation.name, item.note ?? '']),
   );
-}
-
-function readFile(file: File): Promise<{ name: string; mediaType?: string; content: string }> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onerror = () => reject(new Error(`could not read ${file.name}`));
-    reader.onload = () => {
-      const url = String(reader.result);
-      resolve({ name: file.name, ...(file.type ? { mediaType: file.type } : {}), content: url.slice(url.indexOf(',') + 1) });
-    };
-    reader.readAsDataURL(file);
-  });
-}
-
-async function renderReportForm(main: HTMLElement, session: Session, params: URLSearchParams): Promise<void> {
-  main.append(h('p', { class: 'crumbs' }, h('a', { href: '#/reports' }, 'Research reports')), h('h1', {}, 'Write a report'));
-  if (!WRITER_ROLES.includes(session.role)) {
-    main.append(status('Only analysts write reports.', 'error'));
-    return;
-  }
-  const investigation = params.get('investigation') ?? undefined;
-  const title = h('input', { id: 'report-title', required: true, maxlength: '500', size: 60 });
-  const summary = h('textarea', { id: 'report-summary', rows: 2, maxlength: '5000' });
-  const body = h('textarea', { id: 'report-body', rows: 14, required: true });
-  const tlp = select('report-tlp', TLPS, 'amber');
-  const pap = select('report-pap', [['', 'none'], ...PAPS.map((level): [string, string] => [level, level])], '');
-  const indicators = h('textarea', { id: 'report-indicators', rows: 5 });
-  const malware = h('input', { id: 'report-malware', size: 30 });
-  const actors = h('input', { id: 'report-actors', size: 30 });
-  const campaigns = h('input', { id: 'report-campaigns', size: 30 });
-  const files = h('input', { id: 'report-files', type: 'file', multiple: true });
-  const agreements = session.clearance.agreements.map((agreement, i) => {
-    const box = h('input', { type: 'checkbox', id: `report-agreement-${i}`, value: agreement.name });
-    return { box, element: h('div', { class: 'field check' }, box, h('label', { for: `report-agreement-${i}` }, `${agreement.name} (up to ${agreement.maxTlp.toUpperCase()})`)) };
-  });
-  const feedback = h('div', { 'aria-live': 'polite' });
-  const form = h(
-    'form',
-    { class: 'stacked-form', 'aria-label': 'Write a report' },
-    field('report-title', 'Title', title),
-    field('report-summary', 'Summary', summary),
-    field('report-body', 'Body (Markdown)', body, 'Headings, emphasis, code, lists, links and quotes. Raw HTML is shown as text; only http, https, mailto and relative links are kept.'),
-    h('div', { class: 'inline-form' }, field('report-tlp', 'TLP', tlp), field('report-pap', 'PAP', pap)),
-    investigation
-      ? h('p', { class: 'note' }, `Written in investigation ${investigation}: read by its members alone.`)
-      : h('fieldset', { class: 'filters' }, h('legend', {}, 'Share under agreements'), ...(agreements.length ? agreements.map((item) => item.element) : [h('p', { class: 'empty' }, 'Your organisation is in no agreement: the report stays with you unless its TLP shares it.')])),
-    field('report-indicators', 'Indicators (pasted text)', indicators, 'Every indicator found in the text is linked, defanged or not.'),
-    h('div', { class: 'inline-form' }, field('report-malware', 'Malware', malware, 'comma-separated'), field('report-actors', 'Threat actors', actors, 'comma-separated'), field('report-campaigns', 'Campaigns', campaigns, 'comma-separated')),
-    field('report-files', 'Attachments', files, 'Up to 4 MiB each; readers can only download them.'),
-    h('p', {}, h('button', { type: 'submit' }, 'Publish report')),
-    feedback,
-  );
-  onSubmit(form, feedback, async () => {
-    const attachments = await Promise.all([...(files.files ?? [])].map(readFile));
-    const chosen = agreements.filter((item) => item.box.checked).map((item) => item.box.value);
-    const created = await api<Json>('/reports', {
-      body: {
-        title: title.value.trim(),
-        body: body.value,
-        tlp: tlp.value,
-        ...(summary.value.trim() ? { summary: summary.value.trim() } : {}),
-        ...(pap.value ? { pap: pap.value } : {}),
-        ...(chosen.length ? { agreements: chosen } : {}),
-        ...(investigation ? { investigation: /^\d+$/.test(investigation) ? Number(investigation) : investigation } : {}),
-        ...(indicators.value.trim() ? { indicatorText: indicators.value } : {}),
-        ...(names(malware.value).length ? { malware: names(malware.value) } : {}),
-        ...(names(actors.value).length ? { actors: names(actors.value) } : {}),
-        ...(names(campaigns.value).length ? { campaigns: names(campaigns.value) } : {}),
-        ...(attachments.length ? { attachments } : {}),
-      },
-    });
-    if (investigation) await api(`/investigations/${encodeURIComponent(investigation)}/items`, { body: { kind: 'report', report: created.id } });
-    const neutralised = (created.neutralised as string[]) ?? [];
-    if (neutralised.length) sessionStorage.setItem('tix-neutralised', neutralised.join('; '));
-    location.hash = `#/reports/${created.id}`;
-  });
-  main.append(section('New report', form));
 }
