@@ -328,6 +328,13 @@ describe('reports, investigations and requests in the web UI', { timeout: 300_00
     await police.page.getByLabel('Note').fill('Server seized by the hosting provider.');
     await police.page.getByRole('button', { name: 'Record outcome' }).click();
     await police.page.getByText('Outcome recorded: server taken down.').waitFor();
+    // and on the report
+    await police.page.goto(`${server.url}/#/reports/${reportId}`);
+    await police.page.getByRole('heading', { level: 2, name: 'Record an outcome' }).waitFor();
+    await police.page.getByLabel('Outcome', { exact: true }).selectOption('confirmed');
+    await police.page.getByLabel('Note').fill('Both servers confirmed by the provider.');
+    await police.page.getByRole('button', { name: 'Record outcome' }).click();
+    await police.page.getByText('Outcome recorded: confirmed malicious.').waitFor();
     await police.context.close();
 
     const vendor = await signIn('vendor-analyst');
@@ -338,6 +345,11 @@ describe('reports, investigations and requests in the web UI', { timeout: 300_00
     await vendor.page.getByRole('table', { name: /^Confidence: as each source reported it/ }).waitFor();
     assert.equal(await vendor.page.getByRole('table', { name: 'Research reports you may read that link this value' }).getByRole('link', { name: TITLE }).count(), 1);
     await vendor.page.screenshot({ path: join(SHOTS, 'indicator-feedback.png'), fullPage: true });
+    await vendor.page.goto(`${server.url}/#/reports/${reportId}`);
+    const onReport = vendor.page.getByRole('table', { name: 'What came of it, as those who used it told' });
+    await onReport.waitFor();
+    assert.match((await onReport.textContent()) ?? '', /confirmed.*International Police.*Both servers confirmed/);
+    assert.equal(await vendor.page.getByRole('heading', { name: 'Record an outcome' }).count(), 0, 'the owner is told, it does not record on its own report');
     await vendor.context.close();
   });
 

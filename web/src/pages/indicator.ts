@@ -1,17 +1,9 @@
 import { api, type Json } from '../api.ts';
 import { date, fmt, h, section, status, svg, table, tlpBadge } from '../dom.ts';
-import { field, onSubmit, select, WRITER_ROLES } from '../forms.ts';
+import { WRITER_ROLES } from '../forms.ts';
 import type { Session } from '../session.ts';
-import { outcomesTable, reportLink } from './reports.ts';
-
-const OUTCOME_KINDS: Array<[string, string]> = [
-  ['takedown', 'server taken down'],
-  ['arrest', 'arrest'],
-  ['site-removed', 'site removed'],
-  ['false-positive', 'false positive'],
-  ['confirmed', 'confirmed malicious'],
-  ['other', 'other'],
-];
+import { outcomeForm, outcomesTable } from './outcomes.ts';
+import { reportLink } from './reports.ts';
 
 /** What came of the value, as those who used it told its owners: the outcomes, and each source's confidence beside what they make of it. */
 function feedbackSection(feedback: Json | undefined): HTMLElement {
@@ -25,34 +17,6 @@ function feedbackSection(feedback: Json | undefined): HTMLElement {
       (feedback.confidence as Json[]).map((row) => [row.source, row.confidence ?? '–', row.afterFeedback ?? '–']),
     ),
   );
-}
-
-/** Recording what came of a value: a takedown, an arrest, a false positive… */
-function outcomeForm(item: Json, done: (message: string) => Promise<void>): HTMLElement {
-  const kind = select('outcome-kind', OUTCOME_KINDS);
-  const when = h('input', { id: 'outcome-date', type: 'date', value: new Date().toISOString().slice(0, 10) });
-  const country = h('input', { id: 'outcome-country', size: 4, maxlength: '2', pattern: '[A-Za-z]{2}' });
-  const note = h('input', { id: 'outcome-note', size: 40, maxlength: '4900' });
-  const feedback = h('div', { 'aria-live': 'polite' });
-  const form = h(
-    'form',
-    { class: 'inline-form', 'aria-label': 'Record an outcome' },
-    field('outcome-kind', 'Outcome', kind),
-    field('outcome-date', 'Date', when),
-    field('outcome-country', 'Country', country, 'ISO code'),
-    field('outcome-note', 'Note', note),
-    h('button', { type: 'submit' }, 'Record outcome'),
-    feedback,
-  );
-  onSubmit(form, feedback, async () => {
-    // the country travels in the note: outcomes carry no field of their own for it
-    const text = [country.value.trim() ? `Country: ${country.value.trim().toUpperCase()}.` : '', note.value.trim()].filter(Boolean).join(' ');
-    await api('/outcomes', {
-      body: { kind: kind.value, type: item.type, value: item.value, ...(text ? { note: text } : {}), ...(when.value ? { occurredAt: `${when.value}T12:00:00Z` } : {}) },
-    });
-    await done(`Outcome recorded: ${kind.selectedOptions[0]?.textContent ?? kind.value}.`);
-  });
-  return form;
 }
 
 const DAY = 86_400_000;
@@ -197,7 +161,7 @@ export async function renderIndicator(main: HTMLElement, session: Session, path:
           section(
             'Record an outcome',
             h('p', { class: 'note' }, 'Tell the owners what came of this value. A false positive lowers the confidence they see.'),
-            outcomeForm(item, async (message) => {
+            outcomeForm({ type: item.type, value: item.value }, async (message) => {
               main.replaceChildren();
               await renderIndicator(main, session, path);
               main.querySelector('[aria-live]')?.replaceChildren(status(message));

@@ -3,6 +3,7 @@ import { date, fmt, h, section, status, table, tlpBadge } from '../dom.ts';
 import { errorText, WRITER_ROLES } from '../forms.ts';
 import { renderMarkdown } from '../markdown-dom.ts';
 import type { Session } from '../session.ts';
+import { outcomeForm, outcomesTable } from './outcomes.ts';
 import { renderReportForm } from './report-form.ts';
 
 /** A PAP label, plain: PAP is about what may be done with it, not who may read it. */
@@ -119,6 +120,19 @@ async function renderReport(main: HTMLElement, session: Session, id: number, par
     ),
     ...(diff ? [section(`Changes from v${diff.from} to v${diff.to}`, diffView(diff))] : []),
     ...(report.outcomes ? [section('Outcomes', outcomesTable(report.outcomes as Json[]))] : []),
+    ...(WRITER_ROLES.includes(session.role) && report.owner.id !== session.org.id
+      ? [
+          section(
+            'Record an outcome',
+            h('p', { class: 'note' }, 'Tell the owner what came of this report.'),
+            outcomeForm({ report: id }, async (message) => {
+              main.replaceChildren();
+              await renderReport(main, session, id, params);
+              main.querySelector('h1')?.after(status(message));
+            }),
+          ),
+        ]
+      : []),
     h('p', { class: 'export' }, 'Export: ', h('a', { href: `/api/v1/reports/${id}/stix${query({ version })}`, download: `report-${id}.stix.json` }, 'STIX 2.1'), ' · ', h('a', { href: `/api/v1/reports/${id}/misp${query({ version })}`, download: `report-${id}.misp.json` }, 'MISP event')),
   );
 }
@@ -139,12 +153,4 @@ function diffView(diff: Json): HTMLElement {
     ),
   );
   return shown;
-}
-
-export function outcomesTable(items: Json[]): HTMLElement {
-  return table(
-    'What came of it, as those who used it told',
-    ['Outcome', 'When', 'Reported by', 'Note'],
-    items.map((item) => [h('span', { class: `outcome outcome-${item.kind}` }, item.kind), date(item.occurredAt), item.organisation.name, item.note ?? '']),
-  );
 }
