@@ -283,11 +283,18 @@ describe('reports, investigations and requests in the web UI', { timeout: 300_00
     assert.match((await thread.textContent()) ?? '', /Vendor Labs answered.*Both are Pikabot C2 servers.*Reports: report \d+/s);
     assert.equal(await page.getByRole('button', { name: 'Close the request' }).count(), 1);
     assert.equal(await page.getByRole('button', { name: 'Send answer' }).count(), 0, 'the asker does not answer');
+    await page.getByLabel('Your comment').fill('Thank you: the servers were seized this morning.');
+    await page.getByRole('button', { name: 'Add comment' }).click();
+    await thread.getByText('Thank you: the servers were seized this morning.').waitFor();
+    await page.getByRole('button', { name: 'Close the request' }).click();
+    await page.getByTestId('rfi-status').filter({ hasText: 'closed' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Reopen the request' }).count(), 1);
+    assert.equal(await page.getByRole('button', { name: 'Add comment' }).count(), 0, 'a closed request takes no comment');
     await thread.getByRole('link', { name: `report ${reportId}` }).click();
     await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
     await page.goto(`${server.url}/#/investigations/${caseId}`);
     await page.getByRole('table', { name: 'Requests of this investigation' }).waitFor();
-    assert.match((await page.getByRole('table', { name: 'Requests of this investigation' }).textContent()) ?? '', new RegExp(`${SUBJECT}.*answered`));
+    assert.match((await page.getByRole('table', { name: 'Requests of this investigation' }).textContent()) ?? '', new RegExp(`${SUBJECT}.*closed`));
     await context.close();
   });
 

@@ -190,7 +190,7 @@ function declineForm(rfi: Json, reload: () => void): HTMLFormElement {
 function commentForm(rfi: Json, reload: () => void): HTMLFormElement {
   const text = h('textarea', { id: 'comment-text', rows: 2, required: true });
   const feedback = h('div', { 'aria-live': 'polite' });
-  const form = h('form', { class: 'stacked-form', 'aria-label': 'Comment on the request' }, field('comment-text', 'Comment', text), h('p', {}, h('button', { type: 'submit', class: 'secondary' }, 'Add comment')), feedback);
+  const form = h('form', { class: 'stacked-form', 'aria-label': 'Comment on the request' }, field('comment-text', 'Your comment', text), h('p', {}, h('button', { type: 'submit', class: 'secondary' }, 'Add comment')), feedback);
   onSubmit(form, feedback, async () => {
     await api(`/rfis/${rfi.id}/comment`, { body: { text: text.value.trim() } });
     reload();
