@@ -67,11 +67,17 @@ function header(who: Session, current: string): HTMLElement {
 }
 
 /** The header's badge: open requests asked of the user's organisation, plus its requests answered since the user last looked. */
-async function showAttention(who: Session): Promise<void> {
+let attention: { who: string; at: number; counts: { open: number; answered: number } } | undefined;
+/** How long the badge's counts are reused between pages (each count is two audited reads). */
+const ATTENTION_TTL_MS = 30_000;
+
+async function showAttention(who: Session, fresh = false): Promise<void> {
   const badge = document.getElementById('requests-badge');
   if (!badge) return;
   try {
-    const { open, answered } = await attentionCount(who);
+    const key = `${who.org.id}:${who.user}`;
+    if (fresh || !attention || attention.who !== key || Date.now() - attention.at > ATTENTION_TTL_MS) attention = { who: key, at: Date.now(), counts: await attentionCount(who) };
+    const { open, answered } = attention.counts;
     const total = open + answered;
     const parts = [open ? `${open} open asked of you` : '', answered ? `${answered} answered since you last looked` : ''].filter(Boolean).join(', ');
     badge.replaceChildren(h('span', { class: 'sr-label' }, ': '), String(total), h('span', { class: 'sr-label' }, ` (${parts})`));
@@ -109,7 +115,7 @@ async function show(): Promise<void> {
     }
     main.append(status(error instanceof Error ? error.message : String(error), 'error'));
   }
-  void showAttention(session);
+  void showAttention(session, name === 'requests');
   // a new page is announced by moving focus to its heading
   const heading = main.querySelector('h1');
   if (heading) {
@@ -172,7 +178,7 @@ async function start(): Promise<void> {
   }
   window.addEventListener('hashchange', () => void show());
   window.addEventListener('tix-attention', () => {
-    if (session) void showAttention(session);
+    if (session) void showAttention(session, true);
   });
   await show();
 }

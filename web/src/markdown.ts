@@ -24,7 +24,6 @@ const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
  * (`java\tscript:` is `javascript:`), and entity-like or percent-encoded colons count as colons.
  */
 export function safeHref(target: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
   const cleaned = target.replace(/[\u0000-\u0020\u007f-\u009f\u00ad\u200b-\u200f\u2028\u2029\ufeff]+/g, '');
   if (!cleaned || cleaned === '#blocked') return undefined;
   const decoded = cleaned.replace(/&#0*58;?|&#x0*3a;?|&colon;?|%3a/gi, ':');
