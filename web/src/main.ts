@@ -106,8 +106,19 @@ async function show(): Promise<void> {
   const main = h('main', { id: 'main', tabindex: '-1' });
   root.replaceChildren(header(session, name), main);
   document.title = `${page.title} · tix`;
+  // a new page is announced by moving focus to its heading: at once when the page draws it before its data
+  // arrives, else when it appears, unless the user has moved into the page meanwhile
+  const focusHeading = (): void => {
+    const heading = main.querySelector('h1');
+    const active = document.activeElement;
+    if (!heading || (active && active !== main && main.contains(active))) return;
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  };
+  const rendering = page.render(main, session, path, params);
+  focusHeading();
   try {
-    await page.render(main, session, path, params);
+    await rendering;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       session = undefined;
@@ -115,13 +126,8 @@ async function show(): Promise<void> {
     }
     main.append(status(error instanceof Error ? error.message : String(error), 'error'));
   }
-  void showAttention(session, name === 'requests');
-  // a new page is announced by moving focus to its heading
-  const heading = main.querySelector('h1');
-  if (heading) {
-    heading.setAttribute('tabindex', '-1');
-    heading.focus();
-  }
+  focusHeading();
+  if (session) void showAttention(session, name === 'requests');
 }
 
 function renderLogin(message?: string): void {
