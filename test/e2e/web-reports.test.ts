@@ -360,7 +360,7 @@ describe('reports, investigations and requests in the web UI', { timeout: 300_00
     await vendor.context.close();
   });
 
-  it('works from the keyboard: the requests link with its badge is reached by Tab and named for screen readers', async () => {
+  it('works from the keyboard (the requests link and its badge are reached by Tab and named for screen readers) and on a laptop screen; a declined request leaves the queue', async () => {
     const { context, page } = await signIn('vendor-analyst');
     await badge(page, '1');
     let name = '';
@@ -384,6 +384,15 @@ describe('reports, investigations and requests in the web UI', { timeout: 300_00
       assert.ok(overflow <= 0, `${hash} scrolls sideways by ${overflow} px at 1024 px`);
     }
     await page.screenshot({ path: join(SHOTS, 'request-laptop.png'), fullPage: true });
+    // the overdue request is declined with a reason: the queue is empty, the badge gone
+    await page.goto(`${server.url}/#/requests`);
+    await page.getByRole('link', { name: /Wallet behind the panel/ }).click();
+    await page.getByLabel('Reason').fill('We hold nothing on this wallet.');
+    await page.getByRole('button', { name: 'Decline' }).click();
+    await page.getByTestId('rfi-status').filter({ hasText: 'declined' }).waitFor();
+    assert.match((await page.getByRole('list', { name: 'Messages, oldest first' }).textContent()) ?? '', /Vendor Labs declined.*We hold nothing on this wallet\./s);
+    assert.equal(await page.getByRole('button', { name: 'Send answer' }).count(), 0, 'a declined request takes no answer');
+    assert.equal(await badge(page, 'hidden'), 'hidden');
     await context.close();
   });
 });
