@@ -11,6 +11,9 @@ import { ROOT } from './cli.ts';
 export const CHROMIUM = '/usr/bin/chromium';
 export const SHOTS = join(ROOT, 'test-output', 'web');
 
+/** Every demo user's password is its name and this suffix. */
+export const demoPassword = (user: string): string => `${user}-demo-2026`;
+
 /** Starts `tix serve --demo --port 0` on a data directory; resolves once it listens, with its base URL. */
 export function serve(data: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'tix.js'), '--data', data, 'serve', '--port', '0', '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -32,7 +35,7 @@ export function serve(data: string): Promise<{ child: ChildProcess; url: string 
 }
 
 /** A demo user's HTTP Basic credentials. */
-export const basic = (user: string): string => `Basic ${Buffer.from(`${user}:${user}-demo-2026`).toString('base64')}`;
+export const basic = (user: string): string => `Basic ${Buffer.from(`${user}:${demoPassword(user)}`).toString('base64')}`;
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
@@ -44,7 +47,7 @@ export async function signInAs(browser: Browser, url: string, user: string): Pro
   const page = await context.newPage();
   await page.goto(`${url}/`);
   await page.getByLabel('User name').fill(user);
-  await page.getByLabel('Password').fill(`${user}-demo-2026`);
+  await page.getByLabel('Password').fill(demoPassword(user));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
   return { context, page };

@@ -5,7 +5,10 @@ import { renderAudit } from './pages/audit.ts';
 import { renderFeeds } from './pages/feeds.ts';
 import { renderIndicator } from './pages/indicator.ts';
 import { renderOperations } from './pages/operations.ts';
+import { renderInvestigations } from './pages/investigations.ts';
 import { renderOverview } from './pages/overview.ts';
+import { renderReports } from './pages/reports.ts';
+import { attentionCount, renderRequests } from './pages/requests.ts';
 import { renderSearch } from './pages/search.ts';
 import { renderTriage } from './pages/triage.ts';
 import type { Session } from './session.ts';
@@ -20,12 +23,15 @@ const PAGES: Record<string, { title: string; render: (main: HTMLElement, session
   indicator: { title: 'Indicator', render: renderIndicator },
   triage: { title: 'Evidence triage', render: renderTriage },
   operations: { title: 'Operations', render: renderOperations },
+  reports: { title: 'Reports', render: renderReports },
+  investigations: { title: 'Investigations', render: renderInvestigations },
+  requests: { title: 'Requests', render: renderRequests },
   feeds: { title: 'Feeds', render: renderFeeds },
   admin: { title: 'Sharing admin', render: renderAdmin, admin: true },
   audit: { title: 'Audit', render: renderAudit, operator: true },
 };
 
-const NAV = ['overview', 'search', 'triage', 'operations', 'feeds', 'admin', 'audit'];
+const NAV = ['overview', 'search', 'triage', 'reports', 'investigations', 'requests', 'operations', 'feeds', 'admin', 'audit'];
 
 function visible(name: string, who: Session): boolean {
   const page = PAGES[name]!;
@@ -48,7 +54,7 @@ function header(who: Session, current: string): HTMLElement {
         'ul',
         {},
         ...NAV.filter((name) => visible(name, who)).map((name) =>
-          h('li', {}, h('a', { href: `#/${name}`, ...(name === current ? { 'aria-current': 'page' } : {}) }, PAGES[name]!.title)),
+          h('li', {}, h('a', { href: `#/${name}`, ...(name === current ? { 'aria-current': 'page' } : {}) }, PAGES[name]!.title, name === 'requests' ? h('span', { id: 'requests-badge', 'data-testid': 'requests-badge', hidden: true }) : null)),
         ),
       ),
     ),
@@ -62,6 +68,31 @@ function header(who: Session, current: string): HTMLElement {
       h('button', { type: 'button', class: 'secondary', onclick: () => void signOut() }, 'Sign out'),
     ),
   );
+}
+
+/** The header's badge: open requests asked of the user's organisation, plus its requests answered since the user last looked. */
+let attention: { who: string; at: number; counts: { open: number; answered: number } } | undefined;
+/** How long the badge's counts are reused between pages (each count is two audited reads). */
+const ATTENTION_TTL_MS = 30_000;
+
+async function showAttention(who: Session, fresh = false): Promise<void> {
+  const badge = document.getElementById('requests-badge');
+  if (!badge) return;
+  try {
+    const key = `${who.org.id}:${who.user}`;
+    if (fresh || !attention || attention.who !== key || Date.now() - attention.at > ATTENTION_TTL_MS) attention = { who: key, at: Date.now(), counts: await attentionCount(who) };
+    const { open, answered } = attention.counts;
+    const total = open + answered;
+    const parts = [open ? `${open} open asked of you` : '', answered ? `${answered} answered since you last looked` : ''].filter(Boolean).join(', ');
+    badge.replaceChildren(h('span', { class: 'sr-label' }, ': '), String(total), h('span', { class: 'sr-label' }, ` (${parts})`));
+    badge.className = 'badge';
+    badge.title = parts;
+    badge.hidden = total === 0;
+  } catch {
+    // the badge is a convenience: without it the page works as before
+    badge.className = 'badge';
+    badge.hidden = true;
+  }
 }
 
 function route(): { name: string; path: string[]; params: URLSearchParams } {
@@ -79,8 +110,19 @@ async function show(): Promise<void> {
   const main = h('main', { id: 'main', tabindex: '-1' });
   root.replaceChildren(header(session, name), main);
   document.title = `${page.title} · tix`;
+  // a new page is announced by moving focus to its heading: at once when the page draws it before its data
+  // arrives, else when it appears, unless the user has moved into the page meanwhile
+  const focusHeading = (): void => {
+    const heading = main.querySelector('h1');
+    const active = document.activeElement;
+    if (!heading || (active && active !== main && main.contains(active))) return;
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  };
+  const rendering = page.render(main, session, path, params);
+  focusHeading();
   try {
-    await page.render(main, session, path, params);
+    await rendering;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       session = undefined;
@@ -88,12 +130,8 @@ async function show(): Promise<void> {
     }
     main.append(status(error instanceof Error ? error.message : String(error), 'error'));
   }
-  // a new page is announced by moving focus to its heading
-  const heading = main.querySelector('h1');
-  if (heading) {
-    heading.setAttribute('tabindex', '-1');
-    heading.focus();
-  }
+  focusHeading();
+  if (session) void showAttention(session, name === 'requests');
 }
 
 function renderLogin(message?: string): void {
@@ -149,6 +187,9 @@ async function start(): Promise<void> {
     session = undefined;
   }
   window.addEventListener('hashchange', () => void show());
+  window.addEventListener('tix-attention', () => {
+    if (session) void showAttention(session, true);
+  });
   await show();
 }
 

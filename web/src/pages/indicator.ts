@@ -1,6 +1,23 @@
 import { api, type Json } from '../api.ts';
 import { date, fmt, h, section, status, svg, table, tlpBadge } from '../dom.ts';
+import { WRITER_ROLES } from '../forms.ts';
 import type { Session } from '../session.ts';
+import { outcomeForm, outcomesTable } from './outcomes.ts';
+import { reportLink } from './reports.ts';
+
+/** What came of the value, as those who used it told its owners: the outcomes, and each source's confidence beside what they make of it. */
+function feedbackSection(feedback: Json | undefined): HTMLElement {
+  if (!feedback) return section('Feedback', h('p', { class: 'empty' }, 'No outcome recorded that you may read (owners see what others record on their values).'));
+  return section(
+    'Feedback',
+    outcomesTable(feedback.outcomes as Json[]),
+    table(
+      'Confidence: as each source reported it, and after the false positives reported',
+      ['Source', 'Reported', 'After feedback'],
+      (feedback.confidence as Json[]).map((row) => [row.source, row.confidence ?? '–', row.afterFeedback ?? '–']),
+    ),
+  );
+}
 
 const DAY = 86_400_000;
 
@@ -47,10 +64,11 @@ export async function renderIndicator(main: HTMLElement, session: Session, path:
     main.append(h('h1', {}, value), status(error instanceof Error ? error.message : String(error), 'error'));
     return;
   }
-  const [objects, sources, sightings] = await Promise.all([
+  const [objects, sources, sightings, reports] = await Promise.all([
     api<{ items: Json[] }>(`${base}/objects`),
     api<{ items: Json[] }>('/sources'),
     api<{ items: Json[] }>(`/sightings?limit=20&type=${encodeURIComponent(item.type)}&value=${encodeURIComponent(item.value)}`),
+    api<{ items: Json[] }>(`/reports?limit=20&type=${encodeURIComponent(item.type)}&value=${encodeURIComponent(item.value)}`),
   ]);
   const mine = new Set(sources.items.filter((source) => source.mine).map((source) => source.name as string));
   const canWrite = ['analyst', 'sync', 'admin'].includes(session.role);
@@ -127,6 +145,30 @@ export async function renderIndicator(main: HTMLElement, session: Session, path:
           )
         : h('p', { class: 'empty' }, 'No sightings you may read.'),
     ),
+    section(
+      'Reports',
+      reports.items.length
+        ? table(
+            'Research reports you may read that link this value',
+            ['Title', 'Owner', 'Published', 'TLP'],
+            reports.items.map((report) => [reportLink(report.id, report.title), report.owner.name, date(report.publishedAt), tlpBadge(report.tlp)]),
+          )
+        : h('p', { class: 'empty' }, 'No report you may read links this value.'),
+    ),
+    feedbackSection(item.feedback as Json | undefined),
+    ...(WRITER_ROLES.includes(session.role)
+      ? [
+          section(
+            'Record an outcome',
+            h('p', { class: 'note' }, 'Tell the owners what came of this value. A false positive lowers the confidence they see.'),
+            outcomeForm({ type: item.type, value: item.value }, async (message) => {
+              main.replaceChildren();
+              await renderIndicator(main, session, path);
+              main.querySelector('[aria-live]')?.replaceChildren(status(message));
+            }),
+          ),
+        ]
+      : []),
     section(
       'Related STIX objects',
       objects.items.length
