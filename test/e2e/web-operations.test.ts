@@ -64,4 +64,22 @@ describe('operations page in chromium against tix serve --demo', { timeout: 300_
     for (const file of ['manifest.json', 'manifest.sig', 'bundle.stix.json', 'report.html', 'summary.json']) assert.match(listing, new RegExp(`/${file.replace('.', '\\.')}\\n`));
     await context.close();
   });
+
+  it('shows where an enriched value is, as the API says, with the data it comes from', async () => {
+    const enriched = tix(data.path, ['enrich']);
+    assert.equal(enriched.code, 0, enriched.stderr);
+    const detail = (await (await fetch(`${server.url}/api/v1/indicators/ipv4/192.9.135.73`, { headers: { authorization: basic('ip-analyst') } })).json()) as {
+      location?: { country?: string; asn?: number; data: Array<{ name: string }> };
+    };
+    assert.ok(detail.location?.country, 'the demo C2 address is located by tix enrich');
+    const { context, page } = await signInAs(browser, server.url, 'ip-analyst');
+    await page.goto(`${server.url}/#/indicator/ipv4/192.9.135.73`);
+    const cell = page.locator('main dt:text-is("Country / ASN") + dd');
+    await cell.waitFor();
+    const text = (await cell.textContent()) ?? '';
+    assert.ok(text.startsWith(detail.location!.country!), text);
+    if (detail.location!.asn !== undefined) assert.match(text, new RegExp(`AS${detail.location!.asn}\\b`));
+    assert.match(text, new RegExp(detail.location!.data[0]!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await context.close();
+  });
 });

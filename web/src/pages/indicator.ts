@@ -83,7 +83,7 @@ export async function renderIndicator(main: HTMLElement, session: Session, path:
     ['First seen', date(item.firstSeen)],
     ['Last seen', date(item.lastSeen)],
     ['Sightings', `${fmt.format(item.sightings.count)} (seen ${fmt.format(item.sightings.total)} times${item.sightings.lastSeen ? `, last ${date(item.sightings.lastSeen)}` : ''})`],
-    ['Country / ASN', 'no country or ASN data in the store yet'],
+    ['Country / ASN', locationOf(item.location)],
   ];
   if (item.evaluation) facts.push(['Evaluation', Object.entries(item.evaluation).map(([k, v]) => `${k} ${v}`).join(', ')]);
   const feedback = h('div', { 'aria-live': 'polite' });
@@ -180,4 +180,16 @@ export async function renderIndicator(main: HTMLElement, session: Session, path:
         : h('p', { class: 'empty' }, 'No STIX object behind this value (it came from a feed in another format).'),
     ),
   );
+}
+
+/** Country, AS and registrable domain from the store's offline data, with the data's name and build date (they age). */
+function locationOf(location: Json | undefined): string {
+  if (!location) return 'not enriched (run tix enrich)';
+  const parts = [
+    location.country,
+    location.asn === undefined ? undefined : `AS${location.asn}${location.asOrg ? ` ${location.asOrg}` : ''}`,
+    location.registrable === undefined ? undefined : `registrable domain ${location.registrable}`,
+  ].filter((part): part is string => typeof part === 'string');
+  const data = ((location.data as Json[] | undefined) ?? []).map((d) => `${d.name}${d.builtAt ? ` (${String(d.builtAt).slice(0, 10)})` : ''}`);
+  return `${parts.join(' · ') || 'no location found'}${data.length ? ` — data: ${data.join(', ')}` : ''}`;
 }
