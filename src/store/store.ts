@@ -257,6 +257,8 @@ export interface Store extends AccessStore, SightingStore, ReportStore, Investig
   objectIdsOf(type: IndicatorType, value: string, clearance?: Clearance): Promise<string[]>;
   /** Counts for an overview under a clearance (absent: everything), each value counted once; cheap enough for every page view. */
   overview(clearance?: Clearance): Promise<OverviewStats>;
+  /** Values the reader may see per country they are located in (`tix enrich`), each value counted once; the clearance applies inside the query. */
+  countByCountry(clearance?: Clearance): Promise<Array<{ country: string; indicators: number }>>;
   /** How many values a search with these filters finds in all (its clearance applied inside the count, so it counts only what the reader may see). */
   count(query: Omit<IndicatorQuery, 'limit' | 'after'>): Promise<number>;
   /** The sources the reader may see something of, with what it may see of each; absent clearance: every source, everything counted. */

@@ -38,6 +38,7 @@ const OPERATIONS = [
   // the web UI's
   'GET /api/v1/indicators/{type}/{value}/objects',
   'GET /api/v1/overview',
+  'GET /api/v1/overview/countries',
   'POST /api/v1/session',
   'GET /api/v1/session',
   'POST /api/v1/session/logout',

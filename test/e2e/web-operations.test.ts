@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { ROOT, tempDir, tix } from '../helpers/cli.ts';
 import { basic, launchChromium, serve, SHOTS, signInAs } from '../helpers/web.ts';
@@ -80,6 +81,34 @@ describe('operations page in chromium against tix serve --demo', { timeout: 300_
     assert.ok(text.startsWith(detail.location!.country!), text);
     if (detail.location!.asn !== undefined) assert.match(text, new RegExp(`AS${detail.location!.asn}\\b`));
     assert.match(text, new RegExp(detail.location!.data[0]!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    await context.close();
+  });
+
+  it('maps where the values each organisation may read are hosted, counting nothing it may not read', async () => {
+    const countsOf = async (user: string): Promise<Map<string, number>> => {
+      const reply = (await (await fetch(`${server.url}/api/v1/overview/countries`, { headers: { authorization: basic(user) } })).json()) as { items: Array<{ country: string; indicators: number }> };
+      return new Map(reply.items.map((item) => [item.country, item.indicators]));
+    };
+    // the ISP reads only TLP:CLEAR and GREEN (it owns no source and is in no agreement): counted here straight from the store
+    const db = new Database(join(data.path, 'tix.db'), { readonly: true });
+    const expected = db
+      .prepare(
+        `SELECT country, count(*) AS n FROM indicator_locations l WHERE country IS NOT NULL
+           AND EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = l.indicator_id AND o.tlp IN ('clear', 'green')) GROUP BY country`,
+      )
+      .all() as Array<{ country: string; n: number }>;
+    db.close();
+    const isp = await countsOf('isp-noc');
+    assert.ok(expected.length > 0, 'the demo feeds hold located values');
+    assert.deepEqual(isp, new Map(expected.map((row) => [row.country, row.n])));
+    const police = await countsOf('ip-analyst');
+    const located = (await (await fetch(`${server.url}/api/v1/indicators/ipv4/192.9.135.73`, { headers: { authorization: basic('ip-analyst') } })).json()) as { location: { country: string } };
+    assert.ok((police.get(located.location.country) ?? 0) > (isp.get(located.location.country) ?? 0), 'the AMBER C2 counts for the police, not for the ISP');
+    const { context, page } = await signInAs(browser, server.url, 'isp-noc');
+    await page.getByRole('table', { name: 'Countries hosting the most values you may read' }).waitFor();
+    const shaded = await page.locator('svg.map path.country:not(.step-0)').count();
+    assert.ok(shaded > 0 && shaded <= isp.size, `${shaded} countries shaded for ${isp.size} with values`);
+    await page.screenshot({ path: join(SHOTS, 'overview-countries.png'), fullPage: true });
     await context.close();
   });
 });

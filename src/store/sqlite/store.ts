@@ -250,6 +250,17 @@ export class SqliteStore implements Store {
     return rows.map((row) => row.id);
   }
 
+  async countByCountry(clearance?: Clearance): Promise<Array<{ country: string; indicators: number }>> {
+    const visible = clearance ? visibility(this.db, clearance, 'o') : { sql: '1', params: [] };
+    return this.db
+      .prepare(
+        `SELECT l.country, count(*) AS indicators FROM indicator_locations l
+         WHERE l.country IS NOT NULL AND EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = l.indicator_id AND ${visible.sql})
+         GROUP BY l.country ORDER BY indicators DESC, l.country`,
+      )
+      .all(...visible.params) as Array<{ country: string; indicators: number }>;
+  }
+
   async overview(clearance?: Clearance): Promise<OverviewStats> {
     this.overviewCounter ??= new OverviewCounter(this.db);
     return this.overviewCounter.stats(clearance);

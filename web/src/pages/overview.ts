@@ -44,6 +44,12 @@ function chart(perDay: Array<{ day: string; indicators: number }>): Node {
 export async function renderOverview(main: HTMLElement, _session: Session): Promise<void> {
   main.append(h('h1', {}, 'Overview'));
   const [stats, sightings] = await Promise.all([api<Json>('/overview'), api<{ items: Json[] }>('/sightings?limit=10')]);
+  // the map follows the counts: it needs a pass over the located values, the rest of the page does not wait for it
+  const hosting = h('div', { 'aria-live': 'polite' }, status('Counting values per country…'));
+  void api<{ items: Json[]; data: Json[] }>('/overview/countries').then(
+    (countries) => hosting.replaceChildren(...hostingMap(countries)),
+    () => hosting.replaceChildren(status('The per-country counts could not be loaded.')),
+  );
   main.append(
     h('p', { class: 'headline' }, h('strong', { 'data-testid': 'total' }, fmt.format(stats.indicators)), ' indicators you may read'),
     h(
@@ -58,11 +64,7 @@ export async function renderOverview(main: HTMLElement, _session: Session): Prom
       ),
     ),
     section('New indicators over time', chart(stats.firstSeenPerDay)),
-    section(
-      'Where malicious infrastructure is hosted',
-      status('No country data in the store yet: values are not enriched with a country, so the map shows no counts.'),
-      worldMap(new Map(), 'World map of hosting countries (no country data yet)'),
-    ),
+    section('Where malicious infrastructure is hosted', hosting),
     section(
       'Latest sightings',
       sightings.items.length
@@ -81,4 +83,20 @@ export async function renderOverview(main: HTMLElement, _session: Session): Prom
         : h('p', { class: 'empty' }, 'No sightings yet.'),
     ),
   );
+}
+
+/** The choropleth of where the values the caller may read are located, and which data says so. */
+function hostingMap(countries: { items: Json[]; data: Json[] }): Node[] {
+  if (!countries.items.length) {
+    return [status('No country data in the store yet: run tix enrich to locate values, and the map shows their countries.'), worldMap(new Map(), 'World map of hosting countries (no country data yet)')];
+  }
+  const byNumeric = new Map<string, number>();
+  for (const item of countries.items) if (item.numeric) byNumeric.set(item.numeric, (byNumeric.get(item.numeric) ?? 0) + item.indicators);
+  const data = countries.data.map((d) => `${d.name}${d.builtAt ? ` (built ${String(d.builtAt).slice(0, 10)})` : ''}`).join(', ');
+  const top = countries.items.slice(0, 10);
+  return [
+    worldMap(byNumeric, 'World map of the countries hosting the values you may read, shaded by count'),
+    table('Countries hosting the most values you may read', ['Country', 'Values'], top.map((item) => [item.name ? `${item.name} (${item.country})` : item.country, fmt.format(item.indicators)])),
+    h('p', { class: 'note' }, `Located with offline data: ${data || 'unknown'}.`),
+  ];
 }
