@@ -3,64 +3,9 @@ import type Database from 'better-sqlite3';
 import type { Observation } from '../../model/index.ts';
 import { BatchReader, encodeBatch, type ObservationBatch } from '../batch.ts';
 import type { ImportCounts, ImportMeta, ImportSession, StoredObject } from '../store.ts';
-import { objectRow } from './objects.ts';
-
-/** Metadata from a newer report replaces the stored one; an older or equal report only fills gaps. Order of arrival never matters. */
-const newerOr = (column: string): string =>
-  `CASE WHEN excluded.last_seen > last_seen THEN coalesce(excluded.${column}, ${column}) ELSE coalesce(${column}, excluded.${column}) END`;
-
-/** Columns of the staging tables, in the order rows are bound: the first `BARE_COLUMNS` for a bare batch, all for the others. */
-const CELL_COLUMNS = [
-  'hash', 'type', 'value', 'ip_first', 'ip_last', 'host_key', 'first_seen', 'last_seen', 'raw', 'line', 'repeated',
-  'confidence', 'threat_type', 'malware', 'tags', 'reference', 'tlp', 'valid_until', 'revoked', 'object_id',
-];
-const STAGE_COLUMNS = `hash INTEGER, type TEXT, value TEXT, ip_first BLOB, ip_last BLOB, host_key TEXT, first_seen INTEGER, last_seen INTEGER,
-  raw TEXT, line INTEGER, repeated INTEGER, confidence INTEGER, threat_type TEXT, malware TEXT, tags TEXT NOT NULL DEFAULT '', reference TEXT,
-  tlp TEXT, valid_until INTEGER, revoked INTEGER NOT NULL DEFAULT 0, object_id TEXT, indicator_id INTEGER, is_new INTEGER, round INTEGER`;
-
-const BARE_COLUMNS = 11;
-const FULL_COLUMNS = CELL_COLUMNS.length;
-
-/** IP keys arrive in hex (store/batch.ts). */
-const placeholder = (column: string): string => (column === 'ip_first' || column === 'ip_last' ? 'unhex(?)' : '?');
-
-/** Rows bound per INSERT statement when staging: one call and one statement step for many rows. */
-const ROWS_PER_INSERT = 50;
-
-const observationsFrom = (id: string, where: string): string => `
-  INSERT INTO observations (indicator_id, source_id, first_seen, last_seen, confidence, threat_type, malware, tags,
-    reference, tlp, valid_until, revoked_at, listed, raw, origin_import, origin_line, added_at, updated_at, object_id)
-  SELECT ${id}, @source, s.first_seen, s.last_seen, coalesce(s.confidence, @confidence), s.threat_type, s.malware, s.tags,
-    s.reference, coalesce(s.tlp, @tlp), s.valid_until, CASE WHEN s.revoked THEN @now END, 1, s.raw, @import, s.line, @now, @now, s.object_id
-  FROM temp.import_stage s WHERE ${where}`;
-
-/** New values cannot have an observation yet; values already held merge into this source's. */
-const INSERT_NEW_OBSERVATIONS = observationsFrom('s.indicator_id', 's.is_new = 1');
-const UPSERT_OBSERVATIONS = `${observationsFrom('s.indicator_id', 's.is_new IS NULL')}
-  ON CONFLICT (indicator_id, source_id) DO UPDATE SET
-    first_seen = min(first_seen, excluded.first_seen),
-    last_seen = max(last_seen, excluded.last_seen),
-    confidence = ${newerOr('confidence')},
-    threat_type = ${newerOr('threat_type')},
-    malware = ${newerOr('malware')},
-    reference = ${newerOr('reference')},
-    object_id = ${newerOr('object_id')},
-    tags = CASE WHEN (excluded.last_seen > last_seen AND excluded.tags <> '') OR tags = '' THEN excluded.tags ELSE tags END,
-    tlp = CASE WHEN excluded.last_seen > last_seen THEN excluded.tlp ELSE tlp END,
-    valid_until = CASE WHEN listed = 0 OR excluded.last_seen > last_seen THEN excluded.valid_until ELSE coalesce(valid_until, excluded.valid_until) END,
-    revoked_at = CASE WHEN excluded.revoked_at IS NOT NULL THEN coalesce(revoked_at, excluded.revoked_at)
-                      WHEN excluded.last_seen > last_seen THEN NULL ELSE revoked_at END,
-    listed = 1,
-    updated_at = excluded.updated_at
-  WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen OR listed = 0
-    OR (confidence IS NULL AND excluded.confidence IS NOT NULL)
-    OR (threat_type IS NULL AND excluded.threat_type IS NOT NULL)
-    OR (malware IS NULL AND excluded.malware IS NOT NULL)
-    OR (reference IS NULL AND excluded.reference IS NOT NULL)
-    OR (object_id IS NULL AND excluded.object_id IS NOT NULL)
-    OR (valid_until IS NULL AND excluded.valid_until IS NOT NULL)
-    OR (tags = '' AND excluded.tags <> '')
-    OR (revoked_at IS NULL AND excluded.revoked_at IS NOT NULL)`;
+import { ObjectWriter } from './import-objects.ts';
+import { BARE_COLUMNS, CELL_COLUMNS, FULL_COLUMNS, INSERT_NEW_OBSERVATIONS, literal, placeholder, ROWS_PER_INSERT, STAGE_COLUMNS, UPSERT_OBSERVATIONS } from './import-sql.ts';
+import { filterBits, SeenFilter } from './seen-filter.ts';
 
 const BULK_MIN_VALUES = 500_000;
 /**
@@ -75,58 +20,6 @@ const SORT_THREADS = Math.min(2, Math.max(0, availableParallelism() - 1));
 interface IndexDefinition {
   name: string;
   sql: string;
-}
-
-/**
- * Values already met in this import, by their 53-bit hash: a blocked Bloom
- * filter (4 bits within one 512-bit block per value). `add` answers false
- * only for a value certainly not met before; a true may be a false positive,
- * which costs a slower path and never a wrong result. The block comes from
- * the hash's high bits, so a batch in hash order walks the filter in order.
- */
-class SeenFilter {
-  private readonly words: Int32Array;
-  private readonly shift: number;
-
-  constructor(bits: number) {
-    const blocks = Math.max(1, bits >>> 9);
-    this.words = new Int32Array(blocks * 16);
-    // block index = top log2(blocks) of the hash's 21 high bits (2^53 / 2^32)
-    this.shift = 21 - Math.round(Math.log2(blocks));
-  }
-
-  add(hash: number): boolean {
-    const high = Math.floor(hash / 4294967296);
-    const low = hash >>> 0;
-    const base = (this.shift >= 0 ? high >>> this.shift : high << -this.shift) << 4;
-    const mixed = Math.imul(low ^ (low >>> 16), 0x45d9f3b);
-    let seen = true;
-    for (const bit of [low & 511, (low >>> 9) & 511, (low >>> 18) & 511, (mixed >>> 23) & 511]) {
-      const word = base + (bit >>> 5);
-      const mask = 1 << (bit & 31);
-      if ((this.words[word]! & mask) === 0) {
-        seen = false;
-        this.words[word]! |= mask;
-      }
-    }
-    return seen;
-  }
-}
-
-/** Filter size: about a bit per input byte (some 25 bits per value of a plain list), 128 KiB to 32 MiB. */
-function filterBits(sizeHint: number | undefined): number {
-  const wanted = Math.min(Math.max(sizeHint ?? 16 * 2 ** 20, 2 ** 20), 2 ** 28);
-  return 2 ** Math.ceil(Math.log2(wanted));
-}
-
-/** SQL text of a constant of the import (ids, times, the default TLP and confidence), for statements prepared once per import. */
-function literal(value: string | number | null): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
-    return String(value);
-  }
-  return `'${value.replaceAll("'", "''")}'`;
 }
 
 /** Statements and state of an import into an empty store (see the class comment). */
@@ -175,10 +68,8 @@ export class SqliteImportSession implements ImportSession {
   private readonly widenSeen: Database.Statement;
   private readonly clearStage: Database.Statement;
   private readonly markSeen: Database.Statement | undefined;
-  private insertObject: Database.Statement | undefined;
-  private supersede: Database.Statement | undefined;
-  /** The date_added of this import's objects: now, or the latest already held if the clock went back. */
-  private objectsAddedAt: number | undefined;
+  /** Writes this import's exchange objects, made with the first of them. */
+  private objects: ObjectWriter | undefined;
   private readonly params: { source: number; import: number; now: number; tlp: string; confidence: number | null };
   private counts: ImportCounts = { new: 0, updated: 0, unchanged: 0, delisted: 0, objects: 0 };
   private open = true;
@@ -508,29 +399,8 @@ export class SqliteImportSession implements ImportSession {
 
   async addObjects(batch: readonly StoredObject[]): Promise<void> {
     if (!this.open) throw new Error('import session is closed');
-    this.insertObject ??= this.db.prepare(`
-      INSERT INTO stix_objects (id, type, modified, spec_version, tlp, source_id, origin_import, origin_line, added_at, json, latest)
-      VALUES (@id, @type, @modified, @specVersion, coalesce(@tlp, @defaultTlp), @source, @import, @line, @now, @json,
-        NOT EXISTS (SELECT 1 FROM stix_objects v WHERE v.id = @id AND v.modified > @modified))
-      ON CONFLICT (id, modified) DO NOTHING`);
-    this.supersede ??= this.db.prepare('UPDATE stix_objects SET latest = 0 WHERE id = ? AND modified < ? AND latest = 1');
-    // date_added never goes back along seq, even if the clock does: object pages are ordered by seq alone
-    this.objectsAddedAt ??= Math.max(
-      this.params.now,
-      (this.db.prepare('SELECT max(added_at) AS at FROM stix_objects').get() as { at: number | null }).at ?? 0,
-    );
-    for (const stored of batch) {
-      const row = objectRow(stored);
-      const added = this.insertObject.run({
-        ...row,
-        defaultTlp: this.params.tlp,
-        source: this.params.source,
-        import: this.params.import,
-        now: this.objectsAddedAt,
-      }).changes;
-      if (added) this.supersede.run(row.id, row.modified);
-      this.counts.objects += added;
-    }
+    this.objects ??= new ObjectWriter(this.db, this.params);
+    this.counts.objects += this.objects.add(batch);
   }
 
   async commit(summary: { read: number; accepted: number; rejected: number }): Promise<ImportCounts> {
@@ -550,7 +420,7 @@ export class SqliteImportSession implements ImportSession {
           .run({ now: this.params.now, expire, source: this.sourceId }).changes;
         this.db.exec('DELETE FROM temp.seen');
       }
-      if (this.counts.objects > 0) this.linkMalware();
+      if (this.counts.objects > 0) this.objects?.linkMalware();
       this.db
         .prepare("UPDATE imports SET status = 'committed', finished_at = ?, counts = ? WHERE id = ?")
         .run(this.params.now, JSON.stringify({ ...summary, ...this.counts }), this.id);
@@ -562,27 +432,6 @@ export class SqliteImportSession implements ImportSession {
     }
     this.finish();
     return { ...this.counts };
-  }
-
-  /**
-   * Values of STIX indicators take the malware family their indicator
-   * `indicates` (a relationship of this import, the malware object from any),
-   * where the source named none: in a bundle the relationship may come
-   * before or after the indicator, so this is done once all of it is in.
-   */
-  private linkMalware(): void {
-    const links = this.db
-      .prepare(
-        `SELECT json_extract(r.json, '$.source_ref') AS indicator, max(json_extract(m.json, '$.name')) AS name
-         FROM stix_objects r JOIN stix_objects m ON m.id = json_extract(r.json, '$.target_ref')
-         WHERE r.type = 'relationship' AND r.origin_import = @import AND m.type = 'malware'
-           AND json_extract(r.json, '$.relationship_type') = 'indicates'
-         GROUP BY indicator`,
-      )
-      .all({ import: this.params.import }) as Array<{ indicator: string; name: string | null }>;
-    // one update per link through the object-id index (the unary + keeps the planner off the source index)
-    const update = this.db.prepare('UPDATE observations SET malware = ? WHERE object_id = ? AND +source_id = ? AND malware IS NULL');
-    for (const link of links) if (link.name !== null) update.run(link.name, link.indicator, this.params.source);
   }
 
   async rollback(): Promise<void> {
