@@ -26,4 +26,16 @@ describe('next tokens (§3.5)', () => {
     }
     for (const cut of [token.slice(0, -1), token.split('.')[0]!, `${token}.x`, '', '.']) refused(KEY, cut, 'query');
   });
+
+  it('refuse a tag spelled another way that decodes to the same bytes (the spare bits of its last character)', () => {
+    // 22 characters carry the 16 bytes of a tag with 4 bits to spare: each tag has 16 spellings, one issued
+    for (let n = 0; n < 64; n++) {
+      const token = issueToken(KEY, POSITION, `query ${n}`);
+      const last = token.at(-1)!;
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const sibling = alphabet[alphabet.indexOf(last) ^ 1]!;
+      assert.equal(Buffer.from(token.split('.')[1]!.slice(0, -1) + sibling, 'base64url').equals(Buffer.from(token.split('.')[1]!, 'base64url')), true);
+      refused(KEY, `${token.slice(0, -1)}${sibling}`, `query ${n}`);
+    }
+  });
 });

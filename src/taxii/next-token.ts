@@ -43,6 +43,8 @@ export function readToken(key: Buffer, token: string, fingerprint: string): Page
     match !== null &&
     Buffer.from(payload).toString('base64url') === encoded &&
     given.length === TAG_BYTES &&
+    // base64url ignores the spare low bits of its last character: only the one spelling issued is accepted
+    given.toString('base64url') === tag &&
     timingSafeEqual(given, tagOf(key, payload, fingerprint));
   if (!valid || !match) throw badFilter('next is not a token this server issued for this query (send the same filters as the request that returned it)');
   const addedAt = Number(match[1]);
