@@ -20,6 +20,8 @@ export interface AppOptions {
   rateLimit?: number;
   /** Largest evidence file POST /api/v1/scans scans, in bytes as sent. */
   scanBytes?: number;
+  /** Told when a write queued e-mail notices, so they go out at once rather than at the sender's next look. */
+  mailQueued?: () => void;
 }
 
 export interface RequestContext {
@@ -68,6 +70,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     rateLimit: options.rateLimit ?? 6_000,
     scanBytes: options.scanBytes ?? 64 * 2 ** 20,
+    mailQueued: options.mailQueued ?? (() => undefined),
   };
   const app = Fastify({
     bodyLimit: settings.bodyLimit,

@@ -18,7 +18,7 @@ type AnyObject = z.ZodType<Record<string, unknown>>;
  * describe it in the OpenAPI document.
  */
 export interface OperationSpec<P extends AnyObject = AnyObject, Q extends AnyObject = AnyObject, B extends z.ZodType = z.ZodType> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   /** The path under the API prefix, OpenAPI style: `/indicators/{type}/{value}`. */
   path: string;
   operationId: string;

@@ -12,6 +12,7 @@ import { registerImports } from './commands/imports.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerReport } from './commands/report.ts';
 import { registerNotify } from './commands/notify.ts';
+import { registerMail } from './commands/mail.ts';
 import { registerOp } from './commands/op.ts';
 import { registerRevoke } from './commands/revoke.ts';
 import { registerRfi } from './commands/rfi.ts';
@@ -34,7 +35,7 @@ export function buildProgram(): Command {
     .option('-d, --data <dir>', 'data directory of the embedded store (default: $TIX_DATA, else ./tix-data)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerReport, registerCase, registerRfi, registerScan, registerSnapshot, registerWarninglists, registerEnrich, registerContacts, registerOp, registerVerify, registerNotify, registerServe, registerDemo]) {
+  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerReport, registerCase, registerRfi, registerMail, registerScan, registerSnapshot, registerWarninglists, registerEnrich, registerContacts, registerOp, registerVerify, registerNotify, registerServe, registerDemo]) {
     register(program, ctx);
   }
   for (const command of program.commands) {

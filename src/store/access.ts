@@ -15,6 +15,8 @@ export interface User {
   name: string;
   org: number;
   role: Role;
+  /** Where the user is told of requests for information, when the server sends mail. */
+  email?: string;
   createdAt: number;
   disabledAt?: number;
 }
@@ -97,6 +99,8 @@ export interface AccessStore {
   listUsers(org?: number): Promise<User[]>;
   findUser(name: string): Promise<UserCredentials | undefined>;
   setUserPassword(name: string, passwordHash: string): Promise<boolean>;
+  /** Sets or (undefined) clears the user's e-mail address; false when there is no such user. */
+  setUserEmail(name: string, email: string | undefined): Promise<boolean>;
   createApiKey(key: Omit<ApiKeyCredentials, 'id'>): Promise<ApiKeyRecord>;
   listApiKeys(org?: number): Promise<ApiKeyRecord[]>;
   findApiKey(prefix: string): Promise<ApiKeyCredentials | undefined>;

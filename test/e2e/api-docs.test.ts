@@ -31,6 +31,7 @@ const OPERATIONS = [
   'POST /api/v1/agreements',
   'GET /api/v1/users',
   'POST /api/v1/users',
+  'PATCH /api/v1/users/{name}',
   'POST /api/v1/keys',
   'GET /api/v1/keys',
   'POST /api/v1/keys/{prefix}/revoke',

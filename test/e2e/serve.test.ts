@@ -1,28 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, tempDir, tix } from '../helpers/cli.ts';
+import { startServe, tempDir, tix } from '../helpers/cli.ts';
 
-/** Starts `tix serve` as the README's first command does, and resolves with its base URL once it listens. */
-function serve(data: string, args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'tix.js'), '--data', data, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tix serve did not start:\n${output}`)), 90_000);
-    const read = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /API\s+(http:\/\/localhost:\d+)\//.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!.replace('localhost', '127.0.0.1'), output: () => output });
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => reject(new Error(`tix serve exited with ${code}:\n${output}`)));
-  });
-}
+const serve = startServe;
 
 const basic = (user: string): Record<string, string> => ({ authorization: `Basic ${Buffer.from(`${user}:${user}-demo-2026`).toString('base64')}` });
 

@@ -3,10 +3,10 @@
  * temporary store, Debian's chromium driven by playwright-core, and signing
  * in as a demo user. Screenshots go to test-output/web/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT } from './cli.ts';
+import { ROOT, startServe } from './cli.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SHOTS = join(ROOT, 'test-output', 'web');
@@ -16,22 +16,7 @@ export const demoPassword = (user: string): string => `${user}-demo-2026`;
 
 /** Starts `tix serve --demo --port 0` on a data directory; resolves once it listens, with its base URL. */
 export function serve(data: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'tix.js'), '--data', data, 'serve', '--port', '0', '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tix serve did not start:\n${output}`)), 120_000);
-    const read = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /API\s+(http:\/\/localhost:\d+)\//.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!.replace('localhost', '127.0.0.1') });
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => reject(new Error(`tix serve exited with ${code}:\n${output}`)));
-  });
+  return startServe(data, ['--demo']);
 }
 
 /** A demo user's HTTP Basic credentials. */

@@ -134,6 +134,7 @@ export function rfiRoutes(app: FastifyInstance, book: OperationBook): void {
         createdAt: request.tix.now,
       });
       await request.tix.audit({ action: 'write:rfi', target: pathOf(request), detail: { id: rfi.id, investigation: investigation.id, to: rfi.to }, count: 1 });
+      app.tixOptions.mailQueued();
       return reply.code(201).send(serialiseRfi(rfi, request.tix.now));
     },
   );
@@ -256,6 +257,7 @@ export function rfiRoutes(app: FastifyInstance, book: OperationBook): void {
           at: request.tix.now,
         });
         await request.tix.audit({ action: `write:rfi-${action}`, target: pathOf(request), detail: { id: rfi.id, status: rfi.status, reports: body.reports }, count: 1 });
+        app.tixOptions.mailQueued();
         return serialiseRfi(rfi, request.tix.now);
       },
     );

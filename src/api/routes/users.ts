@@ -5,9 +5,12 @@ import { hashPassword } from '../../auth/index.ts';
 import { RoleSchema } from '../../policy/index.ts';
 import type { User } from '../../store/access.ts';
 import { OrgNameSchema, orgInScope, requireAdmin } from '../admin.ts';
-import { OPERATOR_ORG } from '../app.ts';
+import { OPERATOR_ORG, requireMember } from '../app.ts';
 import { operation, pathOf, type OperationBook } from '../operation.ts';
 import { iso, IsoDateSchema, OrgRefSchema, ProblemSchema } from '../schemas.ts';
+import { MailAddressSchema } from '../../mail/address.ts';
+import { HttpProblem } from '../problem.ts';
+import { NotFoundError } from '../../errors.ts';
 
 const NewUserSchema = z
   .object({
@@ -15,10 +18,11 @@ const NewUserSchema = z
     org: OrgNameSchema.optional().describe('the caller\'s organisation when absent; another only for admins of the operator organisation'),
     role: RoleSchema,
     password: z.string().min(12).max(1024).optional().describe('generated (and returned once) when absent'),
+    email: MailAddressSchema.optional().describe('where the user is told of requests for information (when the server sends mail)'),
   })
   .strict();
 
-const UserSchema = z.object({ id: z.number().int(), name: z.string(), org: OrgRefSchema, role: RoleSchema, createdAt: IsoDateSchema, disabledAt: IsoDateSchema.optional() });
+const UserSchema = z.object({ id: z.number().int(), name: z.string(), org: OrgRefSchema, role: RoleSchema, email: z.string().optional(), createdAt: IsoDateSchema, disabledAt: IsoDateSchema.optional() });
 
 /** Users: each organisation's admins manage its users; the operator's admins manage everyone's. */
 export function userRoutes(app: FastifyInstance, book: OperationBook): void {
@@ -28,6 +32,7 @@ export function userRoutes(app: FastifyInstance, book: OperationBook): void {
     name: user.name,
     org: { id: user.org, name: orgName },
     role: user.role,
+    ...(user.email === undefined ? {} : { email: user.email }),
     createdAt: iso(user.createdAt),
     ...(user.disabledAt === undefined ? {} : { disabledAt: iso(user.disabledAt) }),
   });
@@ -82,9 +87,46 @@ export function userRoutes(app: FastifyInstance, book: OperationBook): void {
       const caller = requireAdmin(request);
       const org = await orgInScope(store, caller, body.org);
       const password = body.password ?? randomBytes(18).toString('base64url');
-      const user = await store.createUser({ name: body.name, org: org.id, role: body.role, createdAt: request.tix.now, passwordHash: await hashPassword(password) });
+      const user = await store.createUser({ name: body.name, org: org.id, role: body.role, createdAt: request.tix.now, passwordHash: await hashPassword(password), ...(body.email ? { email: body.email } : {}) });
       await request.tix.audit({ action: 'write:user', target: pathOf(request), detail: { id: user.id, name: user.name, org: org.id, role: user.role }, count: 1 });
       return reply.code(201).send({ user: serialise(user, org.name), ...(body.password === undefined ? { password } : {}) });
+    },
+  );
+
+  operation(
+    app,
+    book,
+    {
+      method: 'PATCH',
+      path: '/users/{name}',
+      operationId: 'updateUser',
+      tag: 'users',
+      summary: 'Set or clear a user\'s e-mail address',
+      description: 'The address the user is told of requests for information at, when the server sends mail (`tix serve --smtp`); `null` clears it. The mail names the request and who acted, never its content.',
+      access: 'the user themself; admins (their own organisation\'s users; operator admins: any)',
+      params: z.object({ name: z.string().min(1).max(100) }).strict(),
+      body: z.object({ email: MailAddressSchema.nullable() }).strict(),
+      responses: {
+        200: { description: 'the user', schema: UserSchema },
+        403: { description: 'another organisation\'s user, or another user for a non-admin', schema: ProblemSchema },
+        404: { description: 'no such user', schema: ProblemSchema },
+      },
+    },
+    async ({ params, body }, request) => {
+      const caller = requireMember(request);
+      const user = await store.findUser(params.name);
+      if (!user) throw new NotFoundError(`no user "${params.name}"`);
+      const self = caller.user === user.id;
+      if (!self) {
+        if (caller.role !== 'admin') throw new HttpProblem(403, 'Forbidden', 'only admins change another user');
+        if (user.org !== caller.org && caller.org !== OPERATOR_ORG) throw new HttpProblem(403, 'Forbidden', `user ${user.name} is not in your organisation`);
+      }
+      await store.setUserEmail(user.name, body.email ?? undefined);
+      await request.tix.audit({ action: 'write:user', target: pathOf(request), detail: { id: user.id, email: body.email === null ? 'cleared' : 'set' }, count: 1 });
+      const org = await store.findOrganisation(user.org);
+      const { passwordHash: _hash, ...rest } = user;
+      const { email: _old, ...withoutEmail } = rest;
+      return serialise(body.email === null ? withoutEmail : { ...withoutEmail, email: body.email }, org?.name ?? String(user.org));
     },
   );
 }

@@ -6,6 +6,7 @@ import { EvaluationSchema } from '../../model/index.ts';
 import type { Organisation, User } from '../../store/access.ts';
 import type { Store } from '../../store/store.ts';
 import { EXIT, type CliContext } from '../context.ts';
+import { parseMailAddress } from '../../mail/address.ts';
 import { parseDuration, parseSince, parseTlpOption } from '../options.ts';
 import { isoDate, parseOutputFormat, RowWriter } from '../output.ts';
 
@@ -77,14 +78,16 @@ export function registerAccess(program: Command, ctx: CliContext): void {
     .requiredOption('--org <org>', 'the organisation the user belongs to')
     .option('--role <role>', `one of ${RoleSchema.options.join(', ')}`, 'analyst')
     .option('--password-stdin', 'read the password from stdin (else one is generated and printed once)')
-    .action(async (name: string, flags: { org: string; role: string; passwordStdin?: boolean }) => {
+    .option('--email <address>', 'where the user is told of requests for information (when `tix serve --smtp` sends mail)')
+    .action(async (name: string, flags: { org: string; role: string; passwordStdin?: boolean; email?: string }) => {
       const role = parseRole(flags.role);
+      const email = flags.email === undefined ? undefined : mailAddressOption(flags.email, '--email');
       const password = flags.passwordStdin ? await readStdin() : generateApiKey().token.slice(-20);
       if (password.length < 12) throw new ConfigError('the password must have at least 12 characters');
       const passwordHash = await hashPassword(password);
       await ctx.withStore(async (store) => {
         const owner = await requireOrg(store, flags.org);
-        await store.createUser({ name, org: owner.id, role, passwordHash, createdAt: ctx.now() });
+        await store.createUser({ name, org: owner.id, role, passwordHash, createdAt: ctx.now(), ...(email ? { email } : {}) });
       });
       ctx.out.write(`user ${name} added (${role})${flags.passwordStdin ? '' : `; password (shown once): ${password}`}\n`);
     });
@@ -93,12 +96,23 @@ export function registerAccess(program: Command, ctx: CliContext): void {
     .option('--org <org>', 'only this organisation\'s users')
     .option('-o, --output <format>', 'table, jsonl or csv', 'table')
     .action(async (flags: { org?: string; output: string }) => {
-      const writer = new RowWriter(ctx.out, parseOutputFormat(flags.output), ['id', 'name', 'org', 'role', 'created']);
+      const writer = new RowWriter(ctx.out, parseOutputFormat(flags.output), ['id', 'name', 'org', 'role', 'email', 'created']);
       await ctx.withStore(async (store) => {
         const scope = flags.org ? (await requireOrg(store, flags.org)).id : undefined;
-        for (const item of await store.listUsers(scope)) writer.row([item.id, item.name, item.org, item.role, isoDate(item.createdAt)], item);
+        for (const item of await store.listUsers(scope)) writer.row([item.id, item.name, item.org, item.role, item.email, isoDate(item.createdAt)], item);
       });
       writer.end();
+    });
+  user
+    .command('email')
+    .description('set the address a user is told of requests for information at, or clear it with "none"')
+    .argument('<name>')
+    .argument('<address>', 'an e-mail address, or none')
+    .action(async (name: string, address: string) => {
+      const email = address === 'none' ? undefined : mailAddressOption(address, 'address');
+      const changed = await ctx.withStore((store) => store.setUserEmail(name, email));
+      if (!changed) throw new NotFoundError(`no user "${name}"`);
+      ctx.out.write(email ? `user ${name} is told of requests at ${email}\n` : `user ${name} has no e-mail address now\n`);
     });
 
   const key = program.command('key').description('API keys (Bearer tokens) for programs: stored hashed, shown once');
@@ -301,4 +315,10 @@ export function registerAccess(program: Command, ctx: CliContext): void {
       }
       ctx.out.write(`audit log intact: ${result.checked} entries\n`);
     });
+}
+
+function mailAddressOption(input: string, label: string): string {
+  const parsed = parseMailAddress(input);
+  if (!parsed.ok) throw new ConfigError(`${label}: ${parsed.reason}`);
+  return parsed.address;
 }

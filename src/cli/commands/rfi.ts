@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, NotFoundError } from '../../errors.ts';
-import { isOverdue, RFI_STATUSES, type RfiStatus } from '../../investigations/rules.ts';
+import { checkDueDate, isOverdue, RFI_PRIORITIES, RFI_STATUSES, type RfiPriority, type RfiStatus } from '../../investigations/rules.ts';
+import { parseDuration, parseSince } from '../options.ts';
 import { normalise } from '../../normalise/index.ts';
 import type { Rfi } from '../../store/investigations.ts';
 import type { CliContext } from '../context.ts';
@@ -103,5 +104,47 @@ export function registerRfi(program: Command, ctx: CliContext): void {
         return result;
       });
       ctx.out.write(`request ${answered.id} ${answered.status}\n`);
+    });
+
+  rfi
+    .command('ask')
+    .description('from an investigation, ask a member organisation about values')
+    .argument('<case>', 'the investigation: its case number or id')
+    .requiredOption('--org <org>', 'the asking organisation (a member of the investigation)')
+    .requiredOption('--to <org>', 'the organisation asked (a member too)')
+    .requiredOption('--subject <text>', 'one line')
+    .requiredOption('--question <text>', 'what you want to know')
+    .option('--values <values>', 'the values asked about, comma-separated (indicators are typed and normalised; others, a wallet, kept as given)')
+    .option('--priority <priority>', `one of ${RFI_PRIORITIES.join(', ')}`, 'normal')
+    .option('--due <date>', 'when an answer is due (a date, or an age from now: 3d)')
+    .action(async (ref: string, flags: { org: string; to: string; subject: string; question: string; values?: string; priority: string; due?: string }) => {
+      const now = ctx.now();
+      if (!(RFI_PRIORITIES as readonly string[]).includes(flags.priority)) throw new ConfigError(`--priority: "${flags.priority}" is not one of ${RFI_PRIORITIES.join(', ')}`);
+      const dueAt = flags.due === undefined ? undefined : /^\d+[smhdw]$/.test(flags.due) ? now + parseDuration(flags.due, '--due') : parseSince(flags.due, now);
+      checkDueDate(dueAt, now);
+      const values = list(flags.values).map((value) => {
+        const found = normalise(value);
+        return found.ok ? { type: found.type, value: found.value } : { value };
+      });
+      const asked = await ctx.withStore(async (store) => {
+        const from = await requireOrg(store, flags.org);
+        const to = await requireOrg(store, flags.to);
+        const investigation = await store.getInvestigation(/^\d+$/.test(ref) ? Number(ref) : ref, from.id);
+        if (!investigation) throw new NotFoundError(`no investigation "${ref}" that ${from.name} is a member of`);
+        const created = await store.createRfi({
+          investigation: investigation.id,
+          from: from.id,
+          to: to.id,
+          subject: flags.subject,
+          question: flags.question,
+          values,
+          priority: flags.priority as RfiPriority,
+          ...(dueAt === undefined ? {} : { dueAt }),
+          createdAt: now,
+        });
+        await store.appendAudit({ at: now, org: from.id, action: 'write:rfi', target: 'cli', detail: { id: created.id, investigation: investigation.id, to: to.id }, count: 1 });
+        return created;
+      });
+      ctx.out.write(`request ${asked.id} asked of ${asked.toName} in investigation ${asked.caseNumber}\n`);
     });
 }

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { buildServer } from '../../api/server.ts';
 import { ConfigError } from '../../errors.ts';
 import { DEMO_PASSWORD_SUFFIX, hasDemo, seedDemo } from '../../ops/demo.ts';
@@ -7,6 +7,8 @@ import { openStore } from '../../store/open.ts';
 import type { Store } from '../../store/store.ts';
 import type { CliContext } from '../context.ts';
 import { sampleDirectory } from './demo.ts';
+import { parseMailAddress } from '../../mail/address.ts';
+import { MailSender, type MailSettings } from '../../mail/sender.ts';
 
 interface ServeFlags {
   port: string;
@@ -16,6 +18,9 @@ interface ServeFlags {
   workers: string;
   rateLimit: string;
   scanMaxMib: string;
+  smtp?: string;
+  mailFrom?: string;
+  publicUrl?: string;
 }
 
 /** What a worker process tells the primary once it listens. */
@@ -35,6 +40,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--rate-limit <n>', 'requests a minute per API key, user or address (each process counts its own)', '6000')
     .option('--scan-max-mib <n>', 'largest evidence file the web UI and POST /api/v1/scans scan, in MiB as sent', '64')
     .option('-w, --workers <n>', 'server processes sharing the port and the store (one per core serves the most reads)', '1')
+    .addOption(new Option('--smtp <url>', 'e-mail users of requests for information through this relay (smtp://host:port, smtps://user:pass@host)').env('TIX_SMTP'))
+    .addOption(new Option('--mail-from <address>', 'the From address of those e-mails (needed with --smtp)').env('TIX_MAIL_FROM'))
+    .addOption(new Option('--public-url <url>', 'the address users open tix at, for the links in e-mails (https://tix.example.org)').env('TIX_PUBLIC_URL'))
     .action(async (flags: ServeFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port: "${flags.port}" is not a TCP port`);
@@ -45,10 +53,12 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const scanMib = Number(flags.scanMaxMib);
       if (!Number.isInteger(scanMib) || scanMib < 1 || scanMib > 4096) throw new ConfigError(`--scan-max-mib: "${flags.scanMaxMib}" is not a number of MiB from 1 to 4096`);
       const scanBytes = scanMib * 2 ** 20;
+      const mail = mailSettings(flags);
       if (cluster.isWorker) {
         // a worker of `--workers N`: the primary seeded the store already
         const store = await openStore(ctx.dataDir());
-        const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit, scanBytes });
+        const sender = startMail(store, mail, ctx);
+        const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit, scanBytes, ...mailHook(sender) });
         process.once('SIGTERM', () => void app.close().then(() => store.close()).then(() => process.exit(0)));
         const address = await app.listen({ port, host: flags.host });
         process.send?.({ kind: 'tix-listening', address } satisfies Listening);
@@ -67,6 +77,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           `  Web UI   ${url}/`,
           `  API      ${url}/api/v1/indicators?q=192.9.135.73   (docs: ${url}/docs)`,
           `  TAXII    ${url}/taxii2/`,
+          ...(mail ? [`  Mail     requests' notices from ${mail.from} through ${new URL(mail.smtp).host}`] : []),
         ];
         if (flags.demo) {
           lines.push(
@@ -84,8 +95,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
         serveWithWorkers(workers, announce);
         return;
       }
-      const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit, scanBytes });
+      const sender = startMail(store, mail, ctx);
+      const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit, scanBytes, ...mailHook(sender) });
       const close = async (): Promise<void> => {
+        await sender?.stop();
         await app.close();
         await store.close();
         process.exit(0);
@@ -95,6 +108,28 @@ export function registerServe(program: Command, ctx: CliContext): void {
       announce(await app.listen({ port, host: flags.host }));
       warmOverview(store, ctx);
     });
+}
+
+function mailSettings(flags: ServeFlags): Omit<MailSettings, 'onError'> | undefined {
+  if (flags.smtp === undefined) {
+    if (flags.mailFrom !== undefined) throw new ConfigError('--mail-from needs --smtp (the relay to send through)');
+    return undefined;
+  }
+  if (!/^smtps?:\/\/[^/\s]+/.test(flags.smtp)) throw new ConfigError(`--smtp: an smtp:// or smtps:// URL (got "${flags.smtp.slice(0, 60)}")`);
+  if (flags.mailFrom === undefined) throw new ConfigError('--smtp needs --mail-from (the From address of the e-mails)');
+  const from = parseMailAddress(flags.mailFrom.replace(/^.*<([^>]+)>\s*$/, '$1'));
+  if (!from.ok) throw new ConfigError(`--mail-from: ${from.reason}`);
+  if (flags.publicUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(flags.publicUrl)) throw new ConfigError(`--public-url: an http:// or https:// URL (got "${flags.publicUrl.slice(0, 60)}")`);
+  return { smtp: flags.smtp, from: flags.mailFrom, ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}) };
+}
+
+function startMail(store: Store, settings: Omit<MailSettings, 'onError'> | undefined, ctx: CliContext): MailSender | undefined {
+  if (!settings) return undefined;
+  return new MailSender(store, { ...settings, onError: (message) => ctx.err.write(`${message}\n`) }).start();
+}
+
+function mailHook(sender: MailSender | undefined): { mailQueued?: () => void } {
+  return sender ? { mailQueued: () => void sender.drain().catch(() => undefined) } : {};
 }
 
 /** The overview's counts are built once, as the server starts, rather than on the first page view. */

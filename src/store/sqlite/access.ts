@@ -30,6 +30,7 @@ function toOrganisation(row: Row): Organisation {
 function toUser(row: Row): UserCredentials {
   const user: UserCredentials = { id: row.id as number, name: row.name as string, org: row.org_id as number, role: row.role as Role, createdAt: row.created_at as number };
   if (row.disabled_at !== null) user.disabledAt = row.disabled_at as number;
+  if (row.email !== null && row.email !== undefined) user.email = row.email as string;
   if (row.password_hash !== null && row.password_hash !== undefined) user.passwordHash = row.password_hash as string;
   return user;
 }
@@ -188,8 +189,8 @@ export function sqliteAccess(db: Database.Database): AccessStore {
     async createUser(user) {
       const id = unique(
         () =>
-          prepare('INSERT INTO users (name, org_id, role, password_hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?)')
-            .run(user.name, user.org, user.role, user.passwordHash ?? null, user.createdAt, user.disabledAt ?? null).lastInsertRowid,
+          prepare('INSERT INTO users (name, org_id, role, email, password_hash, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+            .run(user.name, user.org, user.role, user.email ?? null, user.passwordHash ?? null, user.createdAt, user.disabledAt ?? null).lastInsertRowid,
         `user "${user.name}"`,
       );
       const { passwordHash: _hash, ...rest } = user;
@@ -208,6 +209,9 @@ export function sqliteAccess(db: Database.Database): AccessStore {
     },
     async setUserPassword(name, passwordHash) {
       return prepare('UPDATE users SET password_hash = ? WHERE name = ?').run(passwordHash, name).changes > 0;
+    },
+    async setUserEmail(name, email) {
+      return prepare('UPDATE users SET email = ? WHERE name = ?').run(email ?? null, name).changes > 0;
     },
     async createApiKey(key) {
       const id = db

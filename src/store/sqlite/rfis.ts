@@ -4,6 +4,8 @@ import { nextRfiStatus, type OutcomeKind, type RfiPriority, type RfiStatus } fro
 import type { IndicatorType } from '../../model/index.ts';
 import { valueHash } from '../../normalise/index.ts';
 import type { Investigation, InvestigationStore, Outcome, Rfi, RfiMessage } from '../investigations.ts';
+import { replyEvent } from '../../mail/notice.ts';
+import { queueRfiNotices } from './mail.ts';
 
 type Find = (ref: number | string, org?: number) => Investigation | undefined;
 
@@ -110,6 +112,7 @@ export function sqliteRfis(
             .run(rfi.investigation, rfi.from, rfi.to, rfi.subject, JSON.stringify(rfi.values), rfi.priority, rfi.dueAt ?? null, 'open', rfi.createdAt, rfi.createdAt).lastInsertRowid,
         );
         addMessage(id, rfi.from, rfi.user, 'ask', rfi.question, rfi.values, [], rfi.createdAt);
+        queueRfiNotices(db, 'asked', id, rfi.from, rfi.createdAt);
         return read(id)!;
       }).immediate();
     },
@@ -157,6 +160,8 @@ export function sqliteRfis(
         }
         addMessage(id, reply.org, reply.user, reply.action, reply.text, reply.indicators, reply.reports, reply.at);
         db.prepare('UPDATE rfis SET status = ?, updated_at = ? WHERE id = ?').run(status, reply.at, id);
+        const event = replyEvent(reply.action);
+        if (event) queueRfiNotices(db, event, id, reply.org, reply.at);
         return read(id)!;
       }).immediate();
     },

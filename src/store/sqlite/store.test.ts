@@ -14,6 +14,7 @@ import { sqliteInvestigations } from './investigations.ts';
 import { sqliteWarninglists } from './warninglists.ts';
 import { sqliteEnrichment } from './enrichment.ts';
 import { sqliteOperations } from './operations.ts';
+import { sqliteMail } from './mail.ts';
 
 const directories: string[] = [];
 after(() => {
@@ -66,6 +67,7 @@ describe('sqlite: the parts of the store', () => {
       warninglists: sqliteWarninglists(db),
       enrichment: sqliteEnrichment(db),
       operations: sqliteOperations(db),
+      mail: sqliteMail(db),
     };
     const owner = new Map<string, string>(Object.getOwnPropertyNames(SqliteStore.prototype).map((name) => [name, 'SqliteStore']));
     const clashes: string[] = [];

@@ -1,6 +1,6 @@
 import type { Migration } from '../migrations.ts';
 
-/** Schema of the capabilities built on the core: enrichment, contacts and operations (v6), web sessions (v7), warninglists (v8), the exchange's paging, secrets and statuses (v9), reports and case work (v10). */
+/** Schema of the capabilities built on the core: enrichment, contacts and operations (v6), web sessions (v7), warninglists (v8), the exchange's paging, secrets and statuses (v9), reports and case work (v10), e-mail notices (v11). */
 export const CAPABILITY_MIGRATIONS: Migration[] = [
   {
     version: 6,
@@ -276,6 +276,31 @@ export const CAPABILITY_MIGRATIONS: Migration[] = [
       );
       CREATE INDEX outcomes_indicator ON outcomes(indicator_id) WHERE indicator_id IS NOT NULL;
       CREATE INDEX outcomes_report ON outcomes(report_id) WHERE report_id IS NOT NULL;
+    `,
+  },
+  {
+    version: 11,
+    sql: `
+      -- where a user is told of requests for information; NULL: only in the web UI
+      ALTER TABLE users ADD COLUMN email TEXT;
+      -- e-mail notices waiting for the server's SMTP relay, written in the same transaction as what they announce;
+      -- every server process drains it, a row claimed for a while by one of them (claimed_until) so none is sent twice
+      CREATE TABLE mail_outbox (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        kind TEXT NOT NULL, -- rfi-asked, rfi-answered, rfi-declined, rfi-comment, rfi-reopened
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        link TEXT, -- the web UI's path, put after the server's public URL when sent
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        claimed_until INTEGER,
+        sent_at INTEGER,
+        failed_at INTEGER, -- given up: refused for good, or too many attempts
+        last_error TEXT
+      );
+      CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
     `,
   },
 ];
