@@ -189,6 +189,14 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     assert.ok(!text.includes(token), 'the secret is gone after a reload');
     assert.ok(text.includes(token.slice(4, 16)), 'the key is listed by its prefix');
 
+    // a user added with an address is told of requests by e-mail where the server sends mail
+    await page.locator('#user-name').fill('cert-ng-duty');
+    await page.locator('#user-email').fill('duty@cert.example.ng');
+    await page.locator('#user-org').selectOption('CERT Nigeria');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('alert').filter({ hasText: 'User cert-ng-duty added' }).waitFor();
+    assert.ok((await page.locator('main tr', { hasText: 'cert-ng-duty' }).filter({ hasText: 'duty@cert.example.ng' }).count()) === 1, 'the address is listed');
+
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
     assert.match((await page.getByRole('status').first().textContent()) ?? '', /Hash chain verified/);

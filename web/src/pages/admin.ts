@@ -59,9 +59,15 @@ export async function renderAdmin(main: HTMLElement, session: Session): Promise<
 
   const userForm = form(
     'Add user',
-    [input('user-name', 'Name', { required: true }), choice('user-role', 'Role', ROLES), ...(operator ? [choice('user-org', 'Organisation', orgs.items.map((org) => org.name))] : [])],
+    [
+      input('user-name', 'Name', { required: true }),
+      choice('user-role', 'Role', ROLES),
+      input('user-email', 'E-mail (told of requests when the server sends mail)', { type: 'email' }),
+      ...(operator ? [choice('user-org', 'Organisation', orgs.items.map((org) => org.name))] : []),
+    ],
     async (element) => {
-      const created = await api<Json>('/users', { body: { name: value(element, 'user-name'), role: value(element, 'user-role'), ...(operator ? { org: value(element, 'user-org') } : {}) } });
+      const email = value(element, 'user-email');
+      const created = await api<Json>('/users', { body: { name: value(element, 'user-name'), role: value(element, 'user-role'), ...(email ? { email } : {}), ...(operator ? { org: value(element, 'user-org') } : {}) } });
       await reload(h('div', { class: 'secret', role: 'alert' }, h('p', {}, `User ${created.user.name} added. Their password, shown this once only:`), h('code', { tabindex: '0' }, String(created.password ?? ''))));
     },
     feedback,
@@ -116,7 +122,7 @@ export async function renderAdmin(main: HTMLElement, session: Session): Promise<
     ),
     section(
       'Users',
-      table('Users', ['Name', 'Organisation', 'Role', 'Created', 'State'], users.items.map((user) => [user.name, user.org.name, user.role, date(user.createdAt), user.disabledAt ? 'disabled' : 'active'])),
+      table('Users', ['Name', 'Organisation', 'Role', 'E-mail', 'Created', 'State'], users.items.map((user) => [user.name, user.org.name, user.role, user.email ?? '', date(user.createdAt), user.disabledAt ? 'disabled' : 'active'])),
       userForm,
     ),
     section(
