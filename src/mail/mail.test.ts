@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { SMTPServer } from 'smtp-server';
 import { tempDir } from '../../test/helpers/cli.ts';
+import { startSmtpCapture } from '../../test/helpers/smtp.ts';
 import { SqliteStore } from '../store/sqlite/store.ts';
 import { afterFailure, composeMail, MAX_ATTEMPTS, retryDelay } from './delivery.ts';
 import { noticeAudience, replyEvent, rfiNotice } from './notice.ts';
@@ -128,27 +128,14 @@ describe('MailSender', () => {
       assert.deepEqual(queued.map((item) => item.attempts), [1, 1]);
       assert.match(queued[0]!.lastError ?? '', /ECONNREFUSED/);
 
-      const received: string[] = [];
-      const smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS', 'AUTH'],
-        logger: false,
-        onData(stream, session, done) {
-          stream.resume();
-          stream.on('end', () => {
-            received.push(...session.envelope.rcptTo.map((rcpt) => rcpt.address));
-            done();
-          });
-        },
-      });
-      await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-      const up = new MailSender(w.store, { smtp: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, from: 'tix@police.example', now: () => now });
+      const smtp = await startSmtpCapture();
+      const up = new MailSender(w.store, { smtp: smtp.url, from: 'tix@police.example', now: () => now });
       assert.equal(await up.drain(), 0, 'not before the retry is due');
       now += MINUTE;
       assert.equal(await up.drain(), 2);
       await up.stop();
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
-      assert.deepEqual(received.sort(), ['analyst2@vendor.example', 'analyst@vendor.example']);
+      await smtp.close();
+      assert.deepEqual(smtp.received.flatMap((mail) => mail.to).sort(), ['analyst2@vendor.example', 'analyst@vendor.example']);
       assert.deepEqual((await w.store.listMail({ limit: 10 })).map((item) => [item.status, item.attempts]), [['sent', 2], ['sent', 2]]);
     } finally {
       await w.close();

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { tempDir } from '../../test/helpers/cli.ts';
+import { startSmtpCapture, type ReceivedMail, type SmtpCapture } from '../../test/helpers/smtp.ts';
 import type { Contact } from '../contacts/index.ts';
 import { SqliteStore } from '../store/sqlite/store.ts';
 import { notifyVictims } from './notify.ts';
@@ -18,33 +17,16 @@ const CONTACTS: Contact[] = [
   { scope: 'country', key: 'NG', role: 'cert', name: 'ngCERT', email: 'incident@ngcert.example', manual: false },
 ];
 
-interface Received {
-  to: string[];
-  raw: Buffer;
-}
-
 describe('victim notification over SMTP', () => {
   const dir = tempDir();
-  const received: Received[] = [];
-  let server: SMTPServer;
+  let smtp: SmtpCapture;
+  let received: ReceivedMail[] = [];
   let url = '';
   let store: SqliteStore;
   before(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, session, done) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw: Buffer.concat(chunks) });
-          done();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+    smtp = await startSmtpCapture();
+    received = smtp.received;
+    url = smtp.url;
     store = SqliteStore.open(join(dir.path, 'data'));
     await store.putContacts(CONTACTS, T);
     writeFileSync(
@@ -64,7 +46,7 @@ describe('victim notification over SMTP', () => {
   });
   after(async () => {
     await store.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await smtp.close();
     dir.remove();
   });
 

@@ -4,12 +4,11 @@
  * what `tix serve` sends, for writes made over HTTP and with the CLI.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { basic } from '../helpers/api.ts';
 import { startServe, tempDir, tix } from '../helpers/cli.ts';
+import { startSmtpCapture, type ReceivedMail, type SmtpCapture } from '../helpers/smtp.ts';
 
 const CASE = 'NG-CYB-2026-077';
 const PASSWORD = 'correct-horse-battery-2026';
@@ -21,10 +20,13 @@ interface Received {
   mail: ParsedMail;
 }
 
+/** What arrived, parsed, in order. */
+const parsed = async (raw: ReceivedMail[]): Promise<Received[]> => Promise.all(raw.map(async (item) => ({ to: item.to, mail: await simpleParser(item.raw) })));
+
 describe('e-mail notices of requests for information (tix serve --smtp)', () => {
   const data = tempDir();
-  const received: Received[] = [];
-  let smtp: SMTPServer;
+  let smtp: SmtpCapture;
+  let received: ReceivedMail[] = [];
   let relay = '';
   let server: Awaited<ReturnType<typeof startServe>>;
 
@@ -47,36 +49,13 @@ describe('e-mail notices of requests for information (tix serve --smtp)', () => 
     while (received.length < count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
     // a little longer, so a message that should not have been sent would be seen
     await new Promise((resolve) => setTimeout(resolve, 300));
-    return received.slice(from);
+    return parsed(received.slice(from));
   };
 
   before(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onRcptTo(address, _session, callback) {
-        if (address.address.startsWith('gone@')) {
-          const refusal = new Error('5.1.1 mailbox unavailable') as Error & { responseCode: number };
-          refusal.responseCode = 550;
-          callback(refusal);
-          return;
-        }
-        callback();
-      },
-      onData(stream, session, done) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          void simpleParser(Buffer.concat(chunks)).then((mail) => {
-            received.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), mail });
-            done();
-          });
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    relay = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+    smtp = await startSmtpCapture({ refuse: (address) => address.startsWith('gone@') });
+    received = smtp.received;
+    relay = smtp.url;
 
     for (const [name, kind] of [['Vendor', 'vendor'], ['Police', 'national-police'], ['Outside CERT', 'cert']]) {
       assert.equal(tix(data.path, ['org', 'add', name!, '--kind', kind!, '--country', 'NG']).code, 0);
@@ -94,7 +73,7 @@ describe('e-mail notices of requests for information (tix serve --smtp)', () => 
   });
   after(async () => {
     server?.child.kill('SIGTERM');
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
     data.remove();
   });
 
