@@ -4,12 +4,12 @@ import type { IndicatorType } from '../model/index.ts';
 import { normaliseEmail, normaliseHash, normaliseIpPort, normaliseIpv6, splitUrl } from '../normalise/index.ts';
 import { normaliseUrl } from '../normalise/index.ts';
 import type { IndexHit, IntelIndex, MatchVia } from './index/intel-index.ts';
+import type { FindingType } from './report-wire.ts';
 import { TAG, TYPE_TAG, ipv4Number } from './index/keys.ts';
 import { PatternSet } from './patterns.ts';
 import type { FieldKind, ScanRecord, ValueSink } from './record.ts';
 
-/** What a finding matched: an indicator of a type, or a STIX pattern indicator (named by its id). */
-export type FindingType = IndicatorType | 'stix-pattern';
+export type { FindingType } from './report-wire.ts';
 
 /** One match of an evidence value against the intel. */
 export interface Finding {

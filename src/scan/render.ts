@@ -1,16 +1,8 @@
 import type { ReportFinding, ScanReport } from './report.ts';
+import { csvCell, custodyLine, FINDING_COLUMNS, findingCells } from './report-wire.ts';
 
 export type ReportFormat = 'table' | 'jsonl' | 'csv' | 'html';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'jsonl', 'csv', 'html'];
-
-const FINDING_COLUMNS = ['file', 'line', 'time', 'field', 'value', 'indicator', 'type', 'verdict', 'via', 'sources', 'malware', 'threat', 'confidence', 'tlp', 'warninglists'] as const;
-
-function findingCells(f: ReportFinding): string[] {
-  return [
-    f.file, String(f.line), f.time ?? '', f.field, f.value, f.indicator, f.indicatorType, f.verdict, f.via,
-    f.sources.join(' '), f.malware.join(' '), f.threatTypes.join(' '), f.confidence === undefined ? '' : String(f.confidence), f.tlp, (f.warninglists ?? []).join(' '),
-  ];
-}
 
 /** The chain of custody as plain lines: tool, intel, times, and each evidence file's hash. */
 function custodyLines(report: ScanReport): string[] {
@@ -19,7 +11,7 @@ function custodyLines(report: ScanReport): string[] {
     `intel ${report.intel.id} (${report.intel.origin}, ${report.intel.createdAt}, ${report.intel.indicators} indicators)`,
   ];
   for (const file of report.files) {
-    lines.push(`${file.sha256}  ${file.size} bytes  ${file.modifiedAt ?? '-'}  ${file.path}${file.incomplete ? `  (incomplete: ${file.incomplete})` : ''}`);
+    lines.push(custodyLine(file));
   }
   return lines;
 }
@@ -31,12 +23,6 @@ export function renderJsonl(report: ScanReport): string {
   const { findings: _findings, problems: _problems, ...summary } = report;
   out.push(JSON.stringify({ kind: 'summary', ...summary }));
   return `${out.join('\n')}\n`;
-}
-
-function csvCell(text: string): string {
-  // a cell a spreadsheet would run as a formula is quoted, as tix's CSV export does
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 /** CSV of the findings; the chain of custody first, as `#` comment lines. */

@@ -1,86 +1,9 @@
-import type { IndicatorType, ThreatType, Tlp } from '../model/index.ts';
-import type { IntelIndex, MatchVia } from './index/intel-index.ts';
-import type { Finding, FindingType } from './match.ts';
+import type { IndicatorType } from '../model/index.ts';
+import type { IntelIndex } from './index/intel-index.ts';
+import type { Finding } from './match.ts';
+import type { EvidenceFile, FileProblem, IndicatorSummary, IntelFacts, ReportFinding, ScanReport, Verdict } from './report-wire.ts';
 
-/** `hit`: the value is the indicator or under it; `weak-hit`: only the host of a URL indicator; `known-benign`: on a warninglist. */
-export type Verdict = 'hit' | 'weak-hit' | 'known-benign';
-
-/** One finding as a report prints it. */
-export interface ReportFinding {
-  file: string;
-  line: number;
-  time?: string;
-  field: string;
-  value: string;
-  indicator: string;
-  indicatorType: FindingType;
-  verdict: Verdict;
-  via: MatchVia;
-  sources: string[];
-  malware: string[];
-  threatTypes: ThreatType[];
-  confidence?: number;
-  tlp: Tlp;
-  /** The warninglists that call the value benign. */
-  warninglists?: string[];
-}
-
-export interface FileProblem {
-  file: string;
-  line?: number;
-  code: string;
-  message: string;
-}
-
-/** Chain of custody of one evidence file: what was read, exactly. */
-export interface EvidenceFile {
-  path: string;
-  /** Bytes read from the file as stored (compressed bytes for a .gz). */
-  size: number;
-  sha256: string;
-  modifiedAt?: string;
-  format: string;
-  compressed: boolean;
-  lines: number;
-  hits: number;
-  weakHits: number;
-  knownBenign: number;
-  problems: number;
-  /** Set when the file could not be read to its end. */
-  incomplete?: string;
-}
-
-export interface IntelFacts {
-  id: string;
-  createdAt: string;
-  indicators: number;
-  origin: string;
-}
-
-export interface IndicatorSummary {
-  indicator: string;
-  indicatorType: FindingType;
-  verdict: Verdict;
-  count: number;
-  firstTime?: string;
-  lastTime?: string;
-  files: string[];
-  sources: string[];
-  malware: string[];
-}
-
-export interface ScanReport {
-  tool: { name: 'tix'; version: string };
-  intel: IntelFacts;
-  startedAt: string;
-  finishedAt: string;
-  files: EvidenceFile[];
-  findings: ReportFinding[];
-  /** Findings not kept in `findings` once its cap was reached (they are counted in the summaries). */
-  findingsDropped: number;
-  indicators: IndicatorSummary[];
-  problems: FileProblem[];
-}
+export type { EvidenceFile, FileProblem, IndicatorSummary, IntelFacts, ReportFinding, ScanReport, Verdict } from './report-wire.ts';
 
 const iso = (ms: number | undefined): string | undefined => {
   if (ms === undefined || !Number.isFinite(ms)) return undefined;

@@ -1,60 +1,17 @@
 /** The reports of one scan's files (one request each) combined into one report, and that report as CSV. */
 
 import type { Json } from './api.ts';
+import { csvCell, custodyLine, FINDING_COLUMNS, findingCells, type EvidenceFile as WireFile, type FileProblem, type IndicatorSummary, type ReportFinding } from '../../src/scan/report-wire.ts';
 
-export interface Finding {
-  file: string;
-  line: number;
-  time?: string;
-  field: string;
-  value: string;
-  indicator: string;
-  indicatorType: string;
-  verdict: 'hit' | 'weak-hit' | 'known-benign';
-  via: string;
-  sources: string[];
-  malware: string[];
-  threatTypes: string[];
-  confidence?: number;
-  tlp: string;
-  warninglists?: string[];
-}
+export type Finding = ReportFinding;
+export type Summary = IndicatorSummary;
+export type Problem = FileProblem;
 
-export interface EvidenceFile {
-  path: string;
-  size: number;
-  sha256: string;
-  format: string;
-  compressed: boolean;
-  lines: number;
-  hits: number;
-  weakHits: number;
-  knownBenign: number;
-  problems: number;
-  incomplete?: string;
-  /** Added here: the intel each file was matched against, when it was scanned. */
+/** A file's chain of custody, with the intel it was matched against and when it was scanned (one request each). */
+export interface EvidenceFile extends WireFile {
   intel?: string;
   startedAt?: string;
   finishedAt?: string;
-}
-
-export interface Summary {
-  indicator: string;
-  indicatorType: string;
-  verdict: string;
-  count: number;
-  firstTime?: string;
-  lastTime?: string;
-  files: string[];
-  sources: string[];
-  malware: string[];
-}
-
-export interface Problem {
-  file: string;
-  line?: number;
-  code: string;
-  message: string;
 }
 
 /** What the browser offers for download: the files' reports merged, with every file's chain of custody. */
@@ -108,27 +65,12 @@ export function addReport(combined: CombinedReport, answer: Json): void {
   combined.indicators.sort((a, b) => rank(a.verdict) - rank(b.verdict) || b.count - a.count || (a.indicator < b.indicator ? -1 : 1));
 }
 
-/** The same columns as `tix scan --report csv`. */
-const COLUMNS = ['file', 'line', 'time', 'field', 'value', 'indicator', 'type', 'verdict', 'via', 'sources', 'malware', 'threat', 'confidence', 'tlp', 'warninglists'];
-
-function cell(text: string): string {
-  // a cell a spreadsheet would run as a formula is quoted, as tix's CSV exports do
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 /** CSV of the findings, the chain of custody first as `#` lines, as `tix scan --report csv` writes it. */
 export function reportCsv(report: CombinedReport): string {
   const out = [`# tix ${report.tool?.version ?? ''}; scan ${report.scan} started ${report.startedAt}, finished ${report.finishedAt}`];
   for (const intel of report.intel) out.push(`# intel ${intel.id} (${intel.origin}, ${intel.createdAt}, ${intel.indicators} indicators)`);
-  for (const file of report.files) out.push(`# ${file.sha256}  ${file.size} bytes  ${file.path}${file.incomplete ? `  (incomplete: ${file.incomplete})` : ''}`);
-  out.push(COLUMNS.join(','));
-  for (const f of report.findings) {
-    out.push(
-      [f.file, String(f.line), f.time ?? '', f.field, f.value, f.indicator, f.indicatorType, f.verdict, f.via, f.sources.join(' '), f.malware.join(' '), f.threatTypes.join(' '), f.confidence === undefined ? '' : String(f.confidence), f.tlp, (f.warninglists ?? []).join(' ')]
-        .map(cell)
-        .join(','),
-    );
-  }
+  for (const file of report.files) out.push(`# ${custodyLine(file)}`);
+  out.push(FINDING_COLUMNS.join(','));
+  for (const f of report.findings) out.push(findingCells(f).map(csvCell).join(','));
   return `${out.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@ import { urlHost } from '../../normalise/index.ts';
 import type { PatternIndicator } from '../patterns.ts';
 import { TAG, TYPE_TAG, ipv4Number, numberToIpv4 } from './keys.ts';
 import { CompactTable, TableBuilder, hashFinish, hashSeed, hashStep, type TableArrays } from './table.ts';
+import type { MatchVia } from '../report-wire.ts';
 
 /** What a report says about the indicator behind a hit; shared by every indicator that says the same. */
 export interface ReportMeta {
@@ -42,7 +43,7 @@ export interface IndexParts {
   info: IndexInfo;
 }
 
-export type MatchVia = 'exact' | 'cidr' | 'parent-domain' | 'url-host' | 'pattern';
+export type { MatchVia } from '../report-wire.ts';
 
 export interface IndexHit {
   indicator: string;
