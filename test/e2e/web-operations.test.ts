@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
-import { ROOT, tempDir, tix } from '../helpers/cli.ts';
-import { basic, launchChromium, serve, SHOTS, signInAs } from '../helpers/web.ts';
+import { tempDir, tix } from '../helpers/cli.ts';
+import { basic, postIndicators, SHOTS, signInAs, startWebSuite, stopWebSuite } from '../helpers/web.ts';
 
 describe('operations page in chromium against tix serve --demo', { timeout: 300_000 }, () => {
   const data = tempDir('tix-web-ops-');
@@ -20,19 +19,12 @@ describe('operations page in chromium against tix serve --demo', { timeout: 300_
   let browser: Browser;
 
   before(async () => {
-    assert.ok(existsSync(join(ROOT, 'dist', 'web', 'index.html')), 'the web UI is built (npm run build)');
-    mkdirSync(SHOTS, { recursive: true });
-    server = await serve(data.path);
-    const created = await fetch(`${server.url}/api/v1/indicators`, {
-      method: 'POST',
-      headers: { authorization: basic('vendor-analyst'), 'content-type': 'application/json' },
-      body: JSON.stringify([
-        { value: '198.51.100.7', tlp: 'clear', threatType: 'c2', malware: 'Pikabot', tags: ['sentinel:NG'] },
-        { value: '198.51.100.9', tlp: 'clear', threatType: 'c2', malware: 'Pikabot', tags: ['sentinel:NG'] },
-        { value: 'phish.sentinel.example', tlp: 'clear', threatType: 'phishing', tags: ['sentinel:GH'] },
-      ]),
-    });
-    assert.equal(created.status, 201, await created.text());
+    ({ server, browser } = await startWebSuite(data.path));
+    await postIndicators(server.url, 'vendor-analyst', [
+      { value: '198.51.100.7', tlp: 'clear', threatType: 'c2', malware: 'Pikabot', tags: ['sentinel:NG'] },
+      { value: '198.51.100.9', tlp: 'clear', threatType: 'c2', malware: 'Pikabot', tags: ['sentinel:NG'] },
+      { value: 'phish.sentinel.example', tlp: 'clear', threatType: 'phishing', tags: ['sentinel:GH'] },
+    ]);
     for (const args of [
       ['op', 'create', 'sentinel', '--countries', 'NG,GH', '--from', '2026-01-01', '--to', '2030-12-31', '--agreement', 'Operation Sentinel', '--partner', 'Nigeria Police Cybercrime'],
       ['op', 'outcome', 'sentinel', '--kind', 'takedown', '--country', 'NG', '--date', '2026-06-02', '--count', '3', '--note', 'C2 servers seized'],
@@ -40,12 +32,10 @@ describe('operations page in chromium against tix serve --demo', { timeout: 300_
       const run = tix(data.path, args);
       assert.equal(run.code, 0, run.stderr);
     }
-    browser = await launchChromium();
   });
 
   after(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
+    await stopWebSuite(server, browser);
     data.remove();
   });
 

@@ -8,12 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ROOT, tempDir } from '../helpers/cli.ts';
-import { basic, launchChromium, serve, signInAs, SHOTS } from '../helpers/web.ts';
+import { tempDir } from '../helpers/cli.ts';
+import { basic, SHOTS, signInAs, startWebSuite, stopWebSuite } from '../helpers/web.ts';
 
 const TITLE = 'Pikabot loader wave, November';
 const CASE = 'IP-CYB-2026-117';
@@ -70,15 +69,11 @@ describe('reports, investigations and requests in the web UI', { timeout: 300_00
   };
 
   before(async () => {
-    assert.ok(existsSync(join(ROOT, 'dist', 'web', 'index.html')), 'the web UI is built (npm run build)');
-    mkdirSync(SHOTS, { recursive: true });
-    server = await serve(data.path);
-    browser = await launchChromium();
+    ({ server, browser } = await startWebSuite(data.path));
   });
 
   after(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
+    await stopWebSuite(server, browser);
     data.remove();
   });
 

@@ -12,12 +12,12 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { ROOT, tempDir, tix } from '../helpers/cli.ts';
-import { basic, launchChromium, serve, SHOTS, signInAs } from '../helpers/web.ts';
+import { basic, postIndicators, SHOTS, signInAs, startWebSuite, stopWebSuite } from '../helpers/web.ts';
 
 const CONN = join(ROOT, 'test', 'fixtures', 'scan', 'logs', 'zeek-tsv', 'conn.log');
 const ZEEK_JSON = join(ROOT, 'test', 'fixtures', 'scan', 'logs', 'zeek-json');
@@ -28,28 +28,19 @@ describe('evidence triage in chromium against tix serve --demo', { timeout: 300_
   let browser: Browser;
 
   before(async () => {
-    assert.ok(existsSync(join(ROOT, 'dist', 'web', 'index.html')), 'the web UI is built (npm run build)');
-    mkdirSync(SHOTS, { recursive: true });
-    server = await serve(data.path);
+    ({ server, browser } = await startWebSuite(data.path));
     // the vendor's intel on hosts of the capture, shared under the operation (the AMBER+STRICT one never travels)
-    const created = await fetch(`${server.url}/api/v1/indicators`, {
-      method: 'POST',
-      headers: { authorization: basic('vendor-analyst'), 'content-type': 'application/json' },
-      body: JSON.stringify([
-        { value: '195.113.232.73', tlp: 'amber', threatType: 'c2', malware: 'Mozi' },
-        { value: '65.55.252.71', tlp: 'clear', threatType: 'scanner' },
-        { value: '147.32.80.9', tlp: 'amber+strict', threatType: 'c2', malware: 'Pikabot' },
-      ]),
-    });
-    assert.equal(created.status, 201, await created.text());
+    await postIndicators(server.url, 'vendor-analyst', [
+      { value: '195.113.232.73', tlp: 'amber', threatType: 'c2', malware: 'Mozi' },
+      { value: '65.55.252.71', tlp: 'clear', threatType: 'scanner' },
+      { value: '147.32.80.9', tlp: 'amber+strict', threatType: 'c2', malware: 'Pikabot' },
+    ]);
     const shared = tix(data.path, ['share', 'api:Vendor Labs', '--owner', 'Vendor Labs', '--agreement', 'Operation Sentinel']);
     assert.equal(shared.code, 0, shared.stderr);
-    browser = await launchChromium();
   });
 
   after(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
+    await stopWebSuite(server, browser);
     data.remove();
   });
 

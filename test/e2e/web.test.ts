@@ -5,14 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ROOT, tempDir, tix } from '../helpers/cli.ts';
-import { basic, launchChromium, serve, SHOTS, signInAs } from '../helpers/web.ts';
+import { basic, postIndicators, SHOTS, signInAs, startWebSuite, stopWebSuite } from '../helpers/web.ts';
 
 const STRICT_VALUE = 'strict-c2.sentinel-vendor.example';
 const AMBER_VALUE = 'amber-c2.sentinel-vendor.example';
@@ -24,9 +24,7 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
   let browser: Browser;
 
   before(async () => {
-    assert.ok(existsSync(join(ROOT, 'dist', 'web', 'index.html')), 'the web UI is built (npm run build)');
-    mkdirSync(SHOTS, { recursive: true });
-    server = await serve(data.path);
+    ({ server, browser } = await startWebSuite(data.path));
     // the vendor reports two values through the API, into its source api:Vendor Labs, shared under the operation:
     // the AMBER one reaches the operation's police, the AMBER+STRICT one never travels through an agreement
     for (const [value, tlp] of [
@@ -34,12 +32,7 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
       [STRICT_VALUE, 'amber+strict'],
       [REVOKED_VALUE, 'amber'],
     ] as const) {
-      const created = await fetch(`${server.url}/api/v1/indicators`, {
-        method: 'POST',
-        headers: { authorization: basic('vendor-analyst'), 'content-type': 'application/json' },
-        body: JSON.stringify({ value, tlp, threatType: 'c2', malware: 'Pikabot' }),
-      });
-      assert.equal(created.status, 201);
+      await postIndicators(server.url, 'vendor-analyst', { value, tlp, threatType: 'c2', malware: 'Pikabot' });
     }
     // the police saw the C2 in a victim's logs
     const sighting = await fetch(`${server.url}/api/v1/sightings`, {
@@ -50,12 +43,10 @@ describe('web UI in chromium against tix serve --demo', { timeout: 300_000 }, ()
     assert.equal(sighting.status, 201);
     const shared = tix(data.path, ['share', 'api:Vendor Labs', '--owner', 'Vendor Labs', '--agreement', 'Operation Sentinel']);
     assert.equal(shared.code, 0, shared.stderr);
-    browser = await launchChromium();
   });
 
   after(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
+    await stopWebSuite(server, browser);
     data.remove();
   });
 

@@ -3,7 +3,9 @@
  * temporary store, Debian's chromium driven by playwright-core, and signing
  * in as a demo user. Screenshots go to test-output/web/.
  */
+import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT, startServe } from './cli.ts';
@@ -17,6 +19,25 @@ export const demoPassword = (user: string): string => `${user}-demo-2026`;
 /** Starts `tix serve --demo --port 0` on a data directory; resolves once it listens, with its base URL. */
 export function serve(data: string): Promise<{ child: ChildProcess; url: string }> {
   return startServe(data, ['--demo']);
+}
+
+/** A browser suite's parts: `tix serve --demo` on the suite's data directory, and chromium. */
+export async function startWebSuite(data: string): Promise<{ server: { child: ChildProcess; url: string }; browser: Browser }> {
+  assert.ok(existsSync(join(ROOT, 'dist', 'web', 'index.html')), 'the web UI is built (npm run build)');
+  mkdirSync(SHOTS, { recursive: true });
+  const server = await serve(data);
+  return { server, browser: await launchChromium() };
+}
+
+export async function stopWebSuite(server: { child: ChildProcess } | undefined, browser: Browser | undefined): Promise<void> {
+  await browser?.close();
+  server?.child.kill('SIGTERM');
+}
+
+/** Posts values as a demo user (`POST /api/v1/indicators`); fails the suite unless they are accepted. */
+export async function postIndicators(url: string, user: string, items: unknown): Promise<void> {
+  const created = await fetch(`${url}/api/v1/indicators`, { method: 'POST', headers: { authorization: basic(user), 'content-type': 'application/json' }, body: JSON.stringify(items) });
+  assert.equal(created.status, 201, await created.text());
 }
 
 /** A demo user's HTTP Basic credentials. */
