@@ -56,6 +56,8 @@ async function caseWorld() {
   const officer = await store.createUser({ name: 'officer', org: police, role: 'analyst', email: 'officer@police.example', createdAt: 0 });
   await store.createUser({ name: 'analyst', org: vendor, role: 'analyst', email: 'analyst@vendor.example', createdAt: 0 });
   await store.createUser({ name: 'analyst2', org: vendor, role: 'analyst', email: 'analyst2@vendor.example', createdAt: 0 });
+  // a machine account (sync) is never told, whatever address it has
+  await store.createUser({ name: 'sync-bot', org: vendor, role: 'sync', email: 'bot@vendor.example', createdAt: 0 });
   const investigation = await store.openInvestigation({ org: police, caseNumber: 'C-1', title: 't', countries: [], tlp: 'amber', createdAt: NOW });
   await store.inviteMembers(investigation.id, police, [vendor], NOW);
   const ask = () => store.createRfi({ investigation: investigation.id, from: police, to: vendor, user: officer.id, subject: 's', question: 'q', values: [], priority: 'normal', createdAt: NOW });

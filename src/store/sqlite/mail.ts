@@ -7,7 +7,7 @@ import type { MailRecord, MailStatus, MailStore, OutgoingMail } from '../mail.ts
  * Writes the e-mail notices of an event on request `rfi` by organisation `actor`, inside the caller's
  * transaction. The asking side hears through the user who asked when that user has an address, else
  * through every user of the organisation who has one; the asked side through those of its users who
- * may answer (not readers).
+ * may answer (analysts and admins: not readers, nor the machine accounts of sync).
  */
 export function queueRfiNotices(db: Database.Database, event: RfiEvent, rfi: number, actor: number, at: number): number {
   const row = db
@@ -28,7 +28,7 @@ export function queueRfiNotices(db: Database.Database, event: RfiEvent, rfi: num
     const asker = row.asker_user === null ? undefined : (db.prepare(`SELECT u.id FROM users u WHERE u.id = ? AND u.org_id = ? AND ${withAddress}`).get(row.asker_user, row.from_org_id) as { id: number } | undefined);
     users = asker ? [asker.id] : (db.prepare(`SELECT u.id FROM users u WHERE u.org_id = ? AND ${withAddress} ORDER BY u.id`).all(row.from_org_id) as Array<{ id: number }>).map((user) => user.id);
   } else {
-    users = (db.prepare(`SELECT u.id FROM users u WHERE u.org_id = ? AND u.role <> 'reader' AND ${withAddress} ORDER BY u.id`).all(row.to_org_id) as Array<{ id: number }>).map((user) => user.id);
+    users = (db.prepare(`SELECT u.id FROM users u WHERE u.org_id = ? AND u.role IN ('analyst', 'admin') AND ${withAddress} ORDER BY u.id`).all(row.to_org_id) as Array<{ id: number }>).map((user) => user.id);
   }
   if (users.length === 0) return 0;
   const notice = rfiNotice(event, {
