@@ -6,6 +6,15 @@ export interface Visibility {
   params: unknown[];
 }
 
+const sourceStatements = new WeakMap<Database.Database, Database.Statement>();
+
+/** Prepared once per connection: every read of a page asks for the sources, often twice. */
+function sourcesStatement(db: Database.Database): Database.Statement {
+  let statement = sourceStatements.get(db);
+  if (!statement) sourceStatements.set(db, (statement = db.prepare('SELECT id, distribution_id FROM sources')));
+  return statement;
+}
+
 /**
  * A clearance as a SQL predicate over rows that carry `tlp` and `source_id`
  * (observations, STIX objects): sources are shared under distributions, and
@@ -14,7 +23,7 @@ export interface Visibility {
  * query, never to a page afterwards.
  */
 export function visibility(db: Database.Database, clearance: Clearance, alias: string): Visibility {
-  const sources = db.prepare('SELECT id, distribution_id FROM sources').all() as Array<{ id: number; distribution_id: number }>;
+  const sources = sourcesStatement(db).all() as Array<{ id: number; distribution_id: number }>;
   const of = (distributions: readonly number[]): number[] => {
     const wanted = new Set(distributions);
     return sources.filter((source) => wanted.has(source.distribution_id)).map((source) => source.id);
