@@ -95,6 +95,17 @@ describe('the mail outbox in SQLite', () => {
     }
   });
 
+  it('gives up a notice not sent within a week (a relay configured late does not send stale news)', async () => {
+    const w = await caseWorld();
+    try {
+      await w.ask();
+      assert.deepEqual(await w.store.claimMail(NOW + 8 * 86_400_000, MINUTE, 10), []);
+      assert.deepEqual((await w.store.listMail({ status: 'failed', limit: 10 })).map((item) => item.lastError), ['not sent within 7 days', 'not sent within 7 days']);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('reads the address when it sends: a user who lost theirs since is not mailed, and the notice says why', async () => {
     const w = await caseWorld();
     try {

@@ -43,6 +43,9 @@ export function queueRfiNotices(db: Database.Database, event: RfiEvent, rfi: num
   return users.length;
 }
 
+/** How long a notice waits to be sent before it is given up. */
+export const MAIL_EXPIRY_DAYS = 7;
+
 interface OutboxRow {
   id: number;
   user_name: string;
@@ -57,6 +60,8 @@ interface OutboxRow {
 
 export function sqliteMail(db: Database.Database): MailStore {
   const claim = db.transaction((now: number, leaseMs: number, limit: number): OutgoingMail[] => {
+    // a notice not sent within its time (no relay was configured, or it was down for long) is news no more
+    db.prepare('UPDATE mail_outbox SET failed_at = ?, last_error = ? WHERE sent_at IS NULL AND failed_at IS NULL AND created_at < ?').run(now, `not sent within ${MAIL_EXPIRY_DAYS} days`, now - MAIL_EXPIRY_DAYS * 86_400_000);
     const ids = (
       db
         .prepare(
