@@ -5,7 +5,7 @@ import { normaliseEmail, normaliseHash, normaliseIpPort, normaliseIpv6, splitUrl
 import { normaliseUrl } from '../normalise/index.ts';
 import type { IndexHit, IntelIndex, MatchVia } from './index/intel-index.ts';
 import type { FindingType } from './report-wire.ts';
-import { TAG, TYPE_TAG, ipv4Number } from './index/keys.ts';
+import { TAG, TYPE_TAG, ipv4Number, portNumber } from './index/keys.ts';
 import { PatternSet } from './patterns.ts';
 import type { FieldKind, ScanRecord, ValueSink } from './record.ts';
 
@@ -68,7 +68,6 @@ function canonicalIp(raw: string): { value: string; type: IndicatorType } | unde
 
 const looksIp = (text: string): boolean => /^[\d.]+$/.test(text) || (text.includes(':') && /^[0-9a-fA-F:.[\]]+$/.test(text));
 
-const PORT = /^[1-9][0-9]{0,4}$/;
 /** A URL already in canonical form (lowercase http(s), lowercase ASCII host, a path): looked up as it is, without parsing. */
 const CANONICAL_URL = /^https?:\/\/([a-z0-9_-]+(?:\.[a-z0-9_-]+)+)(:[1-9][0-9]{0,4})?\/[^\s<>"\\\x00-\x1f\x7f]*$/;
 const DEFAULT_PORT = /^http:\/\/[^/]*:80\/|^https:\/\/[^/]*:443\//;
@@ -155,7 +154,8 @@ export class RecordMatcher implements ValueSink {
       }
     } else if (kind === 'ip-port') {
       const colon = raw.lastIndexOf(':');
-      if (colon > 0 && raw.indexOf(':') === colon && ipv4Number(raw.slice(0, colon)) >= 0 && PORT.test(raw.slice(colon + 1)) && Number(raw.slice(colon + 1)) <= 65535) {
+      // parsed in place: this runs for every ip:port a connection log composes
+      if (colon > 0 && raw.indexOf(':') === colon && ipv4Number(raw, 0, colon) >= 0 && portNumber(raw, colon + 1) > 0) {
         const hit = this.index.exact(TAG.ipPort, raw, 'ip-port');
         return hit ? [{ canonical: raw, canonicalType: 'ip-port', hit }] : NONE;
       }

@@ -38,15 +38,15 @@ export const TYPE_TAG: Partial<Record<IndicatorType, number>> = {
 };
 
 /** Canonical dotted-quad IPv4 (no leading zeros) as an unsigned 32-bit number, or -1. */
-export function ipv4Number(text: string): number {
-  const length = text.length;
+export function ipv4Number(text: string, start = 0, end = text.length): number {
+  const length = end - start;
   if (length < 7 || length > 15) return -1;
   let value = 0;
   let part = 0;
   let digits = 0;
   let parts = 0;
-  for (let i = 0; i <= length; i++) {
-    const c = i === length ? 46 : text.charCodeAt(i);
+  for (let i = start; i <= end; i++) {
+    const c = i === end ? 46 : text.charCodeAt(i);
     if (c === 46) {
       if (digits === 0 || part > 255) return -1;
       value = value * 256 + part;
@@ -60,6 +60,19 @@ export function ipv4Number(text: string): number {
     } else return -1;
   }
   return parts === 4 ? value : -1;
+}
+
+/** The canonical port number written in `text` from `start` to its end (1 to 65535, no leading zero), or -1. */
+export function portNumber(text: string, start: number): number {
+  const length = text.length - start;
+  if (length < 1 || length > 5 || text.charCodeAt(start) === 48) return -1;
+  let port = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    port = port * 10 + (c - 48);
+  }
+  return port <= 65535 ? port : -1;
 }
 
 export function numberToIpv4(value: number): string {
