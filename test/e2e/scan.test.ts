@@ -202,14 +202,19 @@ describe('tix scan', () => {
     assert.match(refused.stderr, /content hash mismatch/);
   });
 
-  it('--record-sightings writes each hit back as a sighting of the scanning organisation', async () => {
+  it('--record-sightings writes each hit back as a sighting of the scanning organisation, on what it may read alone', async () => {
     assert.equal(tix(data.path, ['org', 'add', 'Example CERT', '--kind', 'cert']).code, 0);
-    const run = tix(data.path, ['scan', join(LOGS, 'zeek-tsv', 'conn.log'), '--record-sightings', '--org', 'Example CERT', '-o', join(work.path, 'report.txt')]);
+    // the hit is on a value of the operator's AMBER source: the CERT is not cleared for it, so it records nothing
+    const refused = tix(data.path, ['scan', join(LOGS, 'zeek-tsv', 'conn.log'), '--record-sightings', '--org', 'Example CERT', '-o', '/dev/null']);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /recorded 0 sightings for Example CERT \(1 hit value not held by this store or not readable by Example CERT\)/);
+    const run = tix(data.path, ['scan', join(LOGS, 'zeek-tsv', 'conn.log'), '--record-sightings', '--org', 'local', '-o', join(work.path, 'report.txt')]);
     assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stderr, /recorded 1 sighting/);
+    assert.match(run.stderr, /recorded 1 sighting for local\n/);
     const store = await openStore(data.path);
     try {
-      const org = (await store.findOrganisation('Example CERT'))!;
+      assert.equal((await store.listSightings({ reader: { org: (await store.findOrganisation('Example CERT'))!.id }, limit: 10 })).items.length, 0);
+      const org = (await store.findOrganisation('local'))!;
       const page = await store.listSightings({ reader: { org: org.id }, limit: 10 });
       assert.equal(page.items.length, 1);
       assert.deepEqual(page.items[0]!.indicator, { type: 'ipv4', value: '195.113.232.73' });

@@ -226,7 +226,7 @@ export function scanRoutes(app: FastifyInstance, book: OperationBook): void {
             file.problems++;
             result.problems.push({ file: query.name, code: 'TIX_INPUT_UNREADABLE', message: `the bytes scanned (SHA-256 ${file.sha256}) are not the bytes received (${received.sha256})` });
           }
-          const sightings = record ? await recordSightings(store, result, caller.org, now) : undefined;
+          const sightings = record ? await recordSightings(store, result, caller.org, now, await request.tix.clearance()) : undefined;
           await request.tix.audit({
             action: 'read:scan',
             target: pathOf(request),

@@ -126,7 +126,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
       writeReport(ctx, renderReport(report, format), flags.output);
       if (flags.recordSightings) {
         const counts = await ctx.withStore((store) => recordSightings(store, report, flags.org!, ctx.now()));
-        ctx.err.write(`recorded ${counts.recorded} sighting${counts.recorded === 1 ? '' : 's'} for ${flags.org}${counts.unknown ? ` (${counts.unknown} hit values are not held by this store)` : ''}\n`);
+        ctx.err.write(`recorded ${counts.recorded} sighting${counts.recorded === 1 ? '' : 's'} for ${flags.org}${counts.unknown ? ` (${counts.unknown} hit value${counts.unknown === 1 ? '' : 's'} not held by this store or not readable by ${flags.org})` : ''}\n`);
       }
       const hits = report.indicators.filter((s) => s.verdict !== 'known-benign').reduce((sum, s) => sum + s.count, 0);
       const benign = report.indicators.filter((s) => s.verdict === 'known-benign').reduce((sum, s) => sum + s.count, 0);
