@@ -81,7 +81,8 @@ export async function seedDemo(
   for (const input of await expandPaths([samples])) {
     const name = relative(samples, input.name).split('/').pop()!.replace(/\.(csv|txt)$/, '');
     const tlp = VENDOR_AMBER[name];
-    const result = await ingest(store, input, { now, ...(tlp ? { tlp, source: `vendor-${name}` } : {}) });
+    // public feeds are TLP:CLEAR whatever their format's default (a plain list is AMBER unless told)
+    const result = await ingest(store, input, { now, ...(tlp ? { tlp, source: `vendor-${name}` } : { tlp: 'clear' }) });
     await store.setSourceDistribution(result.source, tlp ? vendorShare.id : vendorPublic.id);
     onInput?.(input.name, result);
   }

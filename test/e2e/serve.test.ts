@@ -35,6 +35,13 @@ describe('tix serve --demo: the first command of the README', () => {
     assert.ok((await search('vendor-analyst')).length >= police.length);
   });
 
+  it('serves the public feeds to everyone signed in, as TLP:CLEAR: the ISP finds the README\'s defanged example', async () => {
+    const response = await fetch(`${server.url}/api/v1/indicators?q=${encodeURIComponent('hxxp://45[.]133[.]74[.]103/x86')}`, { headers: basic('isp-noc') });
+    assert.equal(response.status, 200);
+    const items = ((await response.json()) as { items: Array<{ value: string; tlp: string }> }).items;
+    assert.deepEqual(items.map((item) => [item.value, item.tlp]), [['http://45.133.74.103/x86', 'clear']]);
+  });
+
   it('refuses bad credentials and anonymous reads', async () => {
     assert.equal((await fetch(`${server.url}/api/v1/indicators`)).status, 401);
     const wrong = await fetch(`${server.url}/api/v1/indicators`, { headers: { authorization: `Basic ${Buffer.from('admin:nope').toString('base64')}` } });
