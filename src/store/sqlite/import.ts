@@ -14,6 +14,11 @@ const BULK_MIN_VALUES = 500_000;
  * 128 MiB import cache and 11 s with 2 MiB (8 s with a helper thread).
  */
 const SORT_CACHE = -2000;
+/**
+ * Page cache of a first load. It only appends, at the end of each table and kept index, so a cache that holds
+ * those pages does as well as a large one, and the memory is left to the parser.
+ */
+const FRESH_CACHE = -16384;
 /** Helper threads SQLite may use to sort while building indexes; the import's parser thread is idle by then. */
 const SORT_THREADS = Math.min(2, Math.max(0, availableParallelism() - 1));
 
@@ -153,6 +158,7 @@ export class SqliteImportSession implements ImportSession {
         db.exec(`CREATE TEMP TABLE IF NOT EXISTS import_held (${STAGE_COLUMNS})`);
         db.exec('DELETE FROM temp.import_held');
         this.fresh = this.prepareFresh();
+        db.pragma(`cache_size = ${FRESH_CACHE}`);
       }
     } catch (error) {
       db.exec('ROLLBACK');
