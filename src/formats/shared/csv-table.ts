@@ -2,9 +2,14 @@ import type { LineParser, ParseContext, ParseSink } from '../format.ts';
 import { badField } from './record.ts';
 import { headerIndex, splitCsvLine } from './csv.ts';
 
+/** One row, valid only during the `row` call that receives it: the parser reuses it for the next row. */
 export interface CsvRow {
   no: number;
   raw: string;
+  /** The row's fields in header order (at least as many as the required columns reach). */
+  fields: readonly string[];
+  /** Column name → index in `fields`; the same map for every row of a table. */
+  columns: ReadonlyMap<string, number>;
   get(column: string): string | undefined;
 }
 
@@ -25,6 +30,17 @@ export interface CsvTableSpec {
 export function createCsvTableParser(ctx: ParseContext, sink: ParseSink, spec: CsvTableSpec): LineParser {
   let columns: Map<string, number> | undefined;
   let width = 0;
+  // one row object for the whole table: no object or closure per row
+  const row: CsvRow = {
+    no: 0,
+    raw: '',
+    fields: [],
+    columns: new Map(),
+    get(column) {
+      const at = this.columns.get(column);
+      return at === undefined ? undefined : this.fields[at];
+    },
+  };
   let headerMissingReported = false;
   const separator = spec.separator ?? ',';
 
@@ -70,15 +86,11 @@ export function createCsvTableParser(ctx: ParseContext, sink: ParseSink, spec: C
         badField(sink, ctx, no, 'row', `row has ${fields.length} field(s), the header has ${columns.size}: truncated`);
         return;
       }
-      const index = columns;
-      spec.row({
-        no,
-        raw: text,
-        get: (column) => {
-          const at = index.get(column);
-          return at === undefined ? undefined : fields[at];
-        },
-      });
+      row.no = no;
+      row.raw = text;
+      row.fields = fields;
+      row.columns = columns;
+      spec.row(row);
     },
     end() {
       if (!columns && !headerMissingReported) {

@@ -72,9 +72,15 @@ export function badField(sink: ParseSink, ctx: ParseContext, no: number, field: 
 export function present(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   const trimmed = text.trim();
-  if (trimmed === '' || trimmed === '-' || /^(n\/a|none|null|unknown)$/i.test(trimmed)) return undefined;
+  // the words for nothing are at most 7 letters: longer text needs no pattern test
+  if (trimmed.length > 7) return trimmed;
+  if (trimmed === '' || trimmed === '-' || NOTHING.test(trimmed)) return undefined;
   return trimmed;
 }
+
+const NOTHING = /^(n\/a|none|null|unknown)$/i;
+
+const CONFIDENCE = /^\d{1,3}$/;
 
 export function splitTags(text: string | undefined): string[] {
   const value = present(text);
@@ -84,7 +90,7 @@ export function splitTags(text: string | undefined): string[] {
 
 export function parseConfidence(text: string | undefined): number | undefined {
   const value = present(text);
-  if (value === undefined || !/^\d{1,3}$/.test(value)) return undefined;
+  if (value === undefined || !CONFIDENCE.test(value)) return undefined;
   const number = Number(value);
   return number <= 100 ? number : undefined;
 }

@@ -14,8 +14,20 @@ const BULK_MIN_VALUES = 500_000;
  * 128 MiB import cache and 11 s with 2 MiB (8 s with a helper thread).
  */
 const SORT_CACHE = -2000;
+/**
+ * Page cache of a first load. It only appends, at the end of each table and kept index, so a cache that holds
+ * those pages does as well as a large one, and the memory is left to the parser.
+ */
+const FRESH_CACHE = -16384;
 /** Helper threads SQLite may use to sort while building indexes; the import's parser thread is idle by then. */
 const SORT_THREADS = Math.min(2, Math.max(0, availableParallelism() - 1));
+
+/**
+ * Indexes a first load keeps up to date rather than rebuilds: new values take ids in increasing order, so
+ * their observations land at the end of these (or, for the malware index, at the end of each family's run)
+ * instead of at random places. Kept, they cost less than the full scan of observations each rebuild needs.
+ */
+const KEPT_IN_FRESH_LOAD = new Set(['observations_source', 'observations_malware', 'observations_object']);
 
 interface IndexDefinition {
   name: string;
@@ -80,12 +92,20 @@ export class SqliteImportSession implements ImportSession {
   private held = 0;
   /** Indexes dropped for this import, rebuilt at commit inside the same transaction. */
   private dropped: IndexDefinition[] = [];
+  /** The connection's foreign-key setting before the import, restored after it. */
+  private readonly foreignKeys: number;
 
   constructor(
     private readonly db: Database.Database,
     private readonly meta: ImportMeta,
     private readonly onFinish: () => void,
   ) {
+    // Every reference an import writes is to a row it made or looked up itself (its source, its import, the ids it
+    // gives values). Checked anyway, a foreign key makes each multi-row insert keep a statement journal (a copy of
+    // every page it touches, written to a temporary file), which cost a CSV load more than its inserts did.
+    // The setting takes effect only outside a transaction: off before BEGIN, back when the import ends.
+    this.foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    db.pragma('foreign_keys = OFF');
     db.exec('BEGIN IMMEDIATE');
     try {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS import_stage (${STAGE_COLUMNS})`);
@@ -133,14 +153,16 @@ export class SqliteImportSession implements ImportSession {
         WHERE s.is_new IS NULL AND indicators.id = s.indicator_id
           AND (indicators.first_seen > s.first_seen OR indicators.last_seen < s.last_seen)`);
       if (this.heldAtStart === 0) {
-        this.dropped = this.indicatorIndexes();
+        this.dropped = this.indicatorIndexes().filter((index) => !KEPT_IN_FRESH_LOAD.has(index.name));
         for (const index of this.dropped) db.exec(`DROP INDEX ${index.name}`);
         db.exec(`CREATE TEMP TABLE IF NOT EXISTS import_held (${STAGE_COLUMNS})`);
         db.exec('DELETE FROM temp.import_held');
         this.fresh = this.prepareFresh();
+        db.pragma(`cache_size = ${FRESH_CACHE}`);
       }
     } catch (error) {
       db.exec('ROLLBACK');
+      db.pragma(`foreign_keys = ${this.foreignKeys}`);
       throw error;
     }
   }
@@ -151,18 +173,20 @@ export class SqliteImportSession implements ImportSession {
     const many = (sql: (rows: number) => string): [Database.Statement, Database.Statement] => [db.prepare(sql(ROWS_PER_INSERT)), db.prepare(sql(1))];
     const rows = (row: string, count: number): string => new Array(count).fill(row).join(', ');
     const [source, importId, tlp, confidence] = [literal(this.sourceId), literal(this.id), literal(this.params.tlp), literal(this.params.confidence)];
+    // OR FAIL: a failed statement need not undo its own earlier rows (the whole import is rolled back), so SQLite
+    // keeps no statement journal for these many-row inserts
     return {
       filter: new SeenFilter(filterBits(this.meta.sizeHint)),
       indicators: many(
-        (count) => `INSERT INTO indicators (id, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, added_at)
+        (count) => `INSERT OR FAIL INTO indicators (id, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, added_at)
           VALUES ${rows(`(?, ?, ?, ?, unhex(?), unhex(?), ?, ?, ?, ${now})`, count)}`,
       ),
       bareObservations: many(
-        (count) => `INSERT INTO observations (indicator_id, source_id, first_seen, last_seen, confidence, tlp, raw, origin_import, origin_line, added_at, updated_at)
+        (count) => `INSERT OR FAIL INTO observations (indicator_id, source_id, first_seen, last_seen, confidence, tlp, raw, origin_import, origin_line, added_at, updated_at)
           VALUES ${rows(`(?, ${source}, ?, ?, ${confidence}, ${tlp}, ?, ${importId}, ?, ${now}, ${now})`, count)}`,
       ),
       fullObservations: many(
-        (count) => `INSERT INTO observations (indicator_id, source_id, first_seen, last_seen, confidence, threat_type, malware, tags,
+        (count) => `INSERT OR FAIL INTO observations (indicator_id, source_id, first_seen, last_seen, confidence, threat_type, malware, tags,
             reference, tlp, valid_until, revoked_at, raw, origin_import, origin_line, added_at, updated_at, object_id)
           VALUES ${rows(`(?, ${source}, ?, ?, coalesce(?, ${confidence}), ?, ?, ?, ?, coalesce(?, ${tlp}), ?, ?, ?, ${importId}, ?, ${now}, ${now}, ?)`, count)}`,
       ),
@@ -442,6 +466,7 @@ export class SqliteImportSession implements ImportSession {
 
   private finish(): void {
     this.open = false;
+    this.db.pragma(`foreign_keys = ${this.foreignKeys}`);
     this.onFinish();
   }
 }
