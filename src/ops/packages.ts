@@ -1,5 +1,5 @@
 import { createHash, type KeyObject } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import type { Topology } from 'topojson-specification';
@@ -8,10 +8,11 @@ import { clearanceOf, type Clearance } from '../policy/index.ts';
 import type { Organisation } from '../store/access.ts';
 import type { Store } from '../store/store.ts';
 import { ItemGrouper, summarise, type PackageItem } from './package/items.ts';
-import { byList, listCsv, writeStixBundle } from './package/files.ts';
+import { byList, writeListCsv, writeStixBundle } from './package/files.ts';
 import { buildManifest, MANIFEST, SIGNATURE, signManifest, verifyPackage, type ManifestFile, type Verification } from './package/manifest.ts';
 import { worldMapSvg } from './package/map.ts';
 import { printPdf } from './package/pdf.ts';
+import { streamFile, writeWholeFile } from './package/stream.ts';
 import { htmlReport } from './package/report.ts';
 import { signingKey } from './signing-key.ts';
 import type { Operation } from './operation.ts';
@@ -137,49 +138,44 @@ async function writePackage(
   const { operation, country, org, items, options } = p;
   const summary = summarise(country, items, p.previousAt);
   const lists = byList(items);
-  const files: Array<{ path: string; content: string | Buffer }> = [
-    { path: 'summary.json', content: `${JSON.stringify({ operation: operation.name, recipient: org?.name, ...summary }, null, 2)}\n` },
-    { path: 'c2.csv', content: listCsv(lists.c2) },
-    { path: 'phishing.csv', content: listCsv(lists.phishing) },
-    { path: 'malicious-ips.csv', content: listCsv(lists['malicious-ip']) },
-    { path: 'other.csv', content: listCsv(lists.other) },
-    {
-      path: 'report.html',
-      content: htmlReport({
-        operation: operation.name,
-        ...(org ? { recipient: org.name } : {}),
-        producer: p.producer,
-        now: options.now,
-        expiresAt: p.expiresAt,
-        window: { from: operation.startsAt, to: operation.endsAt },
-        summary,
-        lists,
-        outcomes: p.outcomes,
-        sources: p.sources.map((record) => record.source),
-        map: worldMapSvg(worldTopology(), country, p.counts),
-      }),
-    },
-  ];
-  if (options.pdfWith) files.push({ path: 'report.pdf', content: printPdf(files.find((file) => file.path === 'report.html')!.content as string, options.pdfWith) });
+  const report = htmlReport({
+    operation: operation.name,
+    ...(org ? { recipient: org.name } : {}),
+    producer: p.producer,
+    now: options.now,
+    expiresAt: p.expiresAt,
+    window: { from: operation.startsAt, to: operation.endsAt },
+    summary,
+    lists,
+    outcomes: p.outcomes,
+    sources: p.sources.map((record) => record.source),
+    map: worldMapSvg(worldTopology(), country, p.counts),
+  });
   const name = [slug(operation.name), country.toLowerCase(), org ? slug(org.name) : 'partners', stampOf(options.now)].join('_');
   const dir = join(options.outDir, name);
   const temporary = `${dir}.partial`;
   rmSync(temporary, { recursive: true, force: true });
   mkdirSync(temporary, { recursive: true });
-  let bundle: ManifestFile;
+  let signed: { text: string; signature: string };
+  let files: ManifestFile[];
   try {
-    // the bundle is the largest file: streamed to disk and hashed on the way
-    bundle = streamFile(join(temporary, 'bundle.stix.json'), 'bundle.stix.json', (write) =>
+    const whole = (path: string, content: string | Buffer): ManifestFile => writeWholeFile(join(temporary, path), path, content);
+    // the lists and the bundle grow with the items: streamed to disk and hashed on the way
+    const streamed = (path: string, produce: (write: (chunk: string) => void) => void): ManifestFile => streamFile(join(temporary, path), path, produce);
+    files = [
+      whole('summary.json', `${JSON.stringify({ operation: operation.name, recipient: org?.name, ...summary }, null, 2)}\n`),
+      streamed('c2.csv', (write) => writeListCsv(lists.c2, write)),
+      streamed('phishing.csv', (write) => writeListCsv(lists.phishing, write)),
+      streamed('malicious-ips.csv', (write) => writeListCsv(lists['malicious-ip'], write)),
+      streamed('other.csv', (write) => writeListCsv(lists.other, write)),
+      whole('report.html', report),
+      ...(options.pdfWith ? [whole('report.pdf', printPdf(report, options.pdfWith))] : []),
+    ];
+    const bundle = streamed('bundle.stix.json', (write) =>
       writeStixBundle(items, { now: options.now, producer: p.producer, operation: operation.name, ...(org ? { recipient: org.name } : {}), summary }, write),
     );
-  } catch (error) {
-    rmSync(temporary, { recursive: true, force: true });
-    throw error;
-  }
-  const manifest = buildManifest([...files, bundle], { operation: operation.name, country, ...(org ? { recipient: org.name } : {}), producer: p.producer, createdAt: options.now, expiresAt: p.expiresAt }, p.key.publicKey);
-  const signed = signManifest(manifest, p.key.privateKey);
-  try {
-    for (const file of files) writeFileSync(join(temporary, file.path), file.content);
+    const manifest = buildManifest([...files, bundle], { operation: operation.name, country, ...(org ? { recipient: org.name } : {}), producer: p.producer, createdAt: options.now, expiresAt: p.expiresAt }, p.key.publicKey);
+    signed = signManifest(manifest, p.key.privateKey);
     writeFileSync(join(temporary, MANIFEST), signed.text);
     writeFileSync(join(temporary, SIGNATURE), signed.signature);
     writeFileSync(join(temporary, 'signer.pub.pem'), p.key.publicPem);
@@ -199,35 +195,6 @@ async function writePackage(
     items: items.length,
   });
   return { country, ...(org ? { recipient: org.name } : {}), dir, items: items.length, newSinceLast: summary.newSinceLast, files: files.length + 4 };
-}
-
-/** Writes a file from pieces, a megabyte at a time, hashing it on the way; returns its manifest entry. */
-function streamFile(path: string, name: string, produce: (write: (chunk: string) => void) => void): ManifestFile {
-  const fd = openSync(path, 'w');
-  const hash = createHash('sha256');
-  let bytes = 0;
-  let pending: string[] = [];
-  let size = 0;
-  const flush = (): void => {
-    if (!pending.length) return;
-    const buffer = Buffer.from(pending.join(''));
-    writeSync(fd, buffer);
-    hash.update(buffer);
-    bytes += buffer.length;
-    pending = [];
-    size = 0;
-  };
-  try {
-    produce((chunk) => {
-      pending.push(chunk);
-      size += chunk.length;
-      if (size >= 1 << 20) flush();
-    });
-    flush();
-  } finally {
-    closeSync(fd);
-  }
-  return { path: name, sha256: hash.digest('hex'), bytes };
 }
 
 /** Reads a package directory and verifies it (see verifyPackage); `signer.pub.pem` is informative and not covered. */
