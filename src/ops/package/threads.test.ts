@@ -58,6 +58,8 @@ describe('package writing threads', () => {
     assert.deepEqual(shares, [[0], [1, 2, 3]]);
     assert.deepEqual(shareJobs(jobs, 8).flat().sort(), [0, 1, 2, 3]);
     assert.deepEqual(shareJobs(jobs, 1), [[0, 1, 2, 3]]);
+    assert.deepEqual(shareJobs(jobs, 0), [[0, 1, 2, 3]]);
+    assert.deepEqual(shareJobs([], 2), []);
   });
 
   it('writes on several threads exactly the bytes one thread writes, in the order of the jobs', async () => {

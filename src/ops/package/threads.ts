@@ -10,7 +10,7 @@ export const THREADS_FROM_ITEMS = 50_000;
 
 /** Job indexes in `shares` groups of about equal items: the largest job first, each to the least loaded group. */
 export function shareJobs(jobs: readonly PackageJob[], shares: number): number[][] {
-  const groups = Array.from({ length: Math.max(1, Math.min(shares, jobs.length)) }, () => ({ load: 0, jobs: [] as number[] }));
+  const groups = Array.from({ length: Math.min(jobs.length, Math.max(1, Math.floor(shares) || 1)) }, () => ({ load: 0, jobs: [] as number[] }));
   const order = jobs.map((_, index) => index).sort((a, b) => jobs[b]!.items.length - jobs[a]!.items.length);
   for (const index of order) {
     const lightest = groups.reduce((least, group) => (group.load < least.load ? group : least));
