@@ -52,13 +52,6 @@ export function writeListCsv(items: readonly PackageItem[], write: (chunk: strin
 
 const rsitText = (threatTypes: readonly ThreatType[]): string => (threatTypes.length === 1 ? rsitOf(threatTypes[0]) : (threatTypes.length ? threatTypes : [undefined]).map(rsitOf).join(' '));
 
-/** One list as a string (see writeListCsv). */
-export function listCsv(items: readonly PackageItem[]): string {
-  const parts: string[] = [];
-  writeListCsv(items, (chunk) => parts.push(chunk));
-  return parts.join('');
-}
-
 /** The items of each list, in the order the store gave them. */
 export function byList(items: readonly PackageItem[]): Record<PackageList, PackageItem[]> {
   const lists = Object.fromEntries(PACKAGE_LISTS.map((list) => [list, [] as PackageItem[]])) as Record<PackageList, PackageItem[]>;
