@@ -1,29 +1,19 @@
-import { createHash, type KeyObject } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import type { KeyObject } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import type { Topology } from 'topojson-specification';
 import { NotFoundError } from '../errors.ts';
 import { clearanceOf, type Clearance } from '../policy/index.ts';
 import type { Organisation } from '../store/access.ts';
 import type { Store } from '../store/store.ts';
-import { ItemGrouper, summarise, type PackageItem } from './package/items.ts';
-import { byList, listCsv, writeStixBundle } from './package/files.ts';
-import { buildManifest, MANIFEST, SIGNATURE, signManifest, verifyPackage, type ManifestFile, type Verification } from './package/manifest.ts';
-import { worldMapSvg } from './package/map.ts';
-import { printPdf } from './package/pdf.ts';
-import { htmlReport } from './package/report.ts';
+import { ItemGrouper } from './package/items.ts';
+import { MANIFEST, SIGNATURE, verifyPackage, type Verification } from './package/manifest.ts';
+import { THREADS_FROM_ITEMS, writePackagesOn } from './package/threads.ts';
+import type { PackageJob, PackageRun } from './package/write.ts';
 import { signingKey } from './signing-key.ts';
 import type { Operation } from './operation.ts';
 
-const require = createRequire(import.meta.url);
 const DAY = 86_400_000;
-
-let topology: Topology | undefined;
-function worldTopology(): Topology {
-  topology ??= JSON.parse(readFileSync(require.resolve('world-atlas/countries-110m.json'), 'utf8')) as Topology;
-  return topology;
-}
 
 export interface PackageOptions {
   operation: string;
@@ -38,6 +28,8 @@ export interface PackageOptions {
   producer?: string;
   /** Also print the report to report.pdf with this headless Chromium executable. */
   pdfWith?: string;
+  /** Threads to write the packages on; by default every core once there are many items. */
+  threads?: number;
 }
 
 export interface BuiltPackage {
@@ -72,15 +64,12 @@ async function recipients(store: Store, operation: Operation, countries: readonl
   return result;
 }
 
-const slug = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-const stampOf = (ms: number): string => new Date(ms).toISOString().replace(/[-:.]/g, '').slice(0, 18);
-
 /**
  * `tix op package`: per country, the items in the operation's scope that the
  * recipient is cleared for (the clearance is part of the store's query), as
  * a summary, CSV lists, a STIX 2.1 bundle and an HTML report, with a signed
- * manifest. Each package directory is written under a temporary name and
- * renamed when complete, so a failure leaves no half package.
+ * manifest. The store is read once per distinct recipient, grouping items by
+ * country; the packages are then written on as many threads as help.
  */
 export async function buildPackages(store: Store, options: PackageOptions): Promise<BuiltPackage[]> {
   const operation = await store.findOperation(options.operation);
@@ -88,10 +77,18 @@ export async function buildPackages(store: Store, options: PackageOptions): Prom
   const countries = options.country ? [options.country.toUpperCase()] : operation.countries;
   if (options.country && !operation.countries.includes(countries[0]!)) throw new NotFoundError(`${countries[0]} is not one of operation ${operation.name}'s countries (${operation.countries.join(', ')})`);
   const forCountry = await recipients(store, operation, countries, options.recipient);
-  const key = signingKey(options.dataDir);
   const [outcomes, sources] = await Promise.all([store.listOperationOutcomes(operation.id), store.enrichmentSources()]);
-  const producer = options.producer ?? 'tix';
-  const expiresAt = options.now + (options.expiresInDays ?? 90) * DAY;
+  const run: PackageRun = {
+    operation: { name: operation.name, startsAt: operation.startsAt, endsAt: operation.endsAt },
+    outcomes,
+    sources: sources.map((record) => record.source),
+    producer: options.producer ?? 'tix',
+    now: options.now,
+    expiresAt: options.now + (options.expiresInDays ?? 90) * DAY,
+    outDir: options.outDir,
+    ...(options.pdfWith ? { pdfWith: options.pdfWith } : {}),
+    key: signingKey(options.dataDir),
+  };
   // one scan of the store per distinct recipient
   const groups = new Map<string, { org: Organisation | undefined; countries: string[] }>();
   for (const country of countries) {
@@ -108,126 +105,36 @@ export async function buildPackages(store: Store, options: PackageOptions): Prom
     for await (const rows of store.scopeRows({ countries: wanted, tag: operation.tag, from: operation.startsAt, to: operation.endsAt, clearance, now: options.now })) grouper.add(rows);
     const byCountry = grouper.finish();
     const counts = new Map([...byCountry].map(([country, items]) => [country, items.length]));
+    const jobs: PackageJob[] = [];
     for (const country of wanted) {
-      const items = byCountry.get(country) ?? [];
       const previous = await store.lastPackage(operation.id, country, org?.id);
-      built.push(await writePackage(store, { operation, country, org, items, previousAt: previous?.createdAt, counts, outcomes, sources, producer, expiresAt, key, options }));
+      jobs.push({ country, ...(org ? { recipient: org.name } : {}), items: byCountry.get(country) ?? [], previousAt: previous?.createdAt, counts });
+    }
+    const written = await writePackagesOn(threadsFor(options, jobs), run, jobs);
+    for (const [at, job] of jobs.entries()) {
+      const result = written[at]!;
+      await store.recordPackage({
+        operation: operation.id,
+        country: job.country,
+        ...(org ? { recipient: org.id } : {}),
+        createdAt: options.now,
+        expiresAt: run.expiresAt,
+        path: result.dir,
+        manifestSha256: result.manifestSha256,
+        items: result.items,
+      });
+      built.push({ country: job.country, ...(org ? { recipient: org.name } : {}), dir: result.dir, items: result.items, newSinceLast: result.newSinceLast, files: result.files });
     }
   }
   return built;
 }
 
-async function writePackage(
-  store: Store,
-  p: {
-    operation: Operation;
-    country: string;
-    org: Organisation | undefined;
-    items: PackageItem[];
-    previousAt: number | undefined;
-    counts: ReadonlyMap<string, number>;
-    outcomes: Awaited<ReturnType<Store['listOperationOutcomes']>>;
-    sources: Awaited<ReturnType<Store['enrichmentSources']>>;
-    producer: string;
-    expiresAt: number;
-    key: ReturnType<typeof signingKey>;
-    options: PackageOptions;
-  },
-): Promise<BuiltPackage> {
-  const { operation, country, org, items, options } = p;
-  const summary = summarise(country, items, p.previousAt);
-  const lists = byList(items);
-  const files: Array<{ path: string; content: string | Buffer }> = [
-    { path: 'summary.json', content: `${JSON.stringify({ operation: operation.name, recipient: org?.name, ...summary }, null, 2)}\n` },
-    { path: 'c2.csv', content: listCsv(lists.c2) },
-    { path: 'phishing.csv', content: listCsv(lists.phishing) },
-    { path: 'malicious-ips.csv', content: listCsv(lists['malicious-ip']) },
-    { path: 'other.csv', content: listCsv(lists.other) },
-    {
-      path: 'report.html',
-      content: htmlReport({
-        operation: operation.name,
-        ...(org ? { recipient: org.name } : {}),
-        producer: p.producer,
-        now: options.now,
-        expiresAt: p.expiresAt,
-        window: { from: operation.startsAt, to: operation.endsAt },
-        summary,
-        lists,
-        outcomes: p.outcomes,
-        sources: p.sources.map((record) => record.source),
-        map: worldMapSvg(worldTopology(), country, p.counts),
-      }),
-    },
-  ];
-  if (options.pdfWith) files.push({ path: 'report.pdf', content: printPdf(files.find((file) => file.path === 'report.html')!.content as string, options.pdfWith) });
-  const name = [slug(operation.name), country.toLowerCase(), org ? slug(org.name) : 'partners', stampOf(options.now)].join('_');
-  const dir = join(options.outDir, name);
-  const temporary = `${dir}.partial`;
-  rmSync(temporary, { recursive: true, force: true });
-  mkdirSync(temporary, { recursive: true });
-  let bundle: ManifestFile;
-  try {
-    // the bundle is the largest file: streamed to disk and hashed on the way
-    bundle = streamFile(join(temporary, 'bundle.stix.json'), 'bundle.stix.json', (write) =>
-      writeStixBundle(items, { now: options.now, producer: p.producer, operation: operation.name, ...(org ? { recipient: org.name } : {}), summary }, write),
-    );
-  } catch (error) {
-    rmSync(temporary, { recursive: true, force: true });
-    throw error;
-  }
-  const manifest = buildManifest([...files, bundle], { operation: operation.name, country, ...(org ? { recipient: org.name } : {}), producer: p.producer, createdAt: options.now, expiresAt: p.expiresAt }, p.key.publicKey);
-  const signed = signManifest(manifest, p.key.privateKey);
-  try {
-    for (const file of files) writeFileSync(join(temporary, file.path), file.content);
-    writeFileSync(join(temporary, MANIFEST), signed.text);
-    writeFileSync(join(temporary, SIGNATURE), signed.signature);
-    writeFileSync(join(temporary, 'signer.pub.pem'), p.key.publicPem);
-    renameSync(temporary, dir);
-  } catch (error) {
-    rmSync(temporary, { recursive: true, force: true });
-    throw error;
-  }
-  await store.recordPackage({
-    operation: operation.id,
-    country,
-    ...(org ? { recipient: org.id } : {}),
-    createdAt: options.now,
-    expiresAt: p.expiresAt,
-    path: dir,
-    manifestSha256: createHash('sha256').update(signed.text).digest('hex'),
-    items: items.length,
-  });
-  return { country, ...(org ? { recipient: org.name } : {}), dir, items: items.length, newSinceLast: summary.newSinceLast, files: files.length + 4 };
-}
-
-/** Writes a file from pieces, a megabyte at a time, hashing it on the way; returns its manifest entry. */
-function streamFile(path: string, name: string, produce: (write: (chunk: string) => void) => void): ManifestFile {
-  const fd = openSync(path, 'w');
-  const hash = createHash('sha256');
-  let bytes = 0;
-  let pending: string[] = [];
-  let size = 0;
-  const flush = (): void => {
-    if (!pending.length) return;
-    const buffer = Buffer.from(pending.join(''));
-    writeSync(fd, buffer);
-    hash.update(buffer);
-    bytes += buffer.length;
-    pending = [];
-    size = 0;
-  };
-  try {
-    produce((chunk) => {
-      pending.push(chunk);
-      size += chunk.length;
-      if (size >= 1 << 20) flush();
-    });
-    flush();
-  } finally {
-    closeSync(fd);
-  }
-  return { path: name, sha256: hash.digest('hex'), bytes };
+/** The threads to write with: the option, or every core for many items; one when printing PDFs, which runs a browser per package already. */
+function threadsFor(options: PackageOptions, jobs: readonly PackageJob[]): number {
+  if (options.threads !== undefined) return options.threads;
+  if (options.pdfWith) return 1;
+  const items = jobs.reduce((sum, job) => sum + job.items.length, 0);
+  return items >= THREADS_FROM_ITEMS ? availableParallelism() : 1;
 }
 
 /** Reads a package directory and verifies it (see verifyPackage); `signer.pub.pem` is informative and not covered. */

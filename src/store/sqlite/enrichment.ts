@@ -6,24 +6,28 @@ import type { IndicatorType } from '../../model/index.ts';
 import { valueHash } from '../../normalise/index.ts';
 import type { EnrichmentRun, EnrichmentSourceRecord, OperationsStore } from '../operations.ts';
 
-const PAGE = 50_000;
+/** Values read per page: small enough that a page's rows die young (50,000 cost a second of garbage collection per million). */
+const PAGE = 8_192;
+/** Changed rows past which the country index is dropped and built again once, rather than updated row by row. */
+const REBUILD_INDEX_AFTER = 20_000;
 
 type EnrichmentPart = Pick<OperationsStore, 'applyEnrichment' | 'enrichmentOf' | 'enrichmentSources' | 'putContacts' | 'listContacts'>;
 
 /**
  * Enrichment columns and the contacts directory in SQLite. Enrichment is
- * applied in one transaction: values are read a page at a time by id, and
- * only rows whose result changed are written, so a second run over unchanged
- * data writes nothing.
+ * applied in one transaction: values are read a page at a time by id with
+ * what is stored for them, and only rows whose result changed are written,
+ * so a second run over unchanged data writes nothing and leaves the index be.
  */
 export function sqliteEnrichment(db: Database.Database): EnrichmentPart {
   return {
     async applyEnrichment(enrich, sources, now): Promise<EnrichmentRun> {
-      // two walks of integer primary keys side by side, rather than a join probing one table per row
-      const read = db.prepare('SELECT id, type, value FROM indicators WHERE id > ? AND (ip_first IS NOT NULL OR host_key IS NOT NULL) ORDER BY id LIMIT ?');
+      // each value with what is stored for it, a page at a time by id: the join probes the locations by integer key
+      const read = db.prepare(
+        `SELECT i.id, i.type, i.value, l.indicator_id, l.country, l.asn, l.registrable FROM indicators i LEFT JOIN indicator_locations l ON l.indicator_id = i.id
+         WHERE i.id > ? AND (i.ip_first IS NOT NULL OR i.host_key IS NOT NULL) ORDER BY i.id LIMIT ?`,
+      );
       read.raw(true);
-      const held = db.prepare('SELECT indicator_id, country, asn, registrable FROM indicator_locations WHERE indicator_id BETWEEN ? AND ?');
-      held.raw(true);
       // rows are written 256 to a statement: one call per row would cost more than the row
       const WRITE_BATCH = 256;
       const insert = (rows: number): Database.Statement =>
@@ -43,23 +47,14 @@ export function sqliteEnrichment(db: Database.Database): EnrichmentPart {
       );
       const run: EnrichmentRun = { scanned: 0, changed: 0, located: 0 };
       const names = new Map<number, string>();
+      let indexDropped = false;
       try {
         db.transaction(() => {
-          // the country index is rebuilt from sorted data at the end: cheaper than a million scattered inserts into it
-          db.exec('DROP INDEX IF EXISTS indicator_locations_country');
           let after = 0;
           for (;;) {
-            const rows = read.all(after, PAGE) as Array<[number, IndicatorType, string]>;
+            const rows = read.all(after, PAGE) as Array<[number, IndicatorType, string, number | null, string | null, number | null, string | null]>;
             if (!rows.length) break;
-            const stored = new Map<number, [string | null, number | null, string | null]>();
-            for (const [id, country, asn, registrable] of held.all(rows[0]![0], rows[rows.length - 1]![0]) as Array<[number, string | null, number | null, string | null]>) {
-              stored.set(id, [country, asn, registrable]);
-            }
-            for (const [id, type, value] of rows) {
-              const current = stored.get(id);
-              const country = current ? current[0] : null;
-              const asn = current ? current[1] : null;
-              const registrable = current ? current[2] : null;
+            for (const [id, type, value, held, country, asn, registrable] of rows) {
               const found = enrich(type, value);
               run.scanned++;
               const nextCountry = found.country ?? null;
@@ -69,18 +64,23 @@ export function sqliteEnrichment(db: Database.Database): EnrichmentPart {
               if (nextAsn !== null && found.asOrg && !names.has(nextAsn)) names.set(nextAsn, found.asOrg);
               if (nextCountry === country && nextAsn === asn && nextRegistrable === registrable) continue;
               if (nextCountry === null && nextAsn === null && nextRegistrable === null) {
-                if (!current) continue;
+                if (held === null) continue;
                 remove.run(id);
               } else {
                 pending.push(id, nextCountry, nextAsn, nextRegistrable);
                 if (pending.length === WRITE_BATCH * 4) flush();
               }
               run.changed++;
+              // many changes: the country index is rebuilt from sorted data at the end, cheaper than as many scattered inserts into it
+              if (run.changed === REBUILD_INDEX_AFTER) {
+                db.exec('DROP INDEX IF EXISTS indicator_locations_country');
+                indexDropped = true;
+              }
             }
             after = rows[rows.length - 1]![0];
           }
           flush();
-          db.exec('CREATE INDEX indicator_locations_country ON indicator_locations(country) WHERE country IS NOT NULL');
+          if (indexDropped) db.exec(`CREATE INDEX indicator_locations_country ON indicator_locations(country) WHERE country IS NOT NULL`);
           for (const [asn, org] of names) name.run(asn, org);
           for (const { kind, source } of sources) recordSource.run(kind, source.name, source.builtAt ?? null, now);
         })();

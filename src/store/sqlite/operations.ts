@@ -113,11 +113,12 @@ export function sqliteOperations(db: Database.Database): OperationsPart {
           .all(`%,${tag},%`, `%,${tag}:__,%`) as number[]
       ).sort((a, b) => a - b);
       const taggedJson = JSON.stringify(tagged);
+      // "i.id >= ?" stands on its own so that each page starts at its first id: inside the OR, every page scanned from the first value
       const statement = db.prepare(
         `SELECT i.id, i.type, i.value, i.first_seen, i.last_seen, i.added_at, l.country, l.asn, NULL,
            o.source_id, NULL, o.threat_type, o.malware, o.tags, o.tlp, o.confidence
          FROM indicators i JOIN observations o ON o.indicator_id = i.id LEFT JOIN indicator_locations l ON l.indicator_id = i.id
-         WHERE (i.id > ? OR (i.id = ? AND o.source_id > ?))
+         WHERE i.id >= ? AND (i.id > ? OR o.source_id > ?)
            AND (l.country IN (${countries.map(() => '?').join(',')})
              OR i.id IN (SELECT value FROM json_each(?)))
            AND i.first_seen <= ? AND i.last_seen >= ?
