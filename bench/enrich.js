@@ -61,6 +61,8 @@ try {
   report('country + AS lookups (IPv4 as numbers)', rate, 'IPs/s', '≥ 2,000,000', rate >= 2_000_000);
   // addresses as they come from a file or the store (one string split into lines), not as freshly concatenated strings
   const texts = Array.from({ length: 1_000_000 }, (_, i) => ipv4Text(ips[i])).join('\n').split('\n');
+  // a warm-up pass first: the timed pass measures the compiled lookup, not its first calls through the interpreter
+  for (let i = 0; i < 200_000; i++) if (lookupIp(tables, texts[i]).country) hits++;
   started = mark();
   for (const ip of texts) if (lookupIp(tables, ip).country) hits++;
   rate = Math.round(texts.length / ((performance.now() - started) / 1000));
