@@ -4,8 +4,8 @@ import type { Observation } from '../../model/index.ts';
 import { BatchReader, encodeBatch, type ObservationBatch } from '../batch.ts';
 import type { ImportCounts, ImportMeta, ImportSession, StoredObject } from '../store.ts';
 import { ObjectWriter } from './import-objects.ts';
-import { BARE_COLUMNS, CELL_COLUMNS, FULL_COLUMNS, INSERT_NEW_OBSERVATIONS, literal, placeholder, ROWS_PER_INSERT, STAGE_COLUMNS, UPSERT_OBSERVATIONS } from './import-sql.ts';
-import { filterBits, SeenFilter } from './seen-filter.ts';
+import { FreshLoad, KEPT_IN_FRESH_LOAD } from './import-fresh.ts';
+import { BARE_COLUMNS, CELL_COLUMNS, FULL_COLUMNS, INSERT_NEW_OBSERVATIONS, placeholder, ROWS_PER_INSERT, STAGE_COLUMNS, UPSERT_OBSERVATIONS } from './import-sql.ts';
 
 const BULK_MIN_VALUES = 500_000;
 /**
@@ -14,38 +14,12 @@ const BULK_MIN_VALUES = 500_000;
  * 128 MiB import cache and 11 s with 2 MiB (8 s with a helper thread).
  */
 const SORT_CACHE = -2000;
-/**
- * Page cache of a first load. It only appends, at the end of each table and kept index, so a cache that holds
- * those pages does as well as a large one, and the memory is left to the parser.
- */
-const FRESH_CACHE = -16384;
 /** Helper threads SQLite may use to sort while building indexes; the import's parser thread is idle by then. */
 const SORT_THREADS = Math.min(2, Math.max(0, availableParallelism() - 1));
-
-/**
- * Indexes a first load keeps up to date rather than rebuilds: new values take ids in increasing order, so
- * their observations land at the end of these (or, for the malware index, at the end of each family's run)
- * instead of at random places. Kept, they cost less than the full scan of observations each rebuild needs.
- */
-const KEPT_IN_FRESH_LOAD = new Set(['observations_source', 'observations_malware', 'observations_object']);
 
 interface IndexDefinition {
   name: string;
   sql: string;
-}
-
-/** Statements and state of an import into an empty store (see the class comment). */
-interface Fresh {
-  filter: SeenFilter;
-  /** `ROWS_PER_INSERT` rows, and one row. */
-  indicators: [Database.Statement, Database.Statement];
-  bareObservations: [Database.Statement, Database.Statement];
-  fullObservations: [Database.Statement, Database.Statement];
-  hold: Database.Statement;
-  prefix: Database.Statement;
-  prefixes: Set<string>;
-  /** Highest id given so far. */
-  lastId: number;
 }
 
 /**
@@ -87,9 +61,7 @@ export class SqliteImportSession implements ImportSession {
   private open = true;
   /** Values the store held when the import began (its highest id). */
   private readonly heldAtStart: number;
-  private readonly fresh: Fresh | undefined;
-  /** Rows held back for the commit (fresh imports): values perhaps met before in this import. */
-  private held = 0;
+  private readonly fresh: FreshLoad | undefined;
   /** Indexes dropped for this import, rebuilt at commit inside the same transaction. */
   private dropped: IndexDefinition[] = [];
   /** The connection's foreign-key setting before the import, restored after it. */
@@ -155,46 +127,13 @@ export class SqliteImportSession implements ImportSession {
       if (this.heldAtStart === 0) {
         this.dropped = this.indicatorIndexes().filter((index) => !KEPT_IN_FRESH_LOAD.has(index.name));
         for (const index of this.dropped) db.exec(`DROP INDEX ${index.name}`);
-        db.exec(`CREATE TEMP TABLE IF NOT EXISTS import_held (${STAGE_COLUMNS})`);
-        db.exec('DELETE FROM temp.import_held');
-        this.fresh = this.prepareFresh();
-        db.pragma(`cache_size = ${FRESH_CACHE}`);
+        this.fresh = new FreshLoad(db, this.params, meta.sizeHint);
       }
     } catch (error) {
       db.exec('ROLLBACK');
       db.pragma(`foreign_keys = ${this.foreignKeys}`);
       throw error;
     }
-  }
-
-  private prepareFresh(): Fresh {
-    const db = this.db;
-    const now = literal(this.params.now);
-    const many = (sql: (rows: number) => string): [Database.Statement, Database.Statement] => [db.prepare(sql(ROWS_PER_INSERT)), db.prepare(sql(1))];
-    const rows = (row: string, count: number): string => new Array(count).fill(row).join(', ');
-    const [source, importId, tlp, confidence] = [literal(this.sourceId), literal(this.id), literal(this.params.tlp), literal(this.params.confidence)];
-    // OR FAIL: a failed statement need not undo its own earlier rows (the whole import is rolled back), so SQLite
-    // keeps no statement journal for these many-row inserts
-    return {
-      filter: new SeenFilter(filterBits(this.meta.sizeHint)),
-      indicators: many(
-        (count) => `INSERT OR FAIL INTO indicators (id, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, added_at)
-          VALUES ${rows(`(?, ?, ?, ?, unhex(?), unhex(?), ?, ?, ?, ${now})`, count)}`,
-      ),
-      bareObservations: many(
-        (count) => `INSERT OR FAIL INTO observations (indicator_id, source_id, first_seen, last_seen, confidence, tlp, raw, origin_import, origin_line, added_at, updated_at)
-          VALUES ${rows(`(?, ${source}, ?, ?, ${confidence}, ${tlp}, ?, ${importId}, ?, ${now}, ${now})`, count)}`,
-      ),
-      fullObservations: many(
-        (count) => `INSERT OR FAIL INTO observations (indicator_id, source_id, first_seen, last_seen, confidence, threat_type, malware, tags,
-            reference, tlp, valid_until, revoked_at, raw, origin_import, origin_line, added_at, updated_at, object_id)
-          VALUES ${rows(`(?, ${source}, ?, ?, coalesce(?, ${confidence}), ?, ?, ?, ?, coalesce(?, ${tlp}), ?, ?, ?, ${importId}, ?, ${now}, ${now}, ?)`, count)}`,
-      ),
-      hold: db.prepare(`INSERT INTO temp.import_held (${CELL_COLUMNS.join(', ')}) VALUES (${CELL_COLUMNS.map(placeholder).join(', ')})`),
-      prefix: db.prepare('INSERT OR IGNORE INTO cidr_prefixes (family, prefix) VALUES (?, ?)'),
-      prefixes: new Set(),
-      lastId: 0,
-    };
   }
 
   async add(batch: readonly Observation[]): Promise<void> {
@@ -205,7 +144,7 @@ export class SqliteImportSession implements ImportSession {
     if (!this.open) throw new Error('import session is closed');
     if (batch.length === 0) return;
     if (this.fresh) {
-      this.appendFresh(batch, this.fresh);
+      this.counts.new += this.fresh.append(batch);
       return;
     }
     this.stage(batch);
@@ -216,93 +155,6 @@ export class SqliteImportSession implements ImportSession {
       this.dropped = this.indicatorIndexes().filter((index) => index.name !== 'indicators_hash');
       for (const index of this.dropped) this.db.exec(`DROP INDEX ${index.name}`);
     }
-  }
-
-  /**
-   * Into an empty store: values not met before in this import are appended
-   * (new ids in input order, many rows to a statement); the others are held
-   * back for the commit.
-   */
-  private appendFresh(batch: ObservationBatch, fresh: Fresh): void {
-    const reader = new BatchReader(batch);
-    const bare = batch.bare;
-    const [observationsMany, observationsOne] = bare ? fresh.bareObservations : fresh.fullObservations;
-    const indicatorWidth = 9;
-    const observationWidth = bare ? 5 : 14;
-    const indicators: unknown[] = new Array(ROWS_PER_INSERT * indicatorWidth);
-    const observations: unknown[] = new Array(ROWS_PER_INSERT * observationWidth);
-    const now = this.params.now;
-    let rows = 0;
-    let i = 0;
-    let o = 0;
-    for (let row = 0; row < batch.length; row++) {
-      reader.next();
-      if (fresh.filter.add(reader.hash)) {
-        this.hold(reader, fresh);
-        continue;
-      }
-      const id = ++fresh.lastId;
-      indicators[i] = id;
-      indicators[i + 1] = reader.hash;
-      indicators[i + 2] = reader.type;
-      indicators[i + 3] = reader.value;
-      indicators[i + 4] = reader.ipFirst;
-      indicators[i + 5] = reader.ipLast ?? reader.ipFirst;
-      indicators[i + 6] = reader.hostKey;
-      indicators[i + 7] = reader.firstSeen;
-      indicators[i + 8] = reader.lastSeen;
-      i += indicatorWidth;
-      observations[o] = id;
-      observations[o + 1] = reader.firstSeen;
-      observations[o + 2] = reader.lastSeen;
-      if (bare) {
-        observations[o + 3] = reader.raw;
-        observations[o + 4] = reader.line;
-      } else {
-        observations[o + 3] = reader.confidence;
-        observations[o + 4] = reader.threatType;
-        observations[o + 5] = reader.malware;
-        observations[o + 6] = reader.tags;
-        observations[o + 7] = reader.reference;
-        observations[o + 8] = reader.tlp;
-        observations[o + 9] = reader.validUntil;
-        observations[o + 10] = reader.revoked ? now : null;
-        observations[o + 11] = reader.raw;
-        observations[o + 12] = reader.line;
-        observations[o + 13] = reader.objectId;
-      }
-      o += observationWidth;
-      if (reader.type === 'cidr') this.notePrefix(reader.value, fresh);
-      if (++rows === ROWS_PER_INSERT) {
-        fresh.indicators[0].run(indicators);
-        observationsMany.run(observations);
-        this.counts.new += rows;
-        rows = i = o = 0;
-      }
-    }
-    for (let row = 0; row < rows; row++) {
-      fresh.indicators[1].run(indicators.slice(row * indicatorWidth, (row + 1) * indicatorWidth));
-      observationsOne.run(observations.slice(row * observationWidth, (row + 1) * observationWidth));
-    }
-    this.counts.new += rows;
-  }
-
-  private hold(reader: BatchReader, fresh: Fresh): void {
-    fresh.hold.run(
-      reader.hash, reader.type, reader.value, reader.ipFirst, reader.ipLast, reader.hostKey, reader.firstSeen, reader.lastSeen, reader.raw, reader.line, 1,
-      reader.confidence, reader.threatType, reader.malware, reader.tags, reader.reference, reader.tlp, reader.validUntil, reader.revoked, reader.objectId,
-    );
-    this.held++;
-  }
-
-  /** CIDR prefix lengths held, for "which blocks contain this IP". */
-  private notePrefix(cidr: string, fresh: Fresh): void {
-    const family = cidr.includes(':') ? 6 : 4;
-    const prefix = Number(cidr.slice(cidr.indexOf('/') + 1));
-    const key = `${family}/${prefix}`;
-    if (fresh.prefixes.has(key)) return;
-    fresh.prefixes.add(key);
-    fresh.prefix.run(family, prefix);
   }
 
   /** Binds a batch into the staging table, `ROWS_PER_INSERT` rows to a statement. */
@@ -380,7 +232,7 @@ export class SqliteImportSession implements ImportSession {
    * round stages distinct values, in the order they were read.
    */
   private mergeHeld(): void {
-    if (this.held === 0) return;
+    if (!this.fresh || this.fresh.held === 0) return;
     const db = this.db;
     db.exec(`UPDATE temp.import_held SET round = r.n
       FROM (SELECT rowid AS id, row_number() OVER (PARTITION BY hash, type, value ORDER BY rowid) AS n FROM temp.import_held) AS r
@@ -395,7 +247,7 @@ export class SqliteImportSession implements ImportSession {
     }
     db.exec('DROP INDEX temp.import_held_round');
     db.exec('DELETE FROM temp.import_held');
-    this.held = 0;
+    this.fresh.held = 0;
   }
 
   /** The secondary indexes of values and observations, which a first load drops and builds again at commit. */
