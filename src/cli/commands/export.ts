@@ -6,19 +6,12 @@ import { ConfigError } from '../../errors.ts';
 import { createExporter, getExporter, listExporters } from '../../export/registry.ts';
 import { streamExport, type ExportCounts } from '../../ops/export.ts';
 import { writeMispFeed } from '../../ops/misp-feed.ts';
-import type { IndicatorQuery } from '../../store/store.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { parseAccuracyOption, parseConfidenceOption, parsePapOption, parseReliabilityOption, parseSince, parseThreatOption, parseTlpOption, parseTypeOption } from '../options.ts';
+import { parseAccuracyOption, parsePapOption, parseReliabilityOption } from '../options.ts';
+import { addSelectionOptions, selectionQuery, type SelectionFlags } from '../selection.ts';
 
-interface ExportFlags {
+interface ExportFlags extends SelectionFlags {
   output?: string;
-  type?: string;
-  source?: string;
-  malware?: string;
-  threat?: string;
-  minConfidence?: string;
-  maxTlp?: string;
-  since?: string;
   all?: boolean;
   reliability?: string;
   maxAccuracy?: string;
@@ -47,18 +40,13 @@ async function write(target: Writable, chunk: string): Promise<void> {
 }
 
 export function registerExport(program: Command, ctx: CliContext): void {
-  program
-    .command('export')
-    .description(`write indicators in an exchange or blocklist format: ${[...listExporters().map((format) => format.id), 'misp-feed'].join(', ')}`)
-    .argument('<format>', 'the format (see the list above)')
-    .option('-o, --output <file>', 'write here (replaced atomically when complete) instead of stdout; a directory for misp-feed')
-    .option('-t, --type <types>', 'only these types, comma-separated (ipv4,url,sha256,...)')
-    .option('--source <name>', 'only values this source reported')
-    .option('--malware <family>', 'only values of this malware family')
-    .option('--threat <type>', 'only this threat type (c2, phishing, payload-delivery, ...)')
-    .option('--min-confidence <0-100>', 'only values some source gives at least this confidence')
-    .option('--max-tlp <level>', 'only values marked at most this restrictively (clear, green, amber, amber+strict, red)')
-    .option('--since <date|age>', 'only values last seen since a date (2024-01-31) or an age (7d)')
+  addSelectionOptions(
+    program
+      .command('export')
+      .description(`write indicators in an exchange or blocklist format: ${[...listExporters().map((format) => format.id), 'misp-feed'].join(', ')}`)
+      .argument('<format>', 'the format (see the list above)')
+      .option('-o, --output <file>', 'write here (replaced atomically when complete) instead of stdout; a directory for misp-feed'),
+  )
     .option('--reliability <grades>', 'only values a source of these reliability grades reports (A,B,C,X)')
     .option('--max-accuracy <n>', 'only values some source grades at least this accurate (1 best, 4 worst)')
     .option('--max-pap <level>', 'only values recipients may act on at least this freely (clear, green, amber, red)')
@@ -67,14 +55,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .option('--producer <name>', 'the organisation named as producer where the format has one', 'tix')
     .action(async (formatId: string, flags: ExportFlags) => {
       const now = ctx.now();
-      const query: Omit<IndicatorQuery, 'limit' | 'after'> = { now };
-      if (flags.type) query.types = parseTypeOption(flags.type);
-      if (flags.source) query.source = flags.source;
-      if (flags.malware) query.malware = flags.malware;
-      if (flags.threat) query.threatType = parseThreatOption(flags.threat);
-      if (flags.minConfidence) query.minConfidence = parseConfidenceOption(flags.minConfidence);
-      if (flags.maxTlp) query.maxTlp = parseTlpOption(flags.maxTlp);
-      if (flags.since) query.seenSince = parseSince(flags.since, now);
+      const { query } = selectionQuery(flags, now);
       if (flags.reliability) query.reliability = parseReliabilityOption(flags.reliability);
       if (flags.maxAccuracy) query.maxAccuracy = parseAccuracyOption(flags.maxAccuracy);
       if (flags.maxPap) query.maxPap = parsePapOption(flags.maxPap);

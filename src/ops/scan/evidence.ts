@@ -27,7 +27,7 @@ export interface EvidenceOptions {
  * Opens evidence read-only and, where the system allows, without updating
  * its access time (O_NOATIME), so reading it changes nothing about it.
  */
-async function openEvidence(path: string): Promise<FileHandle> {
+export async function openEvidence(path: string): Promise<FileHandle> {
   const noatime = (constants as Record<string, number>).O_NOATIME ?? 0;
   if (noatime) {
     try {

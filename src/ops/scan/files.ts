@@ -1,26 +1,14 @@
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { IntelIndex } from '../../scan/index/intel-index.ts';
 import { RecordMatcher } from '../../scan/match.ts';
 import type { ReportBuilder } from '../../scan/report.ts';
+import { openEvidence } from './evidence.ts';
 
 export interface TreeCounts {
   files: number;
   bytes: number;
-}
-
-async function openReadOnly(path: string): Promise<Awaited<ReturnType<typeof open>>> {
-  const noatime = (constants as Record<string, number>).O_NOATIME ?? 0;
-  if (noatime) {
-    try {
-      return await open(path, constants.O_RDONLY | noatime);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
-    }
-  }
-  return open(path, constants.O_RDONLY);
 }
 
 /**
@@ -50,7 +38,7 @@ export async function scanTree(root: string, index: IntelIndex, report: ReportBu
     let size = 0;
     let modifiedAt: string | undefined;
     try {
-      const handle = await openReadOnly(path);
+      const handle = await openEvidence(path);
       try {
         modifiedAt = (await handle.stat()).mtime.toISOString();
         for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false }) as AsyncIterable<Buffer>) {
