@@ -12,14 +12,14 @@ export function parseDuration(text: string, option: string): number {
   return ms;
 }
 
-export function parseTlpOption(text: string): Tlp {
+export function parseTlpOption(text: string, option = '--tlp'): Tlp {
   const tlp = parseTlp(text);
-  if (!tlp) throw new ConfigError(`--tlp: "${text}" is not a TLP 2.0 level (clear, green, amber, amber+strict, red)`);
+  if (!tlp) throw new ConfigError(`${option}: "${text}" is not a TLP 2.0 level (clear, green, amber, amber+strict, red)`);
   return tlp;
 }
 
-export function parseConfidenceOption(text: string): number {
-  if (!/^\d{1,3}$/.test(text) || Number(text) > 100) throw new ConfigError(`--confidence: "${text}" is not a number from 0 to 100`);
+export function parseConfidenceOption(text: string, option = '--confidence'): number {
+  if (!/^\d{1,3}$/.test(text) || Number(text) > 100) throw new ConfigError(`${option}: "${text}" is not a number from 0 to 100`);
   return Number(text);
 }
 
@@ -49,10 +49,20 @@ export function parseMapOption(text: string): Record<string, string> {
 }
 
 /** A date (2024-01-31, ISO time) or an age (7d: that long before now). */
-export function parseSince(text: string, now: number): number {
-  if (/^\d+\s*[smhdw]$/i.test(text.trim())) return now - parseDuration(text, '--since');
+export function parseSince(text: string, now: number, option = '--since'): number {
+  if (/^\d+\s*[smhdw]$/i.test(text.trim())) return now - parseDuration(text, option);
+  return parseDate(text, option, 'neither a date nor an age like 7d');
+}
+
+/** A date (2024-01-31, ISO time) or a span from now (3d: that long after now), for deadlines and expiries. */
+export function parseWhen(text: string, now: number, option: string): number {
+  if (/^\d+\s*[smhdw]$/i.test(text.trim())) return now + parseDuration(text, option);
+  return parseDate(text, option, 'neither a date nor a span like 3d');
+}
+
+function parseDate(text: string, option: string, what: string): number {
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(ms)) throw new ConfigError(`--since: "${text}" is neither a date nor an age like 7d`);
+  if (Number.isNaN(ms)) throw new ConfigError(`${option}: "${text}" is ${what}`);
   return ms;
 }
 

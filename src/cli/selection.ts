@@ -31,8 +31,8 @@ export function selectionQuery(flags: SelectionFlags, now: number): { query: Omi
   if (flags.source) query.source = flags.source;
   if (flags.malware) query.malware = flags.malware;
   if (flags.threat) query.threatType = parseThreatOption(flags.threat);
-  if (flags.minConfidence) query.minConfidence = parseConfidenceOption(flags.minConfidence);
-  if (flags.maxTlp) query.maxTlp = parseTlpOption(flags.maxTlp);
+  if (flags.minConfidence) query.minConfidence = parseConfidenceOption(flags.minConfidence, '--min-confidence');
+  if (flags.maxTlp) query.maxTlp = parseTlpOption(flags.maxTlp, '--max-tlp');
   if (flags.since) query.seenSince = parseSince(flags.since, now);
   const given: Record<string, string> = {};
   for (const key of ['type', 'source', 'malware', 'threat', 'minConfidence', 'maxTlp', 'since'] as const) {

@@ -7,7 +7,7 @@ import type { Organisation, User } from '../../store/access.ts';
 import type { Store } from '../../store/store.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { parseMailAddress } from '../../mail/address.ts';
-import { parseDuration, parseSince, parseTlpOption } from '../options.ts';
+import { parseSince, parseTlpOption, parseWhen } from '../options.ts';
 import { isoDate, parseOutputFormat, RowWriter } from '../output.ts';
 
 function parseKind(text: string): OrgKind {
@@ -126,7 +126,7 @@ export function registerAccess(program: Command, ctx: CliContext): void {
     .action(async (flags: { org: string; user?: string; role: string; expires?: string; label?: string }) => {
       const role = parseRole(flags.role);
       const now = ctx.now();
-      const expiresAt = flags.expires === undefined ? undefined : /^\d+[smhdw]$/.test(flags.expires) ? now + parseDuration(flags.expires, '--expires') : parseSince(flags.expires, now);
+      const expiresAt = flags.expires === undefined ? undefined : parseWhen(flags.expires, now, '--expires');
       if (expiresAt !== undefined && expiresAt <= now) throw new ConfigError('--expires: the key would already have expired');
       const fresh = generateApiKey();
       await ctx.withStore(async (store) => {
@@ -189,8 +189,8 @@ export function registerAccess(program: Command, ctx: CliContext): void {
     .option('--onward', 'members may pass the data on')
     .action(async (name: string, flags: { members: string; countries?: string; purpose: string; from?: string; until?: string; maxTlp: string; onward?: boolean }) => {
       const now = ctx.now();
-      const startsAt = flags.from ? parseSince(flags.from, now) : now;
-      const endsAt = flags.until ? parseSince(flags.until, now) : undefined;
+      const startsAt = flags.from ? parseSince(flags.from, now, '--from') : now;
+      const endsAt = flags.until ? parseSince(flags.until, now, '--until') : undefined;
       if (endsAt !== undefined && endsAt <= startsAt) throw new ConfigError('--until must be after --from');
       const created = await ctx.withStore(async (store) => {
         const members = await Promise.all(list(flags.members).map((member) => requireOrg(store, member)));
@@ -201,7 +201,7 @@ export function registerAccess(program: Command, ctx: CliContext): void {
             countries: list(flags.countries).map(parseCountry),
             purpose: flags.purpose,
             startsAt,
-            maxTlp: parseTlpOption(flags.maxTlp),
+            maxTlp: parseTlpOption(flags.maxTlp, '--max-tlp'),
             mayShareOnward: flags.onward === true,
             ...(endsAt === undefined ? {} : { endsAt }),
           },

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, NotFoundError } from '../../errors.ts';
 import { checkDueDate, isOverdue, RFI_PRIORITIES, RFI_STATUSES, type RfiPriority, type RfiStatus } from '../../investigations/rules.ts';
-import { parseDuration, parseSince } from '../options.ts';
+import { parseWhen } from '../options.ts';
 import { normalise } from '../../normalise/index.ts';
 import type { Rfi } from '../../store/investigations.ts';
 import type { CliContext } from '../context.ts';
@@ -120,7 +120,7 @@ export function registerRfi(program: Command, ctx: CliContext): void {
     .action(async (ref: string, flags: { org: string; to: string; subject: string; question: string; values?: string; priority: string; due?: string }) => {
       const now = ctx.now();
       if (!(RFI_PRIORITIES as readonly string[]).includes(flags.priority)) throw new ConfigError(`--priority: "${flags.priority}" is not one of ${RFI_PRIORITIES.join(', ')}`);
-      const dueAt = flags.due === undefined ? undefined : /^\d+[smhdw]$/.test(flags.due) ? now + parseDuration(flags.due, '--due') : parseSince(flags.due, now);
+      const dueAt = flags.due === undefined ? undefined : parseWhen(flags.due, now, '--due');
       checkDueDate(dueAt, now);
       const values = list(flags.values).map((value) => {
         const found = normalise(value);
