@@ -124,9 +124,8 @@ export function userRoutes(app: FastifyInstance, book: OperationBook): void {
       await store.setUserEmail(user.name, body.email ?? undefined);
       await request.tix.audit({ action: 'write:user', target: pathOf(request), detail: { id: user.id, email: body.email === null ? 'cleared' : 'set' }, count: 1 });
       const org = await store.findOrganisation(user.org);
-      const { passwordHash: _hash, ...rest } = user;
-      const { email: _old, ...withoutEmail } = rest;
-      return serialise(body.email === null ? withoutEmail : { ...withoutEmail, email: body.email }, org?.name ?? String(user.org));
+      const { passwordHash: _hash, email: _old, ...fields } = user;
+      return serialise(body.email === null ? fields : { ...fields, email: body.email }, org?.name ?? String(user.org));
     },
   );
 }
