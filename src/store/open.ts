@@ -1,16 +1,19 @@
-import { ConfigError } from '../errors.ts';
+import { PostgresStore } from './postgres/store.ts';
 import { SqliteStore } from './sqlite/store.ts';
 import type { Store } from './store.ts';
 
 /**
- * The only place that names a backend. A directory (default `./tix-data`,
- * or `TIX_DATA`) holds the embedded SQLite store.
+ * The only place that names a backend: a `postgres://` URL (`--db`, or
+ * `TIX_DB`) opens the server store; anything else is a directory (default
+ * `./tix-data`, or `TIX_DATA`) holding the embedded SQLite store.
  */
-export async function openStore(location: string): Promise<Store> {
-  if (/^postgres(ql)?:\/\//i.test(location)) {
-    throw new ConfigError('the PostgreSQL backend is not part of this build yet; use a data directory');
-  }
+export async function openStore(location: string, options: { poolSize?: number } = {}): Promise<Store> {
+  if (isDatabaseUrl(location)) return PostgresStore.open(location, options);
   return SqliteStore.open(location);
+}
+
+export function isDatabaseUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
 }
 
 export function defaultDataDirectory(env: NodeJS.ProcessEnv = process.env): string {

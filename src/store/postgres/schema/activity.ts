@@ -1,0 +1,3 @@
+/** The PostgreSQL schema of the activity part (see migrations.ts). */
+export const ACTIVITY_SCHEMA = `
+`;

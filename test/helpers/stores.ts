@@ -1,0 +1,55 @@
+/**
+ * Fresh stores for tests, on either backend. `TIX_TEST_PG` is the URL of a
+ * throwaway PostgreSQL server (`npm test` starts one, see scripts/test.sh);
+ * each fresh store gets a database of its own on it. `TIX_TEST_STORE=postgres`
+ * makes `freshStore()` (the store of the API suites) a PostgreSQL one.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { PostgresStore } from '../../src/store/postgres/store.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import type { Store } from '../../src/store/store.ts';
+
+let made = 0;
+
+/** The server's URL; a clear failure, never a skipped test, when there is none. */
+export function postgresServer(): string {
+  const url = process.env.TIX_TEST_PG;
+  if (!url) throw new Error('TIX_TEST_PG is not set: run the tests with `npm test`, which starts a throwaway PostgreSQL server (apt-get install postgresql)');
+  return url;
+}
+
+/** A new, empty database on the test server; its URL. */
+export async function freshDatabase(): Promise<string> {
+  const server = postgresServer();
+  const name = `tix_${process.pid}_${++made}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function freshPostgresStore(): Promise<PostgresStore> {
+  return PostgresStore.open(await freshDatabase());
+}
+
+/** Which backend `freshStore()` gives: sqlite unless TIX_TEST_STORE=postgres. */
+export function testBackend(): 'sqlite' | 'postgres' {
+  return process.env.TIX_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/** A fresh store of the backend under test; SQLite ones live in a temporary directory removed at exit. */
+export async function freshStore(): Promise<Store> {
+  if (testBackend() === 'postgres') return freshPostgresStore();
+  const directory = mkdtempSync(join(tmpdir(), 'tix-store-'));
+  process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
+  return SqliteStore.open(directory);
+}
