@@ -1,10 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Clearance } from '../../policy/index.ts';
+import { sourceVisibility, type SourceShare, type Visibility } from '../sql/visibility.ts';
 
-export interface Visibility {
-  sql: string;
-  params: unknown[];
-}
+export { distributionVisibility, type Visibility } from '../sql/visibility.ts';
 
 const sourceStatements = new WeakMap<Database.Database, Database.Statement>();
 
@@ -15,56 +13,7 @@ function sourcesStatement(db: Database.Database): Database.Statement {
   return statement;
 }
 
-/**
- * A clearance as a SQL predicate over rows that carry `tlp` and `source_id`
- * (observations, STIX objects): sources are shared under distributions, and
- * there are few of either, so the reader's distributions become short lists
- * of source ids and the predicate stays index-friendly. Applied inside every
- * query, never to a page afterwards.
- */
+/** A clearance as a predicate over observations or objects (alias `alias`), with the sources as they are now. */
 export function visibility(db: Database.Database, clearance: Clearance, alias: string): Visibility {
-  const sources = sourcesStatement(db).all() as Array<{ id: number; distribution_id: number }>;
-  const of = (distributions: readonly number[]): number[] => {
-    const wanted = new Set(distributions);
-    return sources.filter((source) => wanted.has(source.distribution_id)).map((source) => source.id);
-  };
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  const inList = (list: number[]): string => `${alias}.source_id IN (${list.map(() => '?').join(',')})`;
-  const own = of(clearance.own);
-  if (own.length) {
-    parts.push(inList(own));
-    params.push(...own);
-  }
-  if (clearance.clear) parts.push(`${alias}.tlp = 'clear'`);
-  if (clearance.green) parts.push(`${alias}.tlp = 'green'`);
-  for (const [tlp, distributions] of [['amber', clearance.amber], ['amber+strict', clearance.strict], ['red', clearance.red]] as const) {
-    const list = of(distributions);
-    if (!list.length) continue;
-    parts.push(`(${alias}.tlp = '${tlp}' AND ${inList(list)})`);
-    params.push(...list);
-  }
-  return { sql: parts.length ? `(${parts.join(' OR ')})` : '0', params };
-}
-
-/**
- * The same clearance over rows that carry `tlp` and `distribution_id`
- * themselves (reports): the reader's distributions are the lists.
- */
-export function distributionVisibility(clearance: Clearance, alias: string): Visibility {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  const inList = (list: readonly number[]): string => `${alias}.distribution_id IN (${list.map(() => '?').join(',')})`;
-  if (clearance.own.length) {
-    parts.push(inList(clearance.own));
-    params.push(...clearance.own);
-  }
-  if (clearance.clear) parts.push(`${alias}.tlp = 'clear'`);
-  if (clearance.green) parts.push(`${alias}.tlp = 'green'`);
-  for (const [tlp, list] of [['amber', clearance.amber], ['amber+strict', clearance.strict], ['red', clearance.red]] as const) {
-    if (!list.length) continue;
-    parts.push(`(${alias}.tlp = '${tlp}' AND ${inList(list)})`);
-    params.push(...list);
-  }
-  return { sql: parts.length ? `(${parts.join(' OR ')})` : '0', params };
+  return sourceVisibility(sourcesStatement(db).all() as SourceShare[], clearance, alias);
 }
