@@ -54,7 +54,8 @@ describe('several API nodes on one PostgreSQL store', () => {
   });
 
   it('a session opened on one node is good on the other, and signing out on one ends it on both', async () => {
-    const [a, b] = nodes as [{ url: string }, { url: string }];
+    const a = nodes[0]!;
+    const b = nodes[1]!;
     const admin = await call(a.url, '/api/v1/users', { auth: key, body: { name: 'analyst', org: 'Interpol', role: 'analyst', password: 'a long enough password' } });
     assert.ok(admin.status === 200 || admin.status === 201, admin.text);
     const signIn = await call(a.url, '/api/v1/session', { body: { user: 'analyst', password: 'a long enough password' } });
