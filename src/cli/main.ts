@@ -23,6 +23,7 @@ import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerShow } from './commands/show.ts';
 import { registerStats } from './commands/stats.ts';
+import { registerSync } from './commands/sync.ts';
 import { registerVerify } from './commands/verify.ts';
 import { createContext, EXIT } from './context.ts';
 
@@ -35,7 +36,7 @@ export function buildProgram(): Command {
     .option('-d, --data <dir>', 'data directory of the embedded store (default: $TIX_DATA, else ./tix-data)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerReport, registerCase, registerRfi, registerMail, registerScan, registerSnapshot, registerWarninglists, registerEnrich, registerContacts, registerOp, registerVerify, registerNotify, registerServe, registerDemo]) {
+  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerReport, registerCase, registerRfi, registerMail, registerScan, registerSnapshot, registerWarninglists, registerEnrich, registerContacts, registerOp, registerVerify, registerNotify, registerSync, registerServe, registerDemo]) {
     register(program, ctx);
   }
   for (const command of program.commands) {

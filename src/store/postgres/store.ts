@@ -19,10 +19,12 @@ import { postgresReads, type ReadsPart } from './reads.ts';
 import { postgresReports } from './reports.ts';
 import { postgresSightings } from './sightings.ts';
 import { postgresWarninglists } from './warninglists.ts';
+import { postgresSync } from './sync.ts';
+import type { SyncStore } from '../sync.ts';
 
 // the parts of the Store interface live in modules of their own, as in the SQLite store
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface PostgresStore extends ImportsPart, ReadsPart, AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore {}
+export interface PostgresStore extends ImportsPart, ReadsPart, AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore, SyncStore {}
 
 /**
  * The server store: one PostgreSQL database, shared by every `tix serve`
@@ -47,6 +49,7 @@ export class PostgresStore implements Store {
       postgresEnrichment(db),
       postgresOperations(db),
       postgresMail(db),
+      postgresSync(db),
     );
   }
 
