@@ -92,15 +92,30 @@ export function compareTimestamps(a: string, b: string): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
+/** One microsecond before a TAXII timestamp, in TAXII's microsecond form. */
+export function justBefore(timestamp: string): string | undefined {
+  const key = timestampKey(timestamp);
+  if (!key) return undefined;
+  const micros = BigInt(Date.parse(`${key.slice(0, 19)}Z`)) * 1000n + BigInt(key.slice(20, 26)) - 1n;
+  const seconds = micros / 1_000_000n;
+  const fraction = (micros % 1_000_000n).toString().padStart(6, '0');
+  return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${fraction}Z`;
+}
+
 /**
- * The checkpoint once a page is stored: the page's X-TAXII-Date-Added-Last
- * when it is a timestamp after the current checkpoint, else the current one
- * (a checkpoint never moves back, and never moves on a header it cannot read).
+ * The checkpoint once a page is stored: what the remote added up to the
+ * page's X-TAXII-Date-Added-Last is held. When more follows, the next page
+ * may hold more objects added at that very time (a server may split a run
+ * of objects added together), so the checkpoint stops just before it: a
+ * resumed pull asks for that run again, which the import deduplicates,
+ * rather than skip its rest. A checkpoint never moves back, and never moves
+ * on a header it cannot read.
  */
-export function nextCheckpoint(current: string | undefined, dateAddedLast: string | null): string | undefined {
+export function nextCheckpoint(current: string | undefined, dateAddedLast: string | null, more = false): string | undefined {
   if (dateAddedLast === null || !timestampKey(dateAddedLast)) return current;
-  if (current !== undefined && compareTimestamps(dateAddedLast, current) <= 0) return current;
-  return dateAddedLast;
+  const candidate = more ? justBefore(dateAddedLast)! : dateAddedLast;
+  if (current !== undefined && compareTimestamps(candidate, current) <= 0) return current;
+  return candidate;
 }
 
 /** What to ask for next: the envelope's `next` (same added_after) when it gives one, else added_after = the new checkpoint; done when nothing more, or no way forward. */

@@ -133,7 +133,7 @@ async function pullPages(store: Store, sync: SyncState, options: SyncRunOptions,
     const reply = await getPage(sync, { ...asked, limit: options.pageSize ?? DEFAULT_PAGE_SIZE }, timeoutMs);
     const envelope = parseEnvelope(reply);
     const sorted = sortObjects(envelope.objects);
-    const checkpoint = nextCheckpoint(outcome.checkpoint, reply.dateAddedLast);
+    const checkpoint = nextCheckpoint(outcome.checkpoint, reply.dateAddedLast, envelope.more);
     const moved = checkpoint !== undefined && checkpoint !== outcome.checkpoint;
     let stored = false;
     if (sorted.accepted.length) {
