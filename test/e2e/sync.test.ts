@@ -7,12 +7,14 @@
  * reaches the vendor.
  */
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { SyncDefinition } from '../../src/store/sync.ts';
 import { runSync } from '../../src/sync/pull.ts';
 import { EVERYTHING_ID, INBOX_ID } from '../../src/taxii/plugin.ts';
+import { startServe, tempDir, tixAsync } from '../helpers/cli.ts';
 import { heldBy, identity, IDENTITY, indicator, keyFor, load, openInstance, tlpMarking, type Instance } from '../helpers/sync-world.ts';
 
 const UNKNOWN_MARKING = 'marking-definition--0badc0de-0000-4000-8000-000000000001';
@@ -215,5 +217,44 @@ describe('sync: vendor → international body → national unit', () => {
     assert.equal(outcome.status, 'busy');
     await intl.store.releaseSync('vendor', 'another-process');
     assert.equal((await runSync(intl.store, sync, { now: () => intl.clock.now, timeoutMs: 5_000 })).status, 'ok');
+  });
+});
+
+describe('sync: tix serve pulls on schedule', () => {
+  it('a due sync is pulled by the running server, and the result shows in tix sync list', async () => {
+    const data = tempDir('tix-sync-serve-');
+    let asked = 0;
+    const remote = createServer((_request, response) => {
+      asked++;
+      response
+        .writeHead(200, { 'content-type': 'application/taxii+json;version=2.1', 'x-taxii-date-added-last': '2026-06-01T00:00:00.000000Z' })
+        .end(JSON.stringify({ more: false, objects: [indicator(1, '192.0.2.77', [tlpMarking('green')])] }));
+    });
+    await new Promise<void>((resolve) => remote.listen(0, '127.0.0.1', resolve));
+    const root = `http://127.0.0.1:${(remote.address() as AddressInfo).port}/taxii2/api/`;
+    let child: ChildProcess | undefined;
+    try {
+      assert.equal((await tixAsync(data.path, ['sync', 'add', 'peer', root, '--collection', 'c1', '--key', 'k', '--every', '1h'])).code, 0);
+      const served = await startServe(data.path);
+      child = served.child;
+      for (let waited = 0; asked === 0 && waited < 30_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(asked, 1, 'the server pulled the due sync once');
+      let row: Record<string, unknown> = {};
+      for (let waited = 0; row.lastStatus === undefined && waited < 10_000; waited += 200) {
+        const listed = await tixAsync(data.path, ['sync', 'list', '-o', 'jsonl']);
+        row = JSON.parse(listed.stdout.trim() || '{}') as Record<string, unknown>;
+        if (row.lastStatus === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      assert.equal(row.lastStatus, 'ok');
+      assert.equal(row.checkpoint, '2026-06-01T00:00:00.000000Z');
+      assert.equal(row.due, false);
+      const found = await tixAsync(data.path, ['search', '192.0.2.77', '-o', 'jsonl']);
+      assert.match(found.stdout, /192\.0\.2\.77/);
+    } finally {
+      child?.kill('SIGTERM');
+      remote.closeAllConnections();
+      remote.close();
+      data.remove();
+    }
   });
 });
