@@ -1,5 +1,7 @@
 import { StoreError } from '../../errors.ts';
 import type { AccessStore } from '../access.ts';
+import type { CoordinationStore } from '../coordination.ts';
+import { postgresCoordination } from './coordination.ts';
 import type { InvestigationStore } from '../investigations.ts';
 import type { MailStore } from '../mail.ts';
 import type { OperationsStore } from '../operations.ts';
@@ -24,7 +26,7 @@ import type { SyncStore } from '../sync.ts';
 
 // the parts of the Store interface live in modules of their own, as in the SQLite store
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface PostgresStore extends ImportsPart, ReadsPart, AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore, SyncStore {}
+export interface PostgresStore extends ImportsPart, ReadsPart, AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore, CoordinationStore, SyncStore {}
 
 /**
  * The server store: one PostgreSQL database, shared by every `tix serve`
@@ -49,6 +51,7 @@ export class PostgresStore implements Store {
       postgresEnrichment(db),
       postgresOperations(db),
       postgresMail(db),
+      postgresCoordination(db),
       postgresSync(db),
     );
   }
@@ -66,7 +69,11 @@ export class PostgresStore implements Store {
     return new PostgresStore(redact(url), db);
   }
 
+  private closed = false;
+
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.db.close();
   }
 }
