@@ -50,14 +50,6 @@ export interface SyncStore {
   removeSync(name: string): Promise<boolean>;
   listSyncs(): Promise<SyncState[]>;
   getSync(name: string): Promise<SyncState | undefined>;
-  /**
-   * Takes the sync's lease for `holder` until `now + leaseMs` when no one
-   * else holds it (or theirs ran out): one atomic update, so of several
-   * server processes on one database only one pulls a sync at a time. A
-   * holder renews its own lease the same way.
-   */
-  claimSync(name: string, holder: string, now: number, leaseMs: number): Promise<boolean>;
-  releaseSync(name: string, holder: string): Promise<void>;
   /** Records how a run went; a checkpoint given here is for pages where nothing was stored (a page of only skipped objects). */
   recordSyncRun(name: string, record: SyncRunRecord): Promise<void>;
   /** Sightings on data of the sync's source that were not yet pushed to its remote, oldest first. */

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { TixError } from '../errors.ts';
 import { ingest } from '../ingest/ingest.ts';
 import type { Issue } from '../model/index.ts';
@@ -18,8 +17,6 @@ export interface SyncRunOptions {
   maxPages?: number;
   /** Objects asked for per page. */
   pageSize?: number;
-  /** Who holds the sync's lease while it runs: one name per server process. */
-  holder?: string;
   /** Runs an import after those queued before it (a server's import queue); default: at once. */
   queueImport?: <T>(task: () => Promise<T>) => Promise<T>;
   onIssue?: (issue: Issue) => void;
@@ -46,7 +43,7 @@ export interface SyncCounts {
 
 export interface SyncOutcome {
   sync: string;
-  /** ok: pulled to the end; partial: stopped at --max-pages; busy: another process holds the sync; error: see `error`. */
+  /** ok: pulled to the end; partial: stopped early (--max-pages, or its time); busy: another process is pulling it; error: see `error`. */
   status: 'ok' | 'partial' | 'busy' | 'error';
   counts: SyncCounts;
   refused: Refused[];
@@ -54,12 +51,8 @@ export interface SyncOutcome {
   error?: string;
 }
 
-/** A name for this process as a lease holder. */
-export function processHolder(): string {
-  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-}
-
-const LEASE_MS = 10 * 60_000;
+/** How long a run may hold its sync: on the embedded store the lock is a lease that runs out, so a run takes no new page past half of it (it resumes on the next run). */
+const LEASE_MS = 20 * 60_000;
 const DEFAULT_PAGE_SIZE = 1000;
 
 /** `store` with every import it begins given these meta fields (the page's checkpoint, the sync's default TLP). */
@@ -78,31 +71,29 @@ function withMeta(store: Store, extra: Partial<ImportMeta>): Store {
  * checkpoint, each page's accepted objects imported as one atomic import
  * under the sync's source that also moves the checkpoint, so a run stopped
  * anywhere resumes after the last page stored. Then pushes the sightings
- * made here on what it brought. Holds the sync's lease throughout; if
- * another process holds it, does nothing ('busy').
+ * made here on what it brought. Runs under the store's lock of the sync (as
+ * feeds are pulled), so of all the processes of a store one pulls it at a
+ * time; another finds it 'busy'.
  */
 export async function runSync(store: Store, sync: SyncState, options: SyncRunOptions): Promise<SyncOutcome> {
-  const holder = options.holder ?? processHolder();
-  const outcome: SyncOutcome = {
-    sync: sync.name,
-    status: 'ok',
-    counts: { pages: 0, received: 0, objects: 0, new: 0, updated: 0, unchanged: 0, refused: 0, rejected: 0, pushed: 0 },
-    refused: [],
-    ...(sync.checkpoint === undefined ? {} : { checkpoint: sync.checkpoint }),
-  };
-  if (!(await store.claimSync(sync.name, holder, options.now(), LEASE_MS))) return { ...outcome, status: 'busy' };
-  // read again under the lease: another process may have pulled it (and moved its checkpoint) since `sync` was read
-  const fresh = await store.getSync(sync.name);
-  if (!fresh || (options.ifDue && !options.ifDue(fresh))) {
-    await store.releaseSync(sync.name, holder);
-    return { ...outcome, status: 'busy' };
-  }
-  sync = fresh;
-  if (sync.checkpoint !== undefined) outcome.checkpoint = sync.checkpoint;
+  const now = options.now();
+  const locked = await store.exclusively(`sync:${sync.name}`, () => runLocked(store, sync.name, options), { now, leaseMs: LEASE_MS });
+  if (locked.ran && locked.value) return locked.value;
+  return { sync: sync.name, status: 'busy', counts: emptyCounts(), refused: [], ...(sync.checkpoint === undefined ? {} : { checkpoint: sync.checkpoint }) };
+}
+
+const emptyCounts = (): SyncCounts => ({ pages: 0, received: 0, objects: 0, new: 0, updated: 0, unchanged: 0, refused: 0, rejected: 0, pushed: 0 });
+
+/** A run under the lock; undefined when the sync is gone or (for a scheduler) no longer due. */
+async function runLocked(store: Store, name: string, options: SyncRunOptions): Promise<SyncOutcome | undefined> {
+  // read under the lock: another process may have pulled it (and moved its checkpoint) since the caller read it
+  const sync = await store.getSync(name);
+  if (!sync || (options.ifDue && !options.ifDue(sync))) return undefined;
+  const outcome: SyncOutcome = { sync: name, status: 'ok', counts: emptyCounts(), refused: [], ...(sync.checkpoint === undefined ? {} : { checkpoint: sync.checkpoint }) };
   const problems: string[] = [];
   try {
     try {
-      outcome.status = await pullPages(store, sync, options, holder, outcome);
+      outcome.status = await pullPages(store, sync, options, outcome);
     } catch (error) {
       if (!(error instanceof TixError)) throw error;
       outcome.status = 'error';
@@ -117,19 +108,19 @@ export async function runSync(store: Store, sync: SyncState, options: SyncRunOpt
   } finally {
     const report = [...problems, refusalReport(outcome.refused)].filter(Boolean).join('; ');
     if (report) outcome.error = report;
-    await store.recordSyncRun(sync.name, { lastPullAt: options.now(), lastStatus: outcome.status, lastError: report, lastCounts: { ...outcome.counts } });
-    await store.releaseSync(sync.name, holder);
+    await store.recordSyncRun(name, { lastPullAt: options.now(), lastStatus: outcome.status, lastError: report, lastCounts: { ...outcome.counts } });
   }
   return outcome;
 }
 
-async function pullPages(store: Store, sync: SyncState, options: SyncRunOptions, holder: string, outcome: SyncOutcome): Promise<'ok' | 'partial'> {
+async function pullPages(store: Store, sync: SyncState, options: SyncRunOptions, outcome: SyncOutcome): Promise<'ok' | 'partial'> {
   const queue = options.queueImport ?? (<T>(task: () => Promise<T>) => task());
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const started = options.now();
   let asked: { addedAfter?: string; next?: string } = sync.checkpoint === undefined ? {} : { addedAfter: sync.checkpoint };
   for (;;) {
     if (options.maxPages !== undefined && outcome.counts.pages >= options.maxPages) return 'partial';
-    await store.claimSync(sync.name, holder, options.now(), LEASE_MS);
+    if (options.now() - started > LEASE_MS / 2) return 'partial';
     const reply = await getPage(sync, { ...asked, limit: options.pageSize ?? DEFAULT_PAGE_SIZE }, timeoutMs);
     const envelope = parseEnvelope(reply);
     const sorted = sortObjects(envelope.objects);

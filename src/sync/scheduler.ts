@@ -1,13 +1,13 @@
 import type { Store } from '../store/store.ts';
 import type { SyncState } from '../store/sync.ts';
-import { processHolder, runSync, type SyncOutcome, type SyncRunOptions } from './pull.ts';
+import { runSync, type SyncOutcome, type SyncRunOptions } from './pull.ts';
 
-/** A sync is due when it was never pulled, or its interval has passed since its last pull. */
+/** A sync is due when it was never pulled, its last run stopped before the end, or its interval has passed since its last pull. */
 export function isSyncDue(sync: SyncState, now: number): boolean {
-  return sync.lastPullAt === undefined || sync.lastPullAt + sync.everyMs <= now;
+  return sync.lastPullAt === undefined || sync.lastStatus === 'partial' || sync.lastPullAt + sync.everyMs <= now;
 }
 
-export interface SchedulerOptions extends Omit<SyncRunOptions, 'holder' | 'maxPages'> {
+export interface SchedulerOptions extends Omit<SyncRunOptions, 'maxPages' | 'ifDue'> {
   /** How often the list of syncs is checked for due ones. */
   intervalMs?: number;
   onOutcome?: (outcome: SyncOutcome) => void;
@@ -16,13 +16,12 @@ export interface SchedulerOptions extends Omit<SyncRunOptions, 'holder' | 'maxPa
 
 /**
  * What `tix serve` runs beside the API: every interval, pulls each due sync
- * in turn. Every server process on a store runs one; a sync's lease in the
- * store lets only one of them pull it at a time.
+ * in turn. Every server process on a store runs one; the store's lock of
+ * each sync (the one feed pulls take) lets one of them pull it at a time.
  */
 export class SyncScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private readonly holder = processHolder();
 
   constructor(
     private readonly store: Store,
@@ -48,7 +47,7 @@ export class SyncScheduler {
     const now = this.options.now();
     const outcomes: SyncOutcome[] = [];
     for (const sync of (await this.store.listSyncs()).filter((candidate) => isSyncDue(candidate, now))) {
-      const outcome = await runSync(this.store, sync, { ...this.options, holder: this.holder, ifDue: (current) => isSyncDue(current, this.options.now()) });
+      const outcome = await runSync(this.store, sync, { ...this.options, ifDue: (current) => isSyncDue(current, this.options.now()) });
       if (outcome.status !== 'busy') this.options.onOutcome?.(outcome);
       outcomes.push(outcome);
     }

@@ -210,12 +210,11 @@ describe('sync: vendor → international body → national unit', () => {
     }
   });
 
-  it('two pullers of one sync on one store: the second finds it leased and does nothing', async () => {
+  it('while another process pulls a sync, a run of it finds it busy and does nothing', async () => {
     const sync = (await intl.store.getSync('vendor'))!;
-    assert.equal(await intl.store.claimSync('vendor', 'another-process', intl.clock.now, 60_000), true);
-    const outcome = await runSync(intl.store, sync, { now: () => intl.clock.now, timeoutMs: 5_000 });
-    assert.equal(outcome.status, 'busy');
-    await intl.store.releaseSync('vendor', 'another-process');
+    const held = await intl.store.exclusively('sync:vendor', () => runSync(intl.store, sync, { now: () => intl.clock.now, timeoutMs: 5_000 }), { now: intl.clock.now, leaseMs: 60_000 });
+    assert.ok(held.ran);
+    assert.equal(held.value.status, 'busy');
     assert.equal((await runSync(intl.store, sync, { now: () => intl.clock.now, timeoutMs: 5_000 })).status, 'ok');
   });
 });

@@ -3,8 +3,6 @@ import type { SyncStore } from '../sync.ts';
 import {
   ADD_SYNC,
   addSyncParams,
-  CLAIM_SYNC,
-  RELEASE_SYNC,
   runUpdate,
   SYNC_COLUMNS,
   toPending,
@@ -31,13 +29,6 @@ export function postgresSync(db: Db): SyncStore {
     async getSync(name) {
       const row = await db.get<SyncRow>(`SELECT ${SYNC_COLUMNS} FROM sync_state WHERE name = ?`, [name]);
       return row && toSyncState(row);
-    },
-    async claimSync(name, holder, now, leaseMs) {
-      // one UPDATE: under concurrent claims PostgreSQL re-checks the WHERE on the row another transaction just took
-      return (await db.run(CLAIM_SYNC, [holder, now + leaseMs, name, now, holder])) === 1;
-    },
-    async releaseSync(name, holder) {
-      await db.run(RELEASE_SYNC, [name, holder]);
     },
     async recordSyncRun(name, record) {
       const { sets, params } = runUpdate(record);

@@ -41,9 +41,6 @@ export function addSyncParams(sync: SyncDefinition, now: number): unknown[] {
   return [sync.name, sync.url, sync.collection, sync.pushCollection ?? null, sync.key, sync.everyMs, sync.source, sync.tlp ?? null, now];
 }
 
-export const CLAIM_SYNC = 'UPDATE sync_state SET lease_holder = ?, lease_until = ? WHERE name = ? AND (lease_until IS NULL OR lease_until <= ? OR lease_holder = ?)';
-export const RELEASE_SYNC = 'UPDATE sync_state SET lease_holder = NULL, lease_until = NULL WHERE name = ? AND lease_holder = ?';
-
 /** The columns a run record sets, and their values; undefined fields are left as they are. */
 export function runUpdate(record: SyncRunRecord): { sets: string[]; params: unknown[] } {
   const sets: string[] = [];
@@ -109,12 +106,6 @@ export function sqliteSync(db: Database.Database): SyncStore {
     async getSync(name) {
       const row = db.prepare(`SELECT ${SYNC_COLUMNS} FROM sync_state WHERE name = ?`).get(name) as SyncRow | undefined;
       return row && toSyncState(row);
-    },
-    async claimSync(name, holder, now, leaseMs) {
-      return db.prepare(CLAIM_SYNC).run(holder, now + leaseMs, name, now, holder).changes === 1;
-    },
-    async releaseSync(name, holder) {
-      db.prepare(RELEASE_SYNC).run(name, holder);
     },
     async recordSyncRun(name, record) {
       const { sets, params } = runUpdate(record);

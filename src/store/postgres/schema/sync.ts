@@ -15,8 +15,6 @@ CREATE TABLE sync_state (
   last_status text,
   last_error text,
   last_counts text, -- JSON
-  lease_holder text, -- the server process pulling it now, until lease_until
-  lease_until bigint,
   created_at bigint NOT NULL
 );
 -- sightings already pushed to a sync's remote: each is pushed once

@@ -321,8 +321,6 @@ export const CAPABILITY_MIGRATIONS: Migration[] = [
         last_status TEXT,
         last_error TEXT,
         last_counts TEXT, -- JSON
-        lease_holder TEXT, -- the server process pulling it now, until lease_until
-        lease_until INTEGER,
         created_at INTEGER NOT NULL
       );
       -- sightings already pushed to a sync's remote: each is pushed once
