@@ -20,7 +20,7 @@ export interface SyncRunOptions {
   /** Runs an import after those queued before it (a server's import queue); default: at once. */
   queueImport?: <T>(task: () => Promise<T>) => Promise<T>;
   onIssue?: (issue: Issue) => void;
-  /** Pull only if the sync, as read under its lease, still passes this (a scheduler's due check). */
+  /** Pull only if the sync, as read under its lock, still passes this (a scheduler's due check). */
   ifDue?: (sync: SyncState) => boolean;
 }
 

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ConfigError, NotFoundError } from '../../errors.ts';
 import { formatIssue } from '../../model/index.ts';
 import type { SyncDefinition } from '../../store/sync.ts';
@@ -34,7 +34,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
     .argument('<name>', "the sync's name")
     .argument('<url>', "the remote's TAXII 2.1 API root, e.g. https://peer.example/taxii2/api/")
     .requiredOption('-c, --collection <id>', 'the collection to pull from (its id)')
-    .requiredOption('-k, --key <key>', 'the credential: a tix API key (sent as Bearer), or user:password (HTTP Basic)')
+    .addOption(new Option('-k, --key <key>', 'the credential: a tix API key (sent as Bearer), or user:password (HTTP Basic); kept out of shell history with $TIX_SYNC_KEY').env('TIX_SYNC_KEY').makeOptionMandatory())
     .option('--every <interval>', 'how often tix serve pulls it: 15m, 1h, 1d', '15m')
     .option('--source <name>', 'the source its objects are stored under (default: the sync\'s name)')
     .option('--tlp <level>', 'TLP of objects that carry no marking (default amber)')
