@@ -11,7 +11,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Store } from '../../src/store/store.ts';
 import { runSync, type SyncOutcome } from '../../src/sync/pull.ts';
 import { tixAsync, tempDir } from '../helpers/cli.ts';
-import { freshStore } from '../helpers/stores.ts';
+import { freshStore, reopenStore } from '../helpers/stores.ts';
 import { indicator, START, tlpMarking } from '../helpers/sync-world.ts';
 
 const TAXII = 'application/taxii+json;version=2.1';
@@ -143,6 +143,32 @@ describe('sync: a remote that misbehaves', () => {
     assert.equal(requests[requests.length - 1]!.searchParams.get('added_after'), '2026-06-01T00:00:00.999999Z');
     assert.equal((await store.getSync('peer'))?.checkpoint, '2026-06-01T00:00:02.000000Z');
     assert.deepEqual((await store.listObjects({ limit: 10 })).items.map((record) => record.object.id), [first.id, second.id]);
+  });
+
+  it('two handles of one store (two server processes): while one pulls a sync the other finds it busy, then starts from the checkpoint the first left', async () => {
+    const other = await reopenStore(store);
+    try {
+      const stale = (await other.getSync('peer'))!;
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      let asked!: () => void;
+      const arrived = new Promise<void>((resolve) => (asked = resolve));
+      handler = (_request, response) => {
+        asked();
+        void gate.then(() => envelope(response, { objects: [indicator(1, '192.0.2.1', [tlpMarking('green')])] }, '2026-06-01T00:00:00.000000Z'));
+      };
+      const first = run();
+      await arrived;
+      assert.equal((await runSync(other, stale, { now: () => START, timeoutMs: 2_000 })).status, 'busy');
+      open();
+      assert.equal((await first).status, 'ok');
+      const again = await runSync(other, stale, { now: () => START, timeoutMs: 2_000 });
+      assert.equal(again.status, 'ok');
+      assert.equal(requests[requests.length - 1]!.searchParams.get('added_after'), '2026-06-01T00:00:00.000000Z', 'the second read the checkpoint under the lock');
+      assert.equal((await other.listObjects({ versions: 'all', limit: 10 })).items.length, 1);
+    } finally {
+      await other.close();
+    }
   });
 
   it('tix sync list shows the last status, error and counts; tix sync run exits non-zero', async () => {
