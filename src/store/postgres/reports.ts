@@ -9,8 +9,8 @@ import { objectRow } from '../sqlite/objects.ts';
 import { pgCode, type Db, type Sql } from './db.ts';
 import { visibility } from './visibility.ts';
 
-/** Taken by every writer of exchange objects, so that date_added never goes back along seq. */
-export const OBJECTS_LOCK = "SELECT pg_advisory_xact_lock(hashtext('tix:objects'))";
+/** The lock every writer of exchange objects holds to commit (as the import does), so that date_added never goes back along seq. */
+const OBJECTS_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('tix:objects', 0))";
 
 async function checkRefs(sql: Sql, content: ReportContent, author: ReportReader | undefined, investigation: number | undefined): Promise<void> {
   if (investigation !== undefined) {
@@ -72,7 +72,7 @@ async function publish(sql: Sql, report: Report, at: number): Promise<void> {
      VALUES (?, 'report', ?, '2.1', ?, ?, ?, 1, ?, ?, 1) ON CONFLICT (id, modified) DO NOTHING`,
     [row.id, row.modified, report.tlp, source, origin, addedAt, row.json],
   );
-  if (added) await sql.run('UPDATE stix_objects SET latest = 0 WHERE id = ? AND modified < ? AND latest = 1', [row.id, row.modified]);
+  if (added) await sql.run('UPDATE stix_objects SET latest = 0 WHERE id = ? AND modified < ?::text COLLATE "C" AND latest = 1', [row.id, row.modified]);
 }
 
 async function read(sql: Sql, id: number | string, reader: ReportReader | undefined, version?: number, lock = false): Promise<Report | undefined> {
