@@ -4,7 +4,7 @@ import type { IndicatorType } from '../../model/index.ts';
 import { valueHash } from '../../normalise/index.ts';
 import type { EnrichmentRun, EnrichmentSourceRecord, OperationsStore } from '../operations.ts';
 import { postgresContacts } from './contacts.ts';
-import type { Db, Sql } from './db.ts';
+import type { Db, Session, Sql } from './db.ts';
 
 export type EnrichmentPart = Pick<OperationsStore, 'applyEnrichment' | 'enrichmentOf' | 'enrichmentSources' | 'putContacts' | 'listContacts'>;
 
@@ -15,15 +15,8 @@ export const WRITE_BATCH = 10_000;
 /** Values looked up per statement by enrichmentOf. */
 const LOOKUP_BATCH = 5_000;
 
-interface HeldRow {
-  id: number;
-  type: IndicatorType;
-  value: string;
-  held: number | null;
-  country: string | null;
-  asn: number | null;
-  registrable: string | null;
-}
+/** A value and what is stored for it: id, type, value, then the location row's key, country, AS and registrable domain. */
+type HeldRow = [number, IndicatorType, string, number | null, string | null, number | null, string | null];
 
 /** Changed locations, written a batch at a time in the enrichment's transaction. */
 class LocationWriter {
@@ -74,23 +67,21 @@ class LocationWriter {
   }
 }
 
-async function enrichAll(sql: Sql, enrich: (type: IndicatorType, value: string) => Enrichment, sources: readonly EnrichmentSourceRecord[], now: number): Promise<EnrichmentRun> {
+async function enrichAll(sql: Session, enrich: (type: IndicatorType, value: string) => Enrichment, sources: readonly EnrichmentSourceRecord[], now: number): Promise<EnrichmentRun> {
   // one enrichment at a time on this database: two would write the same rows
   await sql.exec("SELECT pg_advisory_xact_lock(hashtext('tix:enrich'))");
   const run: EnrichmentRun = { scanned: 0, changed: 0, located: 0 };
   const names = new Map<number, string>();
   const writer = new LocationWriter(sql);
-  let after = 0;
+  // one cursor over every value with what is stored for it, in id order: a single merge join, read a page at a time
+  await sql.exec(`DECLARE enrich_values NO SCROLL CURSOR FOR
+    SELECT i.id, i.type, i.value, l.indicator_id, l.country, l.asn, l.registrable
+    FROM indicators i LEFT JOIN indicator_locations l ON l.indicator_id = i.id
+    WHERE i.ip_first IS NOT NULL OR i.host_key IS NOT NULL ORDER BY i.id`);
   for (;;) {
-    const rows = await sql.all<HeldRow>(
-      `SELECT i.id, i.type, i.value, l.indicator_id AS held, l.country, l.asn, l.registrable
-       FROM indicators i LEFT JOIN indicator_locations l ON l.indicator_id = i.id
-       WHERE i.id > ? AND (i.ip_first IS NOT NULL OR i.host_key IS NOT NULL) ORDER BY i.id LIMIT ?`,
-      [after, PAGE],
-    );
-    if (!rows.length) break;
-    for (const row of rows) {
-      const found = enrich(row.type, row.value);
+    const { rows } = await sql.client.query<HeldRow>({ text: `FETCH ${PAGE} FROM enrich_values`, rowMode: 'array' });
+    for (const [id, type, value, held, stored, storedAsn, storedRegistrable] of rows) {
+      const found = enrich(type, value);
       run.scanned++;
       const country = found.country ?? null;
       const asn = found.asn ?? null;
@@ -98,18 +89,18 @@ async function enrichAll(sql: Sql, enrich: (type: IndicatorType, value: string) 
       if (country !== null) run.located++;
       if (asn !== null && found.asOrg && !names.has(asn)) names.set(asn, found.asOrg);
       // only what changed is written: a second run over the same data writes nothing
-      if (country === row.country && asn === row.asn && registrable === row.registrable) continue;
+      if (country === stored && asn === storedAsn && registrable === storedRegistrable) continue;
       if (country === null && asn === null && registrable === null) {
-        if (row.held === null) continue;
-        await writer.remove(row.id);
+        if (held === null) continue;
+        await writer.remove(id);
       } else {
-        await writer.put(row.id, country, asn, registrable);
+        await writer.put(id, country, asn, registrable);
       }
       run.changed++;
     }
-    after = rows[rows.length - 1]!.id;
     if (rows.length < PAGE) break;
   }
+  await sql.exec('CLOSE enrich_values');
   await writer.flush();
   if (names.size) {
     await sql.run(
@@ -122,7 +113,8 @@ async function enrichAll(sql: Sql, enrich: (type: IndicatorType, value: string) 
     await sql.run(
       `INSERT INTO enrichment_sources (kind, name, built_at, applied_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (kind) DO UPDATE SET name = excluded.name, built_at = excluded.built_at, applied_at = excluded.applied_at`,
-      [kind, source.name, source.builtAt ?? null, now],
+      // a data file's time may carry a fraction of a millisecond (its mtime): times are whole milliseconds here
+      [kind, source.name, source.builtAt === undefined ? null : Math.round(source.builtAt), Math.round(now)],
     );
   }
   return run;
