@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { tempDir } from '../../test/helpers/cli.ts';
 import { startSmtpCapture } from '../../test/helpers/smtp.ts';
-import { SqliteStore } from '../store/sqlite/store.ts';
+import { freshStore, reopenStore } from '../../test/helpers/stores.ts';
 import { afterFailure, composeMail, MAX_ATTEMPTS, retryDelay } from './delivery.ts';
 import { noticeAudience, replyEvent, rfiNotice } from './notice.ts';
 import { MailSender } from './sender.ts';
@@ -49,8 +48,7 @@ describe('notices of requests for information', () => {
 });
 
 async function caseWorld() {
-  const dir = tempDir('tix-mail-');
-  const store = SqliteStore.open(dir.path);
+  const store = await freshStore();
   const vendor = (await store.createOrganisation({ name: 'Vendor', kind: 'vendor', createdAt: 0 })).id;
   const police = (await store.createOrganisation({ name: 'Police', kind: 'national-police', createdAt: 0 })).id;
   const officer = await store.createUser({ name: 'officer', org: police, role: 'analyst', email: 'officer@police.example', createdAt: 0 });
@@ -61,7 +59,7 @@ async function caseWorld() {
   const investigation = await store.openInvestigation({ org: police, caseNumber: 'C-1', title: 't', countries: [], tlp: 'amber', createdAt: NOW });
   await store.inviteMembers(investigation.id, police, [vendor], NOW);
   const ask = () => store.createRfi({ investigation: investigation.id, from: police, to: vendor, user: officer.id, subject: 's', question: 'q', values: [], priority: 'normal', createdAt: NOW });
-  return { dir, store, vendor, police, ask, close: async () => (await store.close(), dir.remove()) };
+  return { store, vendor, police, ask, close: () => store.close() };
 }
 
 describe('the mail outbox in SQLite', () => {
@@ -79,7 +77,7 @@ describe('the mail outbox in SQLite', () => {
 
   it('hands each notice to one process at a time, and again once its lease ran out', async () => {
     const w = await caseWorld();
-    const other = SqliteStore.open(w.dir.path);
+    const other = await reopenStore(w.store);
     try {
       await w.ask();
       const first = await w.store.claimMail(NOW, MINUTE, 1);

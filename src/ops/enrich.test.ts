@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { lookupIp } from '../enrich/index.ts';
 import { TixError } from '../errors.ts';
-import { SqliteStore } from '../store/sqlite/store.ts';
+import type { Store } from '../store/store.ts';
+import { freshStore } from '../../test/helpers/stores.ts';
 import { tempDir } from '../../test/helpers/cli.ts';
 import { load, obs } from '../../test/helpers/ops-store.ts';
 import { enrichStore } from './enrich.ts';
@@ -10,9 +11,9 @@ import { loadTables } from './enrich-data.ts';
 
 describe('tix enrich on a store', () => {
   const dir = tempDir();
-  let store: SqliteStore;
+  let store: Store;
   before(async () => {
-    store = SqliteStore.open(dir.path);
+    store = await freshStore();
     await load(store, 'feodo', [
       obs('192.9.135.73', 'ipv4', { threatType: 'c2' }),
       obs('197.210.0.1', 'ipv4'),

@@ -6,7 +6,8 @@ import { simpleParser } from 'mailparser';
 import { tempDir } from '../../test/helpers/cli.ts';
 import { startSmtpCapture, type ReceivedMail, type SmtpCapture } from '../../test/helpers/smtp.ts';
 import type { Contact } from '../contacts/index.ts';
-import { SqliteStore } from '../store/sqlite/store.ts';
+import type { Store } from '../store/store.ts';
+import { freshStore } from '../../test/helpers/stores.ts';
 import { notifyVictims } from './notify.ts';
 import { parseTemplate } from './notify/message.ts';
 
@@ -22,12 +23,12 @@ describe('victim notification over SMTP', () => {
   let smtp: SmtpCapture;
   let received: ReceivedMail[] = [];
   let url = '';
-  let store: SqliteStore;
+  let store: Store;
   before(async () => {
     smtp = await startSmtpCapture();
     received = smtp.received;
     url = smtp.url;
-    store = SqliteStore.open(join(dir.path, 'data'));
+    store = await freshStore();
     await store.putContacts(CONTACTS, T);
     writeFileSync(
       join(dir.path, 'victims.csv'),

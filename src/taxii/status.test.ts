@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Issue } from '../model/index.ts';
 import { failuresOf, StatusBook, statusOf } from './status.ts';
-import { SqliteStore } from '../store/sqlite/store.ts';
-import { tempDir } from '../../test/helpers/cli.ts';
+import { freshStore, reopenStore } from '../../test/helpers/stores.ts';
 
 const issue = (field: string, code: string, severity: Issue['severity'] = 'error'): Issue => ({ code, file: 'post', line: 1, field, message: `${code} at ${field}`, severity });
 
@@ -37,9 +36,9 @@ describe('TAXII status (§4.3)', () => {
   });
 
   it('the book, over a real store, gives a status to its organisation only, until it expires, to every server of the store and after a restart', async () => {
-    const dir = tempDir();
+    const first = await freshStore();
+    let store = first;
     try {
-      let store = SqliteStore.open(dir.path);
       const [a, b] = [await store.createOrganisation({ name: 'A', kind: 'vendor', createdAt: 0 }), await store.createOrganisation({ name: 'B', kind: 'cert', createdAt: 0 })];
       const book = new StatusBook(store, 1000);
       const status = (id: string, objects = 0) => statusOf(id, 0, Array.from({ length: objects }, () => ({ id: `x--${id}` })), new Map());
@@ -48,17 +47,16 @@ describe('TAXII status (§4.3)', () => {
       assert.equal(await book.get('s1', b.id, 999), undefined, 'another organisation');
       assert.equal(await book.get('s1', a.id, 1001), undefined, 'expired');
       assert.equal(await book.get('nope', a.id, 0), undefined);
-      const other = SqliteStore.open(dir.path);
+      const other = await reopenStore(first);
       assert.equal((await new StatusBook(other, 1000).get('s1', a.id, 500))?.total_count, 2, 'another server of the store');
       await other.close();
       await store.close();
-      store = SqliteStore.open(dir.path);
+      store = await reopenStore(first);
       assert.equal((await new StatusBook(store, 1000).get('s1', a.id, 500))?.id, 's1', 'after a restart');
       await new StatusBook(store, 1000).put(status('s2'), a.id, 5000);
       assert.equal(await store.findStatus('s1', a.id, 0), undefined, 'expired statuses are dropped when a new one is kept');
-      await store.close();
     } finally {
-      dir.remove();
+      await store.close();
     }
   });
 });

@@ -31,9 +31,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/api/server.ts';
 import { TLP_LEVELS, type Observation, type Tlp } from '../../src/model/index.ts';
 import type { OrgKind } from '../../src/policy/index.ts';
-import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { freshStore } from './stores.ts';
 import { basic, call, makeKey, type CallOptions, type Reply } from './api.ts';
-import { tempDir } from './cli.ts';
 import { hashPassword } from '../../src/auth/index.ts';
 
 export const MATRIX_NOW = Date.UTC(2026, 5, 1, 12);
@@ -161,7 +161,7 @@ export interface Caller {
 }
 
 export interface AccessMatrix {
-  store: SqliteStore;
+  store: Store;
   base: string;
   anonymousBase: string;
   orgIds: Record<OrgKey, number>;
@@ -173,8 +173,7 @@ export interface AccessMatrix {
 }
 
 export async function openAccessMatrix(): Promise<AccessMatrix> {
-  const dir = tempDir('tix-matrix-');
-  const store = SqliteStore.open(dir.path);
+  const store = await freshStore();
   const orgIds = { operator: 1 } as Record<OrgKey, number>;
   for (const [key, org] of Object.entries(ORGS)) orgIds[key as OrgKey] = (await store.createOrganisation({ ...org, createdAt: 0 })).id;
   const ispAnalyst = await store.createUser({ name: 'isp-analyst', org: orgIds.isp, role: 'reader', createdAt: 0, passwordHash: await hashPassword('isp-analyst-password') });
@@ -283,7 +282,6 @@ export async function openAccessMatrix(): Promise<AccessMatrix> {
       await app.close();
       await anonymousApp.close();
       await store.close();
-      dir.remove();
     },
   };
 }

@@ -8,8 +8,8 @@ import type { AppOptions } from '../../src/api/app.ts';
 import { buildServer } from '../../src/api/server.ts';
 import { generateApiKey } from '../../src/auth/index.ts';
 import type { Role } from '../../src/policy/index.ts';
-import { SqliteStore } from '../../src/store/sqlite/store.ts';
-import { tempDir } from './cli.ts';
+import type { Store } from '../../src/store/store.ts';
+import { freshStore } from './stores.ts';
 
 export type Json = Record<string, any>;
 
@@ -56,14 +56,14 @@ export async function call(base: string, path: string, options: CallOptions = {}
 }
 
 /** A key for `org` with `role`, optionally bound to a user; returns the token. */
-export async function makeKey(store: SqliteStore, org: number, role: Role, extra: { user?: number; expiresAt?: number; createdAt?: number } = {}): Promise<string> {
+export async function makeKey(store: Store, org: number, role: Role, extra: { user?: number; expiresAt?: number; createdAt?: number } = {}): Promise<string> {
   const key = generateApiKey();
   await store.createApiKey({ prefix: key.prefix, hash: key.hash, org, role, createdAt: extra.createdAt ?? 0, ...(extra.user === undefined ? {} : { user: extra.user }), ...(extra.expiresAt === undefined ? {} : { expiresAt: extra.expiresAt }) });
   return key.token;
 }
 
 export interface ApiWorld {
-  store: SqliteStore;
+  store: Store;
   base: string;
   app: FastifyInstance;
   /** Organisation ids by name: `local` (the operator, 1), `Vendor`, `Police`. */
@@ -90,8 +90,7 @@ type KeyName = `${(typeof GRANTS)[number][0]}-${(typeof GRANTS)[number][1]}`;
 
 /** A fresh store with the operator, a vendor and a police unit, a key per role, and the server on loopback. */
 export async function openApiWorld(options: Omit<AppOptions, 'store'> & { webRoot?: string } = {}): Promise<ApiWorld> {
-  const dir = tempDir('tix-api-');
-  const store = SqliteStore.open(dir.path);
+  const store = await freshStore();
   const orgs = { local: 1 } as ApiWorld['orgs'];
   orgs.Vendor = (await store.createOrganisation({ name: 'Vendor', kind: 'vendor', country: 'NL', createdAt: 0 })).id;
   orgs.Police = (await store.createOrganisation({ name: 'Police', kind: 'national-police', country: 'NG', createdAt: 0 })).id;
@@ -109,7 +108,6 @@ export async function openApiWorld(options: Omit<AppOptions, 'store'> & { webRoo
     async close() {
       await app.close();
       await store.close();
-      dir.remove();
     },
   };
 }

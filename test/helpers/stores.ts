@@ -37,8 +37,22 @@ export async function freshDatabase(): Promise<string> {
   return url.toString();
 }
 
+const reopeners = new WeakMap<Store, () => Promise<Store>>();
+
 export async function freshPostgresStore(): Promise<PostgresStore> {
-  return PostgresStore.open(await freshDatabase());
+  const url = await freshDatabase();
+  const store = await PostgresStore.open(url);
+  reopeners.set(store, () => PostgresStore.open(url));
+  return store;
+}
+
+/** Another handle on the same store, as a second server process (or a restart) would open it. */
+export async function reopenStore(store: Store): Promise<Store> {
+  const reopen = reopeners.get(store);
+  if (!reopen) throw new Error('reopenStore: not a store made by freshStore()');
+  const again = await reopen();
+  reopeners.set(again, reopen);
+  return again;
 }
 
 /** Which backend `freshStore()` gives: sqlite unless TIX_TEST_STORE=postgres. */
@@ -51,5 +65,7 @@ export async function freshStore(): Promise<Store> {
   if (testBackend() === 'postgres') return freshPostgresStore();
   const directory = mkdtempSync(join(tmpdir(), 'tix-store-'));
   process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
-  return SqliteStore.open(directory);
+  const store = SqliteStore.open(directory);
+  reopeners.set(store, async () => SqliteStore.open(directory));
+  return store;
 }

@@ -63,7 +63,11 @@ export class PostgresStore implements Store {
     return new PostgresStore(redact(url), db);
   }
 
+  private closed = false;
+
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.db.close();
   }
 }

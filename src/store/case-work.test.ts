@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TixError } from '../../errors.ts';
-import { clearanceOf } from '../../policy/index.ts';
-import { prepareReport } from '../../reports/report.ts';
-import type { ReportReader } from '../reports.ts';
-import { SqliteStore } from './store.ts';
-import { tempDir } from '../../../test/helpers/cli.ts';
+import { TixError } from '../errors.ts';
+import { clearanceOf } from '../policy/index.ts';
+import { prepareReport } from '../reports/report.ts';
+import type { ReportReader } from './reports.ts';
+import { freshStore } from '../../test/helpers/stores.ts';
 
 const NOW = Date.UTC(2026, 5, 1);
 
 async function world() {
-  const dir = tempDir('tix-casework-');
-  const store = SqliteStore.open(dir.path);
+  const store = await freshStore();
   const vendor = (await store.createOrganisation({ name: 'Vendor', kind: 'vendor', createdAt: 0 })).id;
   const police = (await store.createOrganisation({ name: 'Police', kind: 'national-police', createdAt: 0 })).id;
   const outsider = (await store.createOrganisation({ name: 'CERT', kind: 'cert', createdAt: 0 })).id;
@@ -21,7 +19,7 @@ async function world() {
     org,
     clearance: clearanceOf({ kind: 'member', org }, await store.listDistributions(), new Map((await store.listAgreements()).map((a) => [a.id, a])), { now: NOW, anonymousClear: false }),
   });
-  return { store, vendor, police, outsider, shared, reader, close: async () => (await store.close(), dir.remove()) };
+  return { store, vendor, police, outsider, shared, reader, close: () => store.close() };
 }
 
 const errorCode = async (work: () => Promise<unknown>): Promise<string | undefined> => {
