@@ -1,38 +1,6 @@
-import { noticeAudience, type RfiEvent } from '../../mail/notice.ts';
 import type { MailStore, OutgoingMail } from '../mail.ts';
-import { claimedRowsSql, FAIL_MAIL_SQL, listMailSql, mailExpiryParams, outgoing, RFI_NOTICE_SQL, rfiNoticeOf, settleStatement, toMailRecord, type MailListRow, type OutboxRow, type RfiNoticeRow } from '../sql/mail.ts';
-import type { Db, Sql } from './db.ts';
-
-/**
- * Writes the e-mail notices of an event on request `rfi` by organisation `actor`; pass the
- * transaction's `sql` so they are written with what they announce. The asking side hears through the
- * user who asked when that user has an address, else through every user of the organisation who has
- * one; the asked side through those of its users who may answer (analysts and admins).
- */
-export async function queueRfiNotices(sql: Sql, event: RfiEvent, rfi: number, actor: number, at: number): Promise<number> {
-  const row = await sql.get<RfiNoticeRow>(RFI_NOTICE_SQL.rfi, [actor, rfi]);
-  if (!row) return 0;
-  const userIds = async (text: string, params: unknown[]): Promise<number[]> => (await sql.all<{ id: number }>(text, params)).map((user) => user.id);
-  let users: number[];
-  if (noticeAudience(event, actor === row.from_org_id) === 'asker') {
-    const asker = row.asker_user === null ? [] : await userIds(RFI_NOTICE_SQL.asker, [row.asker_user, row.from_org_id]);
-    users = asker.length ? asker : await userIds(RFI_NOTICE_SQL.members, [row.from_org_id]);
-  } else {
-    users = await userIds(RFI_NOTICE_SQL.answerers, [row.to_org_id]);
-  }
-  if (users.length === 0) return 0;
-  const notice = rfiNoticeOf(event, row);
-  await sql.run('INSERT INTO mail_outbox (user_id, kind, subject, body, link, created_at, next_attempt_at) SELECT unnest(?::bigint[]), ?, ?, ?, ?, ?, ?', [
-    users,
-    notice.kind,
-    notice.subject,
-    notice.body,
-    notice.link,
-    at,
-    at,
-  ]);
-  return users.length;
-}
+import { claimedRowsSql, FAIL_MAIL_SQL, listMailSql, mailExpiryParams, outgoing, settleStatement, toMailRecord, type MailListRow, type OutboxRow } from '../sql/mail.ts';
+import type { Db } from './db.ts';
 
 /**
  * Takes up to `limit` due notices for `leaseMs`. Every server process drains
