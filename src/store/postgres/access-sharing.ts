@@ -3,6 +3,7 @@ import { AUDIT_GENESIS, auditContent, auditHash, type Agreement } from '../../po
 import type { AccessStore, AuditEntry, AuditRecord, NewAgreement } from '../access.ts';
 import { deepFreeze, idList, ids, toAgreement, toAuditRecord, toDistribution, type Row } from '../sql/access.ts';
 import { pgCode, type Db, type Sql } from './db.ts';
+import { storable } from './text.ts';
 
 /** A unique-name violation (SQLSTATE 23505) as the ConflictError SQLite's store throws. */
 export async function unique<T>(work: Promise<T>, what: string): Promise<T> {
@@ -33,6 +34,7 @@ const AGREEMENTS = `SELECT a.*, (SELECT string_agg(m.org_id::text, ',' ORDER BY 
 const agreementOf = (row: Row): Agreement => toAgreement(row, ids(row.members));
 
 async function findAgreement(sql: Sql, nameOrId: string | number): Promise<Agreement | undefined> {
+  if (typeof nameOrId === 'string' && !storable(nameOrId)) return undefined;
   const row = typeof nameOrId === 'number' ? await sql.get<Row>(`${AGREEMENTS} WHERE a.id = ?`, [nameOrId]) : await sql.get<Row>(`${AGREEMENTS} WHERE a.name = ?`, [nameOrId]);
   return row && agreementOf(row);
 }
@@ -119,10 +121,12 @@ export function postgresSharing(db: Db): Sharing {
       return (await db.all<Row>('SELECT * FROM distributions ORDER BY id')).map((row) => deepFreeze(toDistribution(row)));
     },
     async setSourceEvaluation(source, evaluation) {
+      if (!storable(source)) return false;
       const params = [evaluation.pap ?? null, evaluation.reliability ?? null, evaluation.accuracy ?? null, evaluation.handling ?? null, source];
       return (await db.run('UPDATE sources SET pap = ?, reliability = ?, accuracy = ?, handling = ? WHERE name = ?', params)) > 0;
     },
     async setSourceDistribution(source, distribution) {
+      if (!storable(source)) return false;
       return (await db.run('UPDATE sources SET distribution_id = ? WHERE name = ?', [distribution, source])) > 0;
     },
     async appendAudit(entry: AuditEntry) {

@@ -3,6 +3,7 @@ import type { AccessStore, User } from '../access.ts';
 import { publicKey, toKey, toOrganisation, toUser, toWebSession, type Row } from '../sql/access.ts';
 import type { Db } from './db.ts';
 import { postgresSharing, unique } from './access-sharing.ts';
+import { storable } from './text.ts';
 
 /**
  * Who may see what, in PostgreSQL: organisations, users, keys, web sessions,
@@ -44,6 +45,7 @@ function postgresIdentities(db: Db): Identities {
       return (await db.all<Row>('SELECT * FROM organisations ORDER BY id')).map(toOrganisation);
     },
     async findOrganisation(nameOrId) {
+      if (typeof nameOrId === 'string' && !storable(nameOrId)) return undefined;
       // names are citext: found whatever their case, as in SQLite
       const row =
         typeof nameOrId === 'number' ? await db.get<Row>('SELECT * FROM organisations WHERE id = ?', [nameOrId]) : await db.get<Row>('SELECT * FROM organisations WHERE name = ?', [nameOrId]);
@@ -73,13 +75,16 @@ function postgresIdentities(db: Db): Identities {
       });
     },
     async findUser(name) {
+      if (!storable(name)) return undefined;
       const row = await db.get<Row>('SELECT * FROM users WHERE name = ?', [name]);
       return row && toUser(row);
     },
     async setUserPassword(name, passwordHash) {
+      if (!storable(name)) return false;
       return (await db.run('UPDATE users SET password_hash = ? WHERE name = ?', [passwordHash, name])) > 0;
     },
     async setUserEmail(name, email) {
+      if (!storable(name)) return false;
       return (await db.run('UPDATE users SET email = ? WHERE name = ?', [email ?? null, name])) > 0;
     },
     async createApiKey(key) {
@@ -104,10 +109,12 @@ function postgresIdentities(db: Db): Identities {
       return rows.map((row) => publicKey(toKey(row)));
     },
     async findApiKey(prefix) {
+      if (!storable(prefix)) return undefined;
       const row = await db.get<Row>('SELECT * FROM api_keys WHERE prefix = ?', [prefix]);
       return row && toKey(row);
     },
     async revokeApiKey(prefix, at) {
+      if (!storable(prefix)) return false;
       return (await db.run('UPDATE api_keys SET revoked_at = ? WHERE prefix = ? AND revoked_at IS NULL', [at, prefix])) > 0;
     },
     async touchApiKey(id, at) {
@@ -132,6 +139,7 @@ function postgresSessions(db: Db): Sessions {
       ]);
     },
     async findWebSession(id) {
+      if (!storable(id)) return undefined;
       const row = await db.get<Row>('SELECT id, user_id, user_name, csrf, created_at, used_at FROM web_sessions WHERE id = ?', [id]);
       return row && toWebSession(row);
     },
@@ -154,6 +162,7 @@ function postgresSessions(db: Db): Sessions {
       });
     },
     async findStatus(id, org, notBefore) {
+      if (!storable(id)) return undefined;
       return (await db.get<{ body: string }>('SELECT body FROM exchange_statuses WHERE id = ? AND org_id = ? AND created_at >= ?', [id, org, notBefore]))?.body;
     },
   };

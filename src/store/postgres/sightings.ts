@@ -14,6 +14,7 @@ import {
   type SightingRow,
 } from '../sql/sightings.ts';
 import type { Db } from './db.ts';
+import { storable } from './text.ts';
 
 /**
  * Sightings in PostgreSQL. Who may read one is decided inside every query:
@@ -24,7 +25,7 @@ import type { Db } from './db.ts';
  */
 export function postgresSightings(db: Db): SightingStore {
   const indicatorId = async (indicator: { type: IndicatorType; value: string }): Promise<number | undefined> =>
-    (await db.get<{ id: number }>(INDICATOR_ID, [valueHash(indicator.type, indicator.value), indicator.value, indicator.type]))?.id;
+    !storable(indicator.value) ? undefined : (await db.get<{ id: number }>(INDICATOR_ID, [valueHash(indicator.type, indicator.value), indicator.value, indicator.type]))?.id;
 
   const readable = async (reader: SightingReader): Promise<{ sql: string; params: unknown[] }> => {
     const owned = (await db.all<{ id: number }>('SELECT s.id FROM sources s JOIN distributions d ON d.id = s.distribution_id WHERE d.owner_org_id = ?', [reader.org])).map((row) => row.id);
@@ -40,6 +41,7 @@ export function postgresSightings(db: Db): SightingStore {
         if (indicator === null) return undefined;
       } else {
         objectId = sighting.target.objectId;
+        if (!storable(objectId)) return undefined;
         if (!(await db.get('SELECT 1 FROM stix_objects WHERE id = ? LIMIT 1', [objectId]))) return undefined;
       }
       const created = await db.get<{ id: number }>(`${INSERT_SIGHTING} RETURNING id`, [
@@ -66,6 +68,7 @@ export function postgresSightings(db: Db): SightingStore {
         if (id === undefined) return { items: [] };
       }
       const { where, params } = sightingFilters(query, id);
+      if (!storable(query.objectId)) return { items: [] };
       const visible = await readable(query.reader);
       where.push(visible.sql);
       params.push(...visible.params);
