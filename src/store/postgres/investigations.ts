@@ -4,17 +4,21 @@ import {
   INVESTIGATION_SELECT as SELECT,
   ITEMS_SELECT,
   MEMBER_OF,
-  MEMBERS_SELECT,
+  membersSelect,
   toInvestigation,
   toItem,
   type InvestigationRow,
   type ItemRow,
+  type MemberRow,
 } from '../sql/casework.ts';
 import type { Db, Sql } from './db.ts';
 import { postgresRfis } from './rfis.ts';
 
-async function withMembers(sql: Sql, row: InvestigationRow): Promise<Investigation> {
-  return toInvestigation(row, await sql.all<{ id: number; name: string }>(MEMBERS_SELECT, [row.id]));
+/** Investigations with their members, read in one statement. */
+async function withMembers(sql: Sql, rows: readonly InvestigationRow[]): Promise<Investigation[]> {
+  if (!rows.length) return [];
+  const members = await sql.all<MemberRow>(membersSelect('m.investigation_id = ANY(?::bigint[])'), [rows.map((row) => row.id)]);
+  return rows.map((row) => toInvestigation(row, members.filter((member) => member.investigation_id === row.id)));
 }
 
 /** By id or case number, as `org` may read it: a case number of its own first, should another's have the same number. */
@@ -23,7 +27,7 @@ async function findInvestigation(sql: Sql, ref: number | string, org?: number): 
   const key = typeof ref === 'number' ? 'i.id = ?' : 'i.case_number = ?';
   const order = org === undefined ? 'i.id' : 'i.org_id <> ?, i.id';
   const row = await sql.get<InvestigationRow>(`${SELECT} WHERE ${key} AND ${member} ORDER BY ${order} LIMIT 1`, [ref, ...(org === undefined ? [] : [org, org])]);
-  return row && withMembers(sql, row);
+  return row && (await withMembers(sql, [row]))[0];
 }
 
 async function requireCase(sql: Sql, id: number, org?: number): Promise<Investigation> {
@@ -67,7 +71,7 @@ export function postgresInvestigations(db: Db): InvestigationStore {
     async listInvestigations(org) {
       const rows =
         org === undefined ? await db.all<InvestigationRow>(`${SELECT} ORDER BY i.id DESC`) : await db.all<InvestigationRow>(`${SELECT} WHERE ${MEMBER_OF('i.id')} ORDER BY i.id DESC`, [org]);
-      return Promise.all(rows.map((row) => withMembers(db, row)));
+      return withMembers(db, rows);
     },
 
     async inviteMembers(id, by, orgs, at) {

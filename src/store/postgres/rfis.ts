@@ -3,12 +3,12 @@ import { nextRfiStatus } from '../../investigations/rules.ts';
 import { replyEvent } from '../../mail/notice.ts';
 import type { IndicatorType } from '../../model/index.ts';
 import { valueHash } from '../../normalise/index.ts';
-import type { Investigation, InvestigationStore, Outcome, Rfi, RfiMessage } from '../investigations.ts';
+import type { Investigation, InvestigationStore, Outcome, Rfi } from '../investigations.ts';
 import {
   outcomesQuery,
   RFI_ORDER,
   RFI_SELECT as SELECT,
-  THREAD_SELECT,
+  threadSelect,
   toOutcome,
   toRfi,
   toRfiMessage,
@@ -24,9 +24,12 @@ type Find = (sql: Sql, ref: number | string, org?: number) => Promise<Investigat
 
 type RfiPart = Pick<InvestigationStore, 'createRfi' | 'getRfi' | 'listRfis' | 'replyRfi' | 'addOutcome' | 'listOutcomes'>;
 
-const thread = async (sql: Sql, id: number): Promise<RfiMessage[]> => (await sql.all<RfiMessageRow>(THREAD_SELECT, [id])).map(toRfiMessage);
-
-const asRfi = async (sql: Sql, row: RfiRow): Promise<Rfi> => toRfi(row, await thread(sql, row.id));
+/** Requests with their threads, read in one statement. */
+async function withThreads(sql: Sql, rows: readonly RfiRow[]): Promise<Rfi[]> {
+  if (!rows.length) return [];
+  const messages = await sql.all<RfiMessageRow>(threadSelect('m.rfi_id = ANY(?::bigint[])'), [rows.map((row) => row.id)]);
+  return rows.map((row) => toRfi(row, messages.filter((message) => message.rfi_id === row.id).map(toRfiMessage)));
+}
 
 const member = (org: number | undefined): { sql: string; params: unknown[] } =>
   org === undefined ? { sql: '1 = 1', params: [] } : { sql: 'EXISTS (SELECT 1 FROM investigation_members m WHERE m.investigation_id = r.investigation_id AND m.org_id = ?)', params: [org] };
@@ -34,7 +37,7 @@ const member = (org: number | undefined): { sql: string; params: unknown[] } =>
 async function read(sql: Sql, id: number, org?: number): Promise<Rfi | undefined> {
   const visible = member(org);
   const row = await sql.get<RfiRow>(`${SELECT} WHERE r.id = ? AND ${visible.sql}`, [id, ...visible.params]);
-  return row && asRfi(sql, row);
+  return row && (await withThreads(sql, [row]))[0];
 }
 
 async function addMessage(sql: Sql, rfi: number, org: number, user: number | undefined, action: string, text: string, indicators: unknown[], reports: number[], at: number): Promise<void> {
@@ -107,7 +110,7 @@ export function postgresRfis(db: Db, findInvestigation: Find): RfiPart {
         params.push(query.overdueAt);
       }
       const rows = await db.all<RfiRow>(`${SELECT} WHERE ${where.join(' AND ')} ${RFI_ORDER} LIMIT ?`, [...params, query.limit]);
-      return Promise.all(rows.map((row) => asRfi(db, row)));
+      return withThreads(db, rows);
     },
 
     async replyRfi(id, reply) {

@@ -23,9 +23,19 @@ export const INVESTIGATION_SELECT = `SELECT i.id, i.org_id, o.name AS org_name, 
 /** "org is a member of investigation i": part of every read, so nothing of an investigation reaches anyone else. */
 export const MEMBER_OF = (alias: string): string => `EXISTS (SELECT 1 FROM investigation_members m WHERE m.investigation_id = ${alias} AND m.org_id = ?)`;
 
-export const MEMBERS_SELECT = 'SELECT o.id, o.name FROM investigation_members m JOIN organisations o ON o.id = m.org_id WHERE m.investigation_id = ? ORDER BY o.id';
+/** The member organisations of the investigations `where` picks (over investigation_members m), in id order. */
+export const membersSelect = (where: string): string =>
+  `SELECT m.investigation_id, o.id, o.name FROM investigation_members m JOIN organisations o ON o.id = m.org_id WHERE ${where} ORDER BY o.id`;
 
-export function toInvestigation(row: InvestigationRow, members: Array<{ id: number; name: string }>): Investigation {
+export const MEMBERS_SELECT = membersSelect('m.investigation_id = ?');
+
+export interface MemberRow {
+  investigation_id: number;
+  id: number;
+  name: string;
+}
+
+export function toInvestigation(row: InvestigationRow, members: readonly MemberRow[]): Investigation {
   return {
     id: row.id,
     org: row.org_id,
@@ -37,7 +47,7 @@ export function toInvestigation(row: InvestigationRow, members: Array<{ id: numb
     tlp: row.tlp as Tlp,
     ...(row.pap === null ? {} : { pap: row.pap as Pap }),
     createdAt: row.created_at,
-    members,
+    members: members.map((member) => ({ id: member.id, name: member.name })),
   };
 }
 
@@ -119,6 +129,7 @@ export function toRfi(row: RfiRow, thread: RfiMessage[]): Rfi {
 }
 
 export interface RfiMessageRow {
+  rfi_id: number;
   id: number;
   org_id: number;
   org_name: string;
@@ -129,8 +140,11 @@ export interface RfiMessageRow {
   created_at: number;
 }
 
-export const THREAD_SELECT = `SELECT m.id, m.org_id, o.name AS org_name, m.action, m.text, m.indicators, m.report_ids, m.created_at
-  FROM rfi_messages m JOIN organisations o ON o.id = m.org_id WHERE m.rfi_id = ? ORDER BY m.id`;
+/** The messages of the requests `where` picks (over rfi_messages m), each with its request's id, in order. */
+export const threadSelect = (where: string): string => `SELECT m.rfi_id, m.id, m.org_id, o.name AS org_name, m.action, m.text, m.indicators, m.report_ids, m.created_at
+  FROM rfi_messages m JOIN organisations o ON o.id = m.org_id WHERE ${where} ORDER BY m.id`;
+
+export const THREAD_SELECT = threadSelect('m.rfi_id = ?');
 
 export function toRfiMessage(row: RfiMessageRow): RfiMessage {
   return {

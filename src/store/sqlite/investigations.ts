@@ -10,12 +10,13 @@ import {
   toItem,
   type InvestigationRow,
   type ItemRow,
+  type MemberRow,
 } from '../sql/casework.ts';
 import { sqliteRfis } from './rfis.ts';
 
 /** Investigations and their items in SQLite; requests and outcomes in rfis.ts. */
 export function sqliteInvestigations(db: Database.Database): InvestigationStore {
-  const withMembers = (row: InvestigationRow): Investigation => toInvestigation(row, db.prepare(MEMBERS_SELECT).all(row.id) as Array<{ id: number; name: string }>);
+  const withMembers = (row: InvestigationRow): Investigation => toInvestigation(row, db.prepare(MEMBERS_SELECT).all(row.id) as MemberRow[]);
 
   const find = (ref: number | string, org?: number): Investigation | undefined => {
     const member = org === undefined ? '1' : MEMBER_OF('i.id');
