@@ -1,6 +1,6 @@
-import type { Contact, ContactRole, ContactScope } from '../../contacts/index.ts';
 import { StoreError } from '../../errors.ts';
 import type { OperationsStore } from '../operations.ts';
+import { toContact, type ContactRow } from '../sql/operations.ts';
 import type { Db } from './db.ts';
 
 const BATCH = 5_000;
@@ -39,15 +39,10 @@ export function postgresContacts(db: Db): Pick<OperationsStore, 'putContacts' | 
     },
 
     async listContacts() {
-      const rows = await db.all<{ scope: ContactScope; key: string; role: ContactRole; name: string; email: string | null; manual: number; origin: string | null }>(
+      const rows = await db.all<ContactRow>(
         'SELECT scope, key, role, name, email, manual, origin FROM contacts ORDER BY scope COLLATE "C", key COLLATE "C", role COLLATE "C", manual DESC',
       );
-      return rows.map((row) => {
-        const contact: Contact = { scope: row.scope, key: row.key, role: row.role, name: row.name, manual: row.manual === 1 };
-        if (row.email !== null) contact.email = row.email;
-        if (row.origin !== null) contact.origin = row.origin;
-        return contact;
-      });
+      return rows.map(toContact);
     },
   };
 }

@@ -3,6 +3,7 @@ import { StoreError } from '../../errors.ts';
 import type { IndicatorType } from '../../model/index.ts';
 import { valueHash } from '../../normalise/index.ts';
 import type { EnrichmentRun, EnrichmentSourceRecord, OperationsStore } from '../operations.ts';
+import { toEnrichment, type EnrichmentRow } from '../sql/operations.ts';
 import { postgresContacts } from './contacts.ts';
 import type { Db, Session, Sql } from './db.ts';
 
@@ -140,21 +141,14 @@ export function postgresEnrichment(db: Db): EnrichmentPart {
       const out: Array<Enrichment | undefined> = new Array(values.length).fill(undefined);
       for (let start = 0; start < values.length; start += LOOKUP_BATCH) {
         const chunk = values.slice(start, start + LOOKUP_BATCH);
-        const rows = await db.all<{ n: number; country: string | null; asn: number | null; as_org: string | null; registrable: string | null }>(
+        const rows = await db.all<EnrichmentRow & { n: number }>(
           `SELECT q.n, l.country, l.asn, n.name AS as_org, l.registrable
            FROM unnest(?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY AS q(hash, value, type, n)
            JOIN indicators i ON i.hash = q.hash AND i.value = q.value AND i.type = q.type
            JOIN indicator_locations l ON l.indicator_id = i.id LEFT JOIN as_names n ON n.asn = l.asn`,
           [chunk.map(({ type, value }) => valueHash(type, value)), chunk.map((item) => item.value), chunk.map((item) => item.type)],
         );
-        for (const row of rows) {
-          const enrichment: Enrichment = {};
-          if (row.country !== null) enrichment.country = row.country;
-          if (row.asn !== null) enrichment.asn = row.asn;
-          if (row.as_org !== null) enrichment.asOrg = row.as_org;
-          if (row.registrable !== null) enrichment.registrable = row.registrable;
-          out[start + row.n - 1] = enrichment;
-        }
+        for (const row of rows) out[start + row.n - 1] = toEnrichment(row);
       }
       return out;
     },

@@ -1,67 +1,15 @@
 import { ConflictError, StoreError } from '../../errors.ts';
-import type { Operation, Outcome, OutcomeKind } from '../../ops/operation.ts';
-import type { OperationsStore, PackageRecord } from '../operations.ts';
+import type { OperationsStore } from '../operations.ts';
+import { toOperation, toOperationOutcome, toPackage, type OperationOutcomeRow, type OperationRow, type PackageRow } from '../sql/operations.ts';
 import { pgCode, type Db } from './db.ts';
 import type { EnrichmentPart } from './enrichment.ts';
 import { scopeRows } from './scope.ts';
 
 type OperationsPart = Omit<OperationsStore, keyof EnrichmentPart>;
 
-interface OperationRow {
-  id: number;
-  name: string;
-  countries: string;
-  starts_at: number;
-  ends_at: number;
-  agreement_id: number | null;
-  tag: string;
-  created_at: number;
-  partners: string | null;
-}
-
 const SELECT_OPERATION = `SELECT op.id, op.name::text AS name, op.countries, op.starts_at, op.ends_at, op.agreement_id, op.tag, op.created_at,
     (SELECT string_agg(p.org_id::text, ',' ORDER BY p.org_id) FROM operation_partners p WHERE p.operation_id = op.id) AS partners
   FROM operations op`;
-
-function toOperation(row: OperationRow): Operation {
-  const operation: Operation = {
-    id: row.id,
-    name: row.name,
-    countries: row.countries.split(',').filter(Boolean),
-    startsAt: row.starts_at,
-    endsAt: row.ends_at,
-    partners: row.partners ? row.partners.split(',').map(Number).sort((a, b) => a - b) : [],
-    tag: row.tag,
-    createdAt: row.created_at,
-  };
-  if (row.agreement_id !== null) operation.agreement = row.agreement_id;
-  return operation;
-}
-
-interface PackageRow {
-  operation_id: number;
-  country: string;
-  recipient_org: number | null;
-  created_at: number;
-  expires_at: number;
-  path: string;
-  manifest_sha256: string;
-  items: number;
-}
-
-function toPackage(row: PackageRow): PackageRecord {
-  const record: PackageRecord = {
-    operation: row.operation_id,
-    country: row.country,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    path: row.path,
-    manifestSha256: row.manifest_sha256,
-    items: row.items,
-  };
-  if (row.recipient_org !== null) record.recipient = row.recipient_org;
-  return record;
-}
 
 const EVENTS_BATCH = 5_000;
 
@@ -110,17 +58,8 @@ export function postgresOperations(db: Db): OperationsPart {
     },
 
     async listOperationOutcomes(operation) {
-      const rows = await db.all<{ id: number; kind: OutcomeKind; country: string; at: number; count: number; amount: number | null; currency: string | null; note: string | null }>(
-        'SELECT id, kind, country, at, count, amount, currency, note FROM operation_outcomes WHERE operation_id = ? ORDER BY at, id',
-        [operation],
-      );
-      return rows.map((row) => {
-        const outcome: Outcome = { id: row.id, kind: row.kind, country: row.country, at: row.at, count: row.count };
-        if (row.amount !== null) outcome.amount = row.amount;
-        if (row.currency !== null) outcome.currency = row.currency;
-        if (row.note !== null) outcome.note = row.note;
-        return outcome;
-      });
+      const rows = await db.all<OperationOutcomeRow>('SELECT id, kind, country, at, count, amount, currency, note FROM operation_outcomes WHERE operation_id = ? ORDER BY at, id', [operation]);
+      return rows.map(toOperationOutcome);
     },
 
     scopeRows(query) {

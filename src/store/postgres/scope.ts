@@ -1,9 +1,8 @@
 import type { IndicatorType, ThreatType, Tlp } from '../../model/index.ts';
 import type { ScopeQuery, ScopeRow } from '../operations.ts';
+import { likeEscape } from '../sql/operations.ts';
 import type { Db } from './db.ts';
 import { visibility } from './visibility.ts';
-
-const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 interface Row {
   id: number;

@@ -1,25 +1,6 @@
-import type { Warninglist, WarninglistStore, WarninglistType } from '../warninglists.ts';
+import { toWarninglist, type WarninglistRow } from '../sql/operations.ts';
+import type { WarninglistStore } from '../warninglists.ts';
 import type { Db } from './db.ts';
-
-interface WarninglistRow {
-  id: string;
-  name: string;
-  description: string;
-  version: number;
-  type: string;
-  entries: string;
-  matching_attributes: string;
-}
-
-const toWarninglist = (row: WarninglistRow): Warninglist => ({
-  id: row.id,
-  name: row.name,
-  description: row.description,
-  version: row.version,
-  type: row.type as WarninglistType,
-  entries: JSON.parse(row.entries) as string[],
-  matchingAttributes: JSON.parse(row.matching_attributes) as string[],
-});
 
 /** MISP warninglists in PostgreSQL, replaced by id. */
 export function postgresWarninglists(db: Db): WarninglistStore {
