@@ -100,6 +100,15 @@ describe('case work on PostgreSQL', () => {
     assert.deepEqual(created.map(codeOf).sort(), ['TIX_CONFLICT', undefined]);
     assert.deepEqual((await store.findOperation('sandstorm'))?.partners, [ids.vendor]);
   });
+
+  it('a lookup by a name or value holding NUL finds nothing, as in SQLite, rather than failing', async () => {
+    assert.equal(await store.getReport('report--\0'), undefined);
+    assert.equal(await store.getInvestigation('C-1\0', ids.police), undefined);
+    assert.equal(await store.findOperation('Sandstorm\0'), undefined);
+    assert.deepEqual(await store.listReports({ indicator: { type: 'domain', value: 'a\0.example' }, limit: 5 }), { items: [] });
+    assert.deepEqual(await store.listOutcomes({ indicator: { type: 'domain', value: 'a\0.example' } }), []);
+    assert.deepEqual(await store.enrichmentOf([{ type: 'domain', value: 'a\0.example' }]), [undefined]);
+  });
 });
 
 describe('enrichment on PostgreSQL', () => {

@@ -6,6 +6,7 @@ import type { EnrichmentRun, EnrichmentSourceRecord, OperationsStore } from '../
 import { toEnrichment, type EnrichmentRow } from '../sql/operations.ts';
 import { postgresContacts } from './contacts.ts';
 import type { Db, Session, Sql } from './db.ts';
+import { storable } from './text.ts';
 
 export type EnrichmentPart = Pick<OperationsStore, 'applyEnrichment' | 'enrichmentOf' | 'enrichmentSources' | 'putContacts' | 'listContacts'>;
 
@@ -140,7 +141,8 @@ export function postgresEnrichment(db: Db): EnrichmentPart {
     async enrichmentOf(values) {
       const out: Array<Enrichment | undefined> = new Array(values.length).fill(undefined);
       for (let start = 0; start < values.length; start += LOOKUP_BATCH) {
-        const chunk = values.slice(start, start + LOOKUP_BATCH);
+        // a value with a NUL is held by no row (and could not be sent)
+        const chunk = values.slice(start, start + LOOKUP_BATCH).map((item) => (storable(item.value) ? item : { type: item.type, value: '' }));
         const rows = await db.all<EnrichmentRow & { n: number }>(
           `SELECT q.n, l.country, l.asn, n.name AS as_org, l.registrable
            FROM unnest(?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY AS q(hash, value, type, n)

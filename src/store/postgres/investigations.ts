@@ -13,6 +13,7 @@ import {
 } from '../sql/casework.ts';
 import type { Db, Sql } from './db.ts';
 import { postgresRfis } from './rfis.ts';
+import { storable } from './text.ts';
 
 /** Investigations with their members, read in one statement. */
 async function withMembers(sql: Sql, rows: readonly InvestigationRow[]): Promise<Investigation[]> {
@@ -23,6 +24,7 @@ async function withMembers(sql: Sql, rows: readonly InvestigationRow[]): Promise
 
 /** By id or case number, as `org` may read it: a case number of its own first, should another's have the same number. */
 async function findInvestigation(sql: Sql, ref: number | string, org?: number): Promise<Investigation | undefined> {
+  if (typeof ref === 'string' && !storable(ref)) return undefined;
   const member = org === undefined ? '1 = 1' : MEMBER_OF('i.id');
   const key = typeof ref === 'number' ? 'i.id = ?' : 'i.case_number = ?';
   const order = org === undefined ? 'i.id' : 'i.org_id <> ?, i.id';

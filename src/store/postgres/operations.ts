@@ -4,6 +4,7 @@ import { toOperation, toOperationOutcome, toPackage, type OperationOutcomeRow, t
 import { pgCode, type Db } from './db.ts';
 import type { EnrichmentPart } from './enrichment.ts';
 import { scopeRows } from './scope.ts';
+import { storable } from './text.ts';
 
 type OperationsPart = Omit<OperationsStore, keyof EnrichmentPart>;
 
@@ -41,6 +42,7 @@ export function postgresOperations(db: Db): OperationsPart {
     },
 
     async findOperation(name) {
+      if (!storable(name)) return undefined;
       const row = await db.get<OperationRow>(`${SELECT_OPERATION} WHERE op.name = ?::citext`, [name]);
       return row && toOperation(row);
     },

@@ -7,6 +7,7 @@ import type { Report, ReportReader, ReportStore } from '../reports.ts';
 import { readableReport, REPORT_SELECT as SELECT, toReport, type ReportRow } from '../sql/reports.ts';
 import { objectRow } from '../sqlite/objects.ts';
 import { pgCode, type Db, type Sql } from './db.ts';
+import { storable } from './text.ts';
 import { visibility } from './visibility.ts';
 
 /** The lock every writer of exchange objects holds to commit (as the import does), so that date_added never goes back along seq. */
@@ -76,6 +77,7 @@ async function publish(sql: Sql, report: Report, at: number): Promise<void> {
 }
 
 async function read(sql: Sql, id: number | string, reader: ReportReader | undefined, version?: number, lock = false): Promise<Report | undefined> {
+  if (typeof id === 'string' && !storable(id)) return undefined;
   const visible = readableReport(reader);
   const key = typeof id === 'number' ? 'r.id = ?' : 'r.stix_id = ?';
   const row = await sql.get<ReportRow>(
@@ -138,6 +140,7 @@ export function postgresReports(db: Db): ReportStore {
         params.push(query.investigation);
       }
       if (query.indicator) {
+        if (!storable(query.indicator.value)) return { items: [] };
         where.push('r.id IN (SELECT ri.report_id FROM report_indicators ri WHERE ri.value = ? AND ri.type = ?)');
         params.push(query.indicator.value, query.indicator.type);
       }
@@ -158,6 +161,7 @@ export function postgresReports(db: Db): ReportStore {
     },
 
     async getAttachment(reportId, sha256, reader) {
+      if (!storable(sha256)) return undefined;
       const visible = readableReport(reader);
       const rows = await db.all<{ attachments: string }>(
         `SELECT v.attachments FROM reports r JOIN report_versions v ON v.report_id = r.id WHERE r.id = ? AND ${visible.sql}`,

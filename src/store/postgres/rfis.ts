@@ -18,6 +18,7 @@ import {
 } from '../sql/casework.ts';
 import type { Db, Sql } from './db.ts';
 import { queueRfiNotices } from './mail-queue.ts';
+import { storable } from './text.ts';
 
 /** An investigation by id or case number, as `org` may read it. */
 type Find = (sql: Sql, ref: number | string, org?: number) => Promise<Investigation | undefined>;
@@ -54,6 +55,7 @@ async function addMessage(sql: Sql, rfi: number, org: number, user: number | und
 }
 
 async function indicatorId(sql: Sql, indicator: { type: IndicatorType; value: string }): Promise<number | undefined> {
+  if (!storable(indicator.value)) return undefined;
   const row = await sql.get<{ id: number }>('SELECT id FROM indicators WHERE hash = ? AND value = ? AND type = ?', [valueHash(indicator.type, indicator.value), indicator.value, indicator.type]);
   return row?.id;
 }

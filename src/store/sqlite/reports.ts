@@ -4,7 +4,7 @@ import { ConflictError, InputError, TixError } from '../../errors.ts';
 import type { StixObject } from '../../model/index.ts';
 import type { AttachmentMeta, ReportContent } from '../../reports/report.ts';
 import { reportBundle } from '../../reports/stix.ts';
-import type { NewReport, Report, ReportReader, ReportStore } from '../reports.ts';
+import type { Report, ReportReader, ReportStore } from '../reports.ts';
 import { objectRow } from './objects.ts';
 import { readableReport, REPORT_SELECT as SELECT, toReport, type ReportRow } from '../sql/reports.ts';
 import { visibility } from './visibility.ts';
