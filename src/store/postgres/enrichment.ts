@@ -126,7 +126,9 @@ async function enrichAll(sql: Session, enrich: (type: IndicatorType, value: stri
  * Enrichment kept with values, in PostgreSQL. Applied in one transaction:
  * values are read a page at a time by id with what is stored for them, and
  * only rows whose result changed are written, in batches of set-based
- * statements.
+ * statements. The country index is kept up to date as rows are written,
+ * not dropped and built again as in SQLite: dropping it would lock every
+ * other server process out of the locations until the run commits.
  */
 export function postgresEnrichment(db: Db): EnrichmentPart {
   return {
