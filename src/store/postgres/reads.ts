@@ -1,9 +1,23 @@
 import type { Db } from './db.ts';
 import type { Store } from '../store.ts';
+import { listObjects, objectVersions } from './objects.ts';
+import { overview } from './overview.ts';
+import { count, countByCountry, get, objectIdsOf, search } from './search.ts';
+import { listSources } from './sources.ts';
 
 export type ReadsPart = Pick<Store, 'search' | 'get' | 'objectIdsOf' | 'overview' | 'countByCountry' | 'count' | 'listSources' | 'listObjects' | 'objectVersions'>;
 
+/** Reads of values, objects and sources: each a statement or two on the pool, the clearance inside the SQL. */
 export function postgresReads(db: Db): ReadsPart {
-  void db;
-  return {} as ReadsPart;
+  return {
+    search: (query) => search(db, query),
+    get: (type, value, now, clearance) => get(db, type, value, now, clearance),
+    objectIdsOf: (type, value, clearance) => objectIdsOf(db, type, value, clearance),
+    overview: (clearance) => overview(db, clearance),
+    countByCountry: (clearance) => countByCountry(db, clearance),
+    count: (query) => count(db, query),
+    listSources: (clearance) => listSources(db, clearance),
+    listObjects: (query) => listObjects(db, query),
+    objectVersions: (id, clearance) => objectVersions(db, id, clearance),
+  };
 }

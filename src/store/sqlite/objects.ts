@@ -45,9 +45,9 @@ function prepared(db: Database.Database, sql: string): Database.Statement {
 }
 
 /** Past every seq SQLite can allocate. */
-const NO_SEQ = '9223372036854775807';
+export const NO_SEQ = '9223372036854775807';
 
-interface ObjectDbRow {
+export interface ObjectDbRow {
   seq: number;
   id: string;
   modified: string;
@@ -64,7 +64,7 @@ interface ObjectDbRow {
  * rows the reader may not see (a row counter would tell how many were added
  * in between).
  */
-function encodeCursor(row: { id: string; modified: string }): string {
+export function encodeCursor(row: { id: string; modified: string }): string {
   return Buffer.from(`${row.id}|${row.modified}`).toString('base64url');
 }
 
@@ -212,7 +212,7 @@ class StoredRecord implements ObjectRecord {
   }
 }
 
-function toRecord(row: ObjectDbRow): ObjectRecord {
+export function toRecord(row: ObjectDbRow): ObjectRecord {
   return new StoredRecord(row);
 }
 

@@ -56,7 +56,7 @@ import {
   type IndicatorRow,
   type ObservationRow,
 } from './rows.ts';
-import { buildSearch } from './search.ts';
+import { buildSearch } from '../sql/search.ts';
 import { toFeedState, type FeedRow } from './feeds.ts';
 
 /**

@@ -3,6 +3,28 @@ import { PAP_LEVELS, TLP_LEVELS } from '../../model/index.ts';
 import type { IndicatorQuery } from '../store.ts';
 import type { Visibility } from './visibility.ts';
 
+/** What differs between the SQL of the two backends in a search. */
+export interface SearchDialect {
+  /** A predicate that holds for no row. */
+  none: string;
+  /** A column equal to a parameter, ASCII case ignored (SQLite's NOCASE); served by an index on the same expression. */
+  equalsNoCase: (column: string) => string;
+  /** LIKE with ASCII case ignored, as SQLite's LIKE is. */
+  like: string;
+}
+
+export const SQLITE_SEARCH: SearchDialect = {
+  none: '0',
+  equalsNoCase: (column) => `${column} = ? COLLATE NOCASE`,
+  like: 'LIKE',
+};
+
+export const POSTGRES_SEARCH: SearchDialect = {
+  none: 'false',
+  equalsNoCase: (column) => `lower(${column}) = lower(?)`,
+  like: 'ILIKE',
+};
+
 export interface BuiltQuery {
   sql: string;
   params: unknown[];
@@ -13,7 +35,12 @@ export interface BuiltQuery {
  * criteria (exact values, CIDR ranges, domains) are OR-ed, as one search box
  * means "anything matching this"; every other filter narrows.
  */
-export function buildSearch(query: IndicatorQuery, prefixes: { v4: number[]; v6: number[] }, visible?: Visibility): BuiltQuery {
+export function buildSearch(
+  query: IndicatorQuery,
+  prefixes: { v4: number[]; v6: number[] },
+  visible?: Visibility,
+  dialect: SearchDialect = SQLITE_SEARCH,
+): BuiltQuery {
   const anyOf: string[] = [];
   const params: unknown[] = [];
   for (const { type, value } of query.values ?? []) {
@@ -41,7 +68,7 @@ export function buildSearch(query: IndicatorQuery, prefixes: { v4: number[]; v6:
   }
   const where: string[] = [];
   const asked = query.values !== undefined || query.within !== undefined || query.containing !== undefined || query.under !== undefined;
-  if (asked) where.push(anyOf.length ? `(${anyOf.join(' OR ')})` : '0');
+  if (asked) where.push(anyOf.length ? `(${anyOf.join(' OR ')})` : dialect.none);
   if (query.types?.length) {
     where.push(`i.type IN (${query.types.map(() => '?').join(',')})`);
     params.push(...query.types);
@@ -56,7 +83,7 @@ export function buildSearch(query: IndicatorQuery, prefixes: { v4: number[]; v6:
     params.push(query.source);
   }
   if (query.malware) {
-    observed.push('o.malware = ? COLLATE NOCASE');
+    observed.push(dialect.equalsNoCase('o.malware'));
     params.push(query.malware);
   }
   if (query.threatType) {
@@ -64,7 +91,7 @@ export function buildSearch(query: IndicatorQuery, prefixes: { v4: number[]; v6:
     params.push(query.threatType);
   }
   if (query.tag) {
-    observed.push("(',' || o.tags || ',') LIKE ? ESCAPE '\\'");
+    observed.push(`(',' || o.tags || ',') ${dialect.like} ? ESCAPE '\\'`);
     params.push(`%,${query.tag.replace(/[\\%_]/g, (c) => `\\${c}`)},%`);
   }
   if (query.minConfidence !== undefined) {

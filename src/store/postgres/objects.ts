@@ -1,0 +1,142 @@
+import { InputError } from '../../errors.ts';
+import { TLP_LEVELS, timestampKey, type StixObject } from '../../model/index.ts';
+import type { Clearance } from '../../policy/index.ts';
+import type { ObjectPage, ObjectQuery, ObjectVersions } from '../store.ts';
+import { encodeCursor, NO_SEQ, toRecord, type ObjectDbRow } from '../sqlite/objects.ts';
+import { EVERYTHING, sourceVisibility, type SourceShare, type Visibility } from '../sql/visibility.ts';
+import type { Sql } from './db.ts';
+
+/** A clearance as predicates over any alias, from one read of the sources (as they are now) per request. */
+async function clearanceOf(sql: Sql, clearance: Clearance | undefined): Promise<(alias: string) => Visibility> {
+  if (!clearance) return () => EVERYTHING;
+  const sources = await sql.all<SourceShare>('SELECT id, distribution_id FROM sources');
+  return (alias) => sourceVisibility(sources, clearance, alias);
+}
+
+/** Where a cursor resumes: after its object, which must be one the reader may see (else the cursor names nothing, for this reader). */
+async function decodeCursor(sql: Sql, cursor: string, visible: Visibility): Promise<number> {
+  const text = /^[A-Za-z0-9_-]{1,800}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '';
+  const [id = '', modified, ...rest] = text.split('|');
+  const row =
+    modified !== undefined && rest.length === 0
+      ? await sql.get<{ seq: number }>(`SELECT o.seq FROM stix_objects o WHERE o.id = ? AND o.modified = ? AND ${visible.sql}`, [id, modified, ...visible.params])
+      : undefined;
+  if (!row) throw new InputError('TIX_QUERY_INVALID', `not a cursor this store issued for this reader: "${cursor.slice(0, 80)}"`);
+  return row.seq;
+}
+
+/** A WHERE built part by part, its `?` parameters in the order of the text. */
+class Where {
+  readonly parts: string[] = [];
+  readonly params: unknown[] = [];
+  add(part: string, ...params: unknown[]): void {
+    this.parts.push(part);
+    this.params.push(...params);
+  }
+  list(column: string, values: readonly unknown[] | undefined): void {
+    if (values?.length) this.add(`${column} IN (${values.map(() => '?').join(', ')})`, ...values);
+  }
+}
+
+/** Who may see which rows, also applied to the choice of first/last version (the latest version *the reader may see*). */
+function scope(query: ObjectQuery, visible: (alias: string) => Visibility, alias: string): Where {
+  const where = new Where();
+  if (query.sources) {
+    // no source named: nothing (an organisation that never posted has an empty inbox)
+    if (!query.sources.length) where.add('false');
+    else where.add(`${alias}.source_id IN (SELECT id FROM sources WHERE name IN (${query.sources.map(() => '?').join(', ')}))`, ...query.sources);
+  }
+  if (query.agreement !== undefined) {
+    // distributions list their agreements as sorted ids, comma-separated
+    where.add(
+      `${alias}.source_id IN (SELECT s.id FROM sources s JOIN distributions d ON d.id = s.distribution_id WHERE strpos(',' || d.agreements || ',', ?) > 0)`,
+      `,${query.agreement},`,
+    );
+  }
+  if (query.clearance) {
+    const predicate = visible(alias);
+    where.add(predicate.sql, ...predicate.params);
+  }
+  return where;
+}
+
+/** The versions asked for: a list ORs exact `modified` timestamps and `first`/`last` (of the versions the reader may see). */
+function versionsOf(query: ObjectQuery, visible: (alias: string) => Visibility, where: Where): void {
+  const versions = query.versions ?? 'last';
+  if (versions === 'all') return;
+  const wanted = typeof versions === 'string' ? [versions] : versions;
+  const ors = new Where();
+  for (const edge of ['first', 'last'] as const) {
+    if (!wanted.includes(edge)) continue;
+    const inner = scope(query, visible, 'v');
+    const edgeOf = `o.modified = (SELECT ${edge === 'last' ? 'max' : 'min'}(v.modified) FROM stix_objects v WHERE v.id = o.id${inner.parts.map((part) => ` AND ${part}`).join('')})`;
+    // the latest version of all, when the reader may see it (the rest of the WHERE says so), is the latest it may see: no lookup
+    ors.add(edge === 'last' ? `(o.latest = 1 OR ${edgeOf})` : edgeOf, ...inner.params);
+  }
+  const keys = wanted
+    .filter((version) => version !== 'first' && version !== 'last')
+    .map((version) => {
+      const key = timestampKey(version);
+      if (!key) throw new InputError('TIX_QUERY_INVALID', `match[version]: "${version}" is not a STIX timestamp, "first", "last" or "all"`);
+      return key;
+    });
+  ors.list('o.modified', keys);
+  where.add(ors.parts.length ? `(${ors.parts.join(' OR ')})` : 'false', ...ors.params);
+}
+
+/** One page of the object store in order of addition, filtered as TAXII filters (an AND of every filter given): one statement on the seq order. */
+export async function listObjects(sql: Sql, query: ObjectQuery): Promise<ObjectPage> {
+  const visible = await clearanceOf(sql, query.clearance);
+  const where = new Where();
+  // added_at never decreases along seq, so seq alone is the order: a range on the primary key
+  if (query.after !== undefined) where.add('o.seq > ?', await decodeCursor(sql, query.after, visible('o')));
+  // a time bound becomes a seq bound: one seek on the (added_at, seq) index, then the primary key range
+  if (query.addedAfter !== undefined) {
+    where.add(`o.seq >= coalesce((SELECT seq FROM stix_objects WHERE added_at > ? ORDER BY added_at, seq LIMIT 1), ${NO_SEQ})`, query.addedAfter);
+  }
+  if (query.addedBefore !== undefined) {
+    where.add(`o.seq < coalesce((SELECT seq FROM stix_objects WHERE added_at > ? ORDER BY added_at, seq LIMIT 1), ${NO_SEQ})`, query.addedBefore);
+  }
+  where.list('o.id', query.ids);
+  where.list('o.type', query.types);
+  where.list('o.spec_version', query.specVersions);
+  const own = scope(query, visible, 'o');
+  where.parts.push(...own.parts);
+  where.params.push(...own.params);
+  if (query.maxTlp !== undefined) where.list('o.tlp', TLP_LEVELS.slice(0, TLP_LEVELS.indexOf(query.maxTlp) + 1));
+  versionsOf(query, visible, where);
+  const rows = await sql.all<ObjectDbRow>(
+    `SELECT o.seq, o.id, o.modified, o.json, o.added_at, s.name AS source, o.tlp FROM stix_objects o JOIN sources s ON s.id = o.source_id
+     ${where.parts.length ? `WHERE ${where.parts.join(' AND ')}` : ''} ORDER BY o.seq LIMIT ?`,
+    [...where.params, query.limit + 1],
+  );
+  const more = rows.length > query.limit;
+  let end = Math.min(rows.length, query.limit);
+  if (more && query.wholeAdditions) {
+    // end the page before a run of rows added at the same time as the first row after it, if rows remain: resuming from the page's last date added then skips nothing
+    const cut = rows[query.limit]!.added_at;
+    let keep = end;
+    while (keep > 0 && rows[keep - 1]!.added_at === cut) keep--;
+    if (keep > 0) end = keep;
+  }
+  const items = rows.slice(0, end).map(toRecord);
+  const last = rows[end - 1];
+  return more && last ? { items, next: encodeCursor(last) } : { items };
+}
+
+export async function objectVersions(sql: Sql, id: string, clearance?: Clearance): Promise<ObjectVersions | undefined> {
+  const visible = (await clearanceOf(sql, clearance))('o');
+  const rows = await sql.all<{ json: string; added_at: number }>(
+    `SELECT o.json, o.added_at FROM stix_objects o WHERE o.id = ? AND ${visible.sql} ORDER BY o.modified COLLATE "C"`,
+    [id, ...visible.params],
+  );
+  if (!rows.length) return undefined;
+  return {
+    id,
+    versions: rows.map((row) => {
+      const object = JSON.parse(row.json) as StixObject;
+      const modified = typeof object.modified === 'string' ? object.modified : typeof object.created === 'string' ? object.created : '';
+      return { modified, addedAt: row.added_at };
+    }),
+  };
+}
