@@ -126,7 +126,7 @@ async function benchStore(label, location, openPeek) {
 
   // the key of next tokens is a secret of the store: every server of it (this one, and `tix serve --workers`) shares it
   const TOKEN_KEY = await store.instanceSecret('taxii-next-token');
-  const app = await buildServer({ store, rateLimit: 10_000_000 });
+  const app = await buildServer({ store, dataDir: label === 'postgres' ? join(DATA, 'pg-side') : location, rateLimit: 10_000_000 });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
 
   // pages at random positions: a next token names the last object of a page (its id and version) and is

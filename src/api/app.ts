@@ -1,9 +1,12 @@
+import { dirname } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { authenticate, clearanceFor, type Principal } from '../auth/index.ts';
 import type { Clearance } from '../policy/index.ts';
 import type { AuditEntry } from '../store/access.ts';
 import { AuditQueue } from './audit-queue.ts';
 import type { Store } from '../store/store.ts';
+import { isDatabaseUrl } from '../store/open.ts';
+import { ConfigError } from '../errors.ts';
 import { HttpProblem, problemBody, toProblem } from './problem.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { cookieOf, CSRF_HEADER, csrfMatches, SESSION_COOKIE, SessionBook, sessionPrincipal } from './session.ts';
@@ -22,6 +25,8 @@ export interface AppOptions {
   scanBytes?: number;
   /** Told when a write queued e-mail notices, so they go out at once rather than at the sender's next look. */
   mailQueued?: () => void;
+  /** The server's local files (the package-signing key); default: the embedded store's directory. A PostgreSQL store needs one named. */
+  dataDir?: string;
 }
 
 export interface RequestContext {
@@ -56,6 +61,11 @@ declare module 'fastify' {
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
+function localDirectoryOf(store: Store): string {
+  if (isDatabaseUrl(store.location)) throw new ConfigError('a server on a PostgreSQL store needs a data directory for its local files (dataDir)');
+  return dirname(store.location);
+}
+
 /**
  * The HTTP server: every request is authenticated (an API key or a user's
  * password; no credentials is the anonymous caller, bad credentials are a
@@ -71,6 +81,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     rateLimit: options.rateLimit ?? 6_000,
     scanBytes: options.scanBytes ?? 64 * 2 ** 20,
     mailQueued: options.mailQueued ?? (() => undefined),
+    dataDir: options.dataDir ?? localDirectoryOf(options.store),
   };
   const app = Fastify({
     bodyLimit: settings.bodyLimit,

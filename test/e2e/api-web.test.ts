@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { hashPassword } from '../../src/auth/index.ts';
 import { NOW, openApiWorld, type ApiWorld, type Json } from '../helpers/api.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
-import { behindTheBack, reopenStore } from '../helpers/stores.ts';
+import { behindTheBack, dataDirOf, reopenStore } from '../helpers/stores.ts';
 import { buildServer } from '../../src/api/server.ts';
 
 describe('web UI server side: sessions, overview counts, static files', () => {
@@ -87,7 +87,7 @@ describe('web UI server side: sessions, overview counts, static files', () => {
   it('keeps sessions in the store: another server of the same store (a worker, or after a restart) knows them, and a sign-out ends them there too', async () => {
     const { cookie, body } = await signIn('vera');
     const other = await reopenStore(world.store);
-    const second = await buildServer({ store: other, now: () => NOW, rateLimit: 1_000_000 });
+    const second = await buildServer({ store: other, dataDir: dataDirOf(world.store), now: () => NOW, rateLimit: 1_000_000 });
     const base = await second.listen({ port: 0, host: '127.0.0.1' });
     try {
       const me = await fetch(`${base}/api/v1/session`, { headers: { cookie } });

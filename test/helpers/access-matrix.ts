@@ -32,7 +32,7 @@ import { buildServer } from '../../src/api/server.ts';
 import { TLP_LEVELS, type Observation, type Tlp } from '../../src/model/index.ts';
 import type { OrgKind } from '../../src/policy/index.ts';
 import type { Store } from '../../src/store/store.ts';
-import { freshStore } from './stores.ts';
+import { dataDirOf, freshStore } from './stores.ts';
 import { basic, call, makeKey, type CallOptions, type Reply } from './api.ts';
 import { hashPassword } from '../../src/auth/index.ts';
 
@@ -259,7 +259,7 @@ export async function openAccessMatrix(): Promise<AccessMatrix> {
     foreignScheme: 'Digest username="vendor"',
   };
 
-  const options = { store, now: () => MATRIX_NOW, rateLimit: 1_000_000 };
+  const options = { store, dataDir: dataDirOf(store), now: () => MATRIX_NOW, rateLimit: 1_000_000 };
   const app: FastifyInstance = await buildServer(options);
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const anonymousApp: FastifyInstance = await buildServer({ ...options, anonymousClear: true });

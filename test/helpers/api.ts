@@ -9,7 +9,7 @@ import { buildServer } from '../../src/api/server.ts';
 import { generateApiKey } from '../../src/auth/index.ts';
 import type { Role } from '../../src/policy/index.ts';
 import type { Store } from '../../src/store/store.ts';
-import { freshStore } from './stores.ts';
+import { dataDirOf, freshStore } from './stores.ts';
 
 export type Json = Record<string, any>;
 
@@ -96,7 +96,7 @@ export async function openApiWorld(options: Omit<AppOptions, 'store'> & { webRoo
   orgs.Police = (await store.createOrganisation({ name: 'Police', kind: 'national-police', country: 'NG', createdAt: 0 })).id;
   const keys = {} as Record<KeyName, string>;
   for (const [org, role] of GRANTS) keys[`${org}-${role}` as KeyName] = await makeKey(store, orgs[org], role);
-  const app = await buildServer({ store, now: () => NOW, rateLimit: 1_000_000, ...options });
+  const app = await buildServer({ store, dataDir: dataDirOf(store), now: () => NOW, rateLimit: 1_000_000, ...options });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     store,

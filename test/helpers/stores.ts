@@ -39,6 +39,19 @@ export async function freshDatabase(): Promise<string> {
 }
 
 const reopeners = new WeakMap<Store, () => Promise<Store>>();
+const dataDirs = new WeakMap<Store, string>();
+
+/** The local-files directory a server of this store is given (`tix serve --data`): the embedded store's own, or a temporary one beside a PostgreSQL store. */
+export function dataDirOf(store: Store): string {
+  let found = dataDirs.get(store);
+  if (!found) {
+    found = mkdtempSync(join(tmpdir(), 'tix-local-'));
+    const made = found;
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    dataDirs.set(store, found);
+  }
+  return found;
+}
 
 export async function freshPostgresStore(): Promise<PostgresStore> {
   const url = await freshDatabase();
@@ -85,5 +98,6 @@ export async function freshStore(): Promise<Store> {
   process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
   const store = SqliteStore.open(directory);
   reopeners.set(store, async () => SqliteStore.open(directory));
+  dataDirs.set(store, directory);
   return store;
 }

@@ -12,7 +12,7 @@ import { ingest } from '../../src/ingest/ingest.ts';
 import type { Tlp } from '../../src/model/index.ts';
 import type { Role } from '../../src/policy/index.ts';
 import type { Store } from '../../src/store/store.ts';
-import { freshStore } from './stores.ts';
+import { dataDirOf, freshStore } from './stores.ts';
 
 export const START = Date.UTC(2026, 5, 1, 12);
 
@@ -29,7 +29,7 @@ export interface Instance {
 export async function openInstance(): Promise<Instance> {
   const store = await freshStore();
   const clock = { now: START };
-  const app = await buildServer({ store, now: () => clock.now, rateLimit: 1_000_000 });
+  const app = await buildServer({ store, dataDir: dataDirOf(store), now: () => clock.now, rateLimit: 1_000_000 });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     store,

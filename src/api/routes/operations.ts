@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -137,7 +137,7 @@ export function operationRoutes(app: FastifyInstance, book: OperationBook): void
       const producer = (await store.findOrganisation(OPERATOR_ORG))?.name ?? 'tix';
       const out = await mkdtemp(join(tmpdir(), 'tix-package-'));
       try {
-        const [built] = await buildPackages(store, { operation: op.name, country, recipient: org!.name, outDir: out, dataDir: dirname(store.location), now: request.tix.now, producer });
+        const [built] = await buildPackages(store, { operation: op.name, country, recipient: org!.name, outDir: out, dataDir: app.tixOptions.dataDir, now: request.tix.now, producer });
         await request.tix.audit({ action: 'read:package', target: pathOf(request), detail: { operation: op.name, country }, count: built!.items });
         const name = basename(built!.dir);
         async function* archive(): AsyncGenerator<Buffer> {

@@ -60,7 +60,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         // a worker of `--workers N`: the primary seeded the store already
         const store = await openStore(ctx.storeLocation());
         const sender = startMail(store, mail, ctx);
-        const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit, scanBytes, ...mailHook(sender) });
+        const app = await buildServer({ store, dataDir: ctx.dataDir(), anonymousClear: flags.anonymousClear === true, rateLimit, scanBytes, ...mailHook(sender) });
         const syncs = startSyncs(store, app, ctx);
         process.once('SIGTERM', () => void syncs.stop().then(() => app.close()).then(() => store.close()).then(() => process.exit(0)));
         const address = await app.listen({ port, host: flags.host });
@@ -99,7 +99,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         return;
       }
       const sender = startMail(store, mail, ctx);
-      const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit, scanBytes, ...mailHook(sender) });
+      const app = await buildServer({ store, dataDir: ctx.dataDir(), anonymousClear: flags.anonymousClear === true, rateLimit, scanBytes, ...mailHook(sender) });
       const syncs = startSyncs(store, app, ctx);
       const close = async (): Promise<void> => {
         await syncs.stop();
