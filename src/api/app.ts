@@ -50,7 +50,7 @@ declare module 'fastify' {
     /** The web UI's signed-in sessions. */
     tixSessions: SessionBook;
     /** Counts a failed sign-in against an address; throws the 429 once it has failed too often. */
-    signInFailed(ip: string, now: number): void;
+    signInFailed(ip: string, now: number): Promise<void>;
   }
 }
 
@@ -93,9 +93,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   app.decorateRequest('tix', null as unknown as RequestContext);
   const audits = new AuditQueue((entries) => settings.store.appendAudits(entries));
-  const limiter = new RateLimiter(settings.rateLimit, Math.max(10, Math.ceil(settings.rateLimit / 6)));
-  const refuseAddress = (ip: string, now: number): void => {
-    const allowed = limiter.take(`ip:${ip}`, now);
+  const limiter = new RateLimiter(settings.store, settings.rateLimit, Math.max(10, Math.ceil(settings.rateLimit / 6)));
+  const refuseAddress = async (ip: string, now: number): Promise<void> => {
+    const allowed = await limiter.take(`ip:${ip}`, now);
     if (!allowed.ok) throw new HttpProblem(429, 'Too Many Requests', `too many requests from this address; retry in ${allowed.retryAfter} s`, undefined, { 'Retry-After': String(allowed.retryAfter) });
   };
   app.decorate('tixSessions', new SessionBook(settings.store));
@@ -122,7 +122,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
     if ('reason' in result) {
       // failed sign-ins count against the address, so guessing keys or passwords is rate limited too
-      const allowed = limiter.take(`ip:${request.ip}`, now);
+      const allowed = await limiter.take(`ip:${request.ip}`, now);
       if (!allowed.ok) {
         reply.header('Retry-After', String(allowed.retryAfter));
         throw new HttpProblem(429, 'Too Many Requests', `too many requests from this address; retry in ${allowed.retryAfter} s`);
@@ -131,7 +131,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
     const principal = result;
     const caller = principal.kind === 'anonymous' ? `ip:${request.ip}` : principal.key !== undefined ? `key:${principal.key}` : `user:${principal.user}`;
-    const allowed = limiter.take(caller, now);
+    const allowed = await limiter.take(caller, now);
     if (!allowed.ok) {
       reply.header('Retry-After', String(allowed.retryAfter));
       throw new HttpProblem(429, 'Too Many Requests', `rate limit of ${settings.rateLimit} requests a minute reached; retry in ${allowed.retryAfter} s`);

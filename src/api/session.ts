@@ -150,7 +150,7 @@ export function sessionRoutes(app: FastifyInstance, book: OperationBook): void {
       const user = await store.findUser(body.user);
       const ok = user?.passwordHash !== undefined && (await verifyPassword(body.password, user.passwordHash));
       if (!user || !ok || user.disabledAt !== undefined) {
-        request.server.signInFailed(request.ip, now);
+        await request.server.signInFailed(request.ip, now);
         await store.appendAudit({ at: now, action: 'write:session-refused', target: '/api/v1/session', detail: { user: body.user.slice(0, 100) } });
         throw new HttpProblem(401, 'Unauthorized', user?.disabledAt !== undefined && ok ? 'the user is disabled' : 'wrong user name or password');
       }

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { defaultDataDirectory, openStore } from '../store/open.ts';
+import { defaultDataDirectory, defaultDatabase, openStore } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
 
 /** Exit codes scripts can rely on. */
@@ -15,22 +15,27 @@ export const EXIT = {
 export interface CliContext {
   out: Writable;
   err: Writable;
+  /** Where local files live (rejects, signing keys, enrichment data, packages); also the embedded store's home. */
   dataDir(): string;
+  /** The store: a PostgreSQL URL (`--db`, `TIX_DB`) if one is given, else the embedded store in the data directory. */
+  storeLocation(): string;
   now(): number;
   withStore<T>(work: (store: Store) => Promise<T>): Promise<T>;
   setExitCode(code: number): void;
 }
 
-export function createContext(globals: () => { data?: string }, env: NodeJS.ProcessEnv = process.env): CliContext {
+export function createContext(globals: () => { data?: string; db?: string }, env: NodeJS.ProcessEnv = process.env): CliContext {
   let exitCode = 0;
   const dataDir = (): string => globals().data ?? defaultDataDirectory(env);
+  const storeLocation = (): string => globals().db ?? defaultDatabase(env) ?? dataDir();
   return {
     out: process.stdout,
     err: process.stderr,
     dataDir,
+    storeLocation,
     now: () => Date.now(),
     async withStore(work) {
-      const store = await openStore(dataDir());
+      const store = await openStore(storeLocation());
       try {
         return await work(store);
       } finally {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { TixError } from '../errors.ts';
+import { ConfigError, TixError } from '../errors.ts';
+import { isDatabaseUrl } from '../store/open.ts';
 import { registerAccess } from './commands/access.ts';
 import { registerCase } from './commands/case.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -28,11 +29,15 @@ import { createContext, EXIT } from './context.ts';
 
 export function buildProgram(): Command {
   const program = new Command('tix');
-  const ctx = createContext(() => program.opts<{ data?: string }>());
+  const ctx = createContext(() => program.opts<{ data?: string; db?: string }>());
   program
     .description('tix: a threat-intelligence exchange. Ingest IoC feeds, search them, share them.')
     .version('0.1.0')
-    .option('-d, --data <dir>', 'data directory of the embedded store (default: $TIX_DATA, else ./tix-data)')
+    .option('-d, --data <dir>', 'data directory: the embedded store and local files (default: $TIX_DATA, else ./tix-data)')
+    .option('--db <url>', 'a PostgreSQL store instead of the embedded one: postgres://user:password@host:port/database (default: $TIX_DB)', (url: string) => {
+      if (!isDatabaseUrl(url)) throw new ConfigError(`--db: a postgres:// URL (got "${url.slice(0, 40)}")`);
+      return url;
+    })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerReport, registerCase, registerRfi, registerMail, registerScan, registerSnapshot, registerWarninglists, registerEnrich, registerContacts, registerOp, registerVerify, registerNotify, registerServe, registerDemo]) {

@@ -7,23 +7,32 @@ import { fetchFeed } from './fetch.ts';
 export type PullResult =
   | { feed: string; status: 'not-modified' }
   | { feed: string; status: 'ok'; result: IngestResult }
-  | { feed: string; status: 'error'; error: string };
+  | { feed: string; status: 'error'; error: string }
+  /** Another process of the store is pulling this feed right now. */
+  | { feed: string; status: 'busy' };
+
+/** How long a pull may hold its feed on the embedded store before another process may take it over (a process that died). */
+const PULL_LEASE_MS = 60 * 60_000;
 
 export function isDue(feed: FeedState, now: number): boolean {
   return feed.lastPullAt === undefined || feed.lastPullAt + feed.everyMs <= now;
 }
 
+type PullHooks = { onIssue?: (issue: Issue) => void; onProgress?: (p: { bytes: number; lines: number }) => void };
+
 /**
  * Pulls one feed: conditional GET, then an atomic import under the feed's
  * name. A full-dump feed delists what it no longer lists. The ETag is kept
- * only after a successful import, so a failed one is fetched again.
+ * only after a successful import, so a failed one is fetched again. Every
+ * process of the store (API nodes, `tix feeds pull` from cron) pulls a feed
+ * under its lock, so a feed is pulled by one of them at a time.
  */
-export async function pullFeed(
-  store: Store,
-  feed: FeedState,
-  now: number,
-  hooks: { onIssue?: (issue: Issue) => void; onProgress?: (p: { bytes: number; lines: number }) => void } = {},
-): Promise<PullResult> {
+export async function pullFeed(store: Store, feed: FeedState, now: number, hooks: PullHooks = {}): Promise<PullResult> {
+  const outcome = await store.exclusively(`feed:${feed.name}`, () => pullLocked(store, feed, now, hooks), { now, leaseMs: PULL_LEASE_MS });
+  return outcome.ran ? outcome.value : { feed: feed.name, status: 'busy' };
+}
+
+async function pullLocked(store: Store, feed: FeedState, now: number, hooks: PullHooks): Promise<PullResult> {
   try {
     const outcome = await fetchFeed(feed.url, { etag: feed.etag, lastModified: feed.lastModified });
     if (outcome.status === 'not-modified') {

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 
@@ -17,16 +17,34 @@ export function signingKey(dataDir: string): { privateKey: KeyObject; publicKey:
     pem = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    const pair = generateKeyPairSync('ed25519');
-    pem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(`${file}.tmp`, pem, { mode: 0o600 });
-    renameSync(`${file}.tmp`, file);
-    writeFileSync(join(dir, 'package-signing.pub.pem'), pair.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    pem = createOnce(dir, file);
   }
   const privateKey = createPrivateKey(pem);
   const publicKey = createPublicKey(privateKey);
   return { privateKey, publicKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+/**
+ * Makes the key unless another process (a worker of `tix serve`, a CLI
+ * command) made it first: the new file is linked into place, which fails if
+ * one is there already, and then the one there is the key.
+ */
+function createOnce(dir: string, file: string): string {
+  const pair = generateKeyPairSync('ed25519');
+  const pem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const draft = `${file}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(draft, pem, { mode: 0o600 });
+  try {
+    linkSync(draft, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return readFileSync(file, 'utf8');
+  } finally {
+    unlinkSync(draft);
+  }
+  writeFileSync(join(dir, 'package-signing.pub.pem'), pair.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  return pem;
 }
 
 /** A public key a recipient trusts, from a PEM file. */

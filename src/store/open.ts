@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors.ts';
 import { PostgresStore } from './postgres/store.ts';
 import { SqliteStore } from './sqlite/store.ts';
 import type { Store } from './store.ts';
@@ -14,6 +15,14 @@ export async function openStore(location: string, options: { poolSize?: number }
 
 export function isDatabaseUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** The PostgreSQL database of `TIX_DB`, if set. */
+export function defaultDatabase(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const url = env.TIX_DB?.trim();
+  if (!url) return undefined;
+  if (!isDatabaseUrl(url)) throw new ConfigError(`TIX_DB: a postgres:// URL (got "${url.slice(0, 40)}")`);
+  return url;
 }
 
 export function defaultDataDirectory(env: NodeJS.ProcessEnv = process.env): string {

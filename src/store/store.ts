@@ -1,4 +1,5 @@
 import type { MailStore } from './mail.ts';
+import type { CoordinationStore } from './coordination.ts';
 import type { Clearance } from '../policy/index.ts';
 import type { AccessStore } from './access.ts';
 import type { ObservationBatch } from './batch.ts';
@@ -247,7 +248,7 @@ export interface SourceSummary {
  * The one storage interface. SQLite (embedded) and PostgreSQL (server)
  * implement it; nothing outside src/store knows which one is behind it.
  */
-export interface Store extends AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore {
+export interface Store extends AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore, CoordinationStore {
   readonly location: string;
   beginImport(meta: ImportMeta): Promise<ImportSession>;
   search(query: IndicatorQuery): Promise<IndicatorPage>;

@@ -109,7 +109,7 @@ export function feedRoutes(app: FastifyInstance, book: OperationBook): void {
       operationId: 'pullFeed',
       tag: 'sources',
       summary: 'Pull a feed now',
-      description: 'Fetches the feed (conditionally: an unchanged feed costs one request) and imports it atomically, after any import already running; answers with the outcome, which the feed list also shows.',
+      description: 'Fetches the feed (conditionally: an unchanged feed costs one request) and imports it atomically, after any import already running; answers with the outcome, which the feed list also shows. `busy`: another server or `tix feeds pull` of the same store is pulling it now.',
       access: 'admins of the operator organisation',
       params: z.object({ name: z.string().min(1).max(100) }),
       responses: {
@@ -124,7 +124,7 @@ export function feedRoutes(app: FastifyInstance, book: OperationBook): void {
       const result = await app.queueImport(() => pullFeed(store, feed, request.tix.now));
       await request.tix.audit({ action: 'write:feed-pull', target: pathOf(request), detail: { name: feed.name, status: result.status }, count: result.status === 'ok' ? result.result.accepted : 0 });
       if (result.status === 'error') return { feed: result.feed, status: 'error', error: result.error };
-      if (result.status === 'not-modified') return { feed: result.feed, status: 'not-modified' };
+      if (result.status === 'not-modified' || result.status === 'busy') return { feed: result.feed, status: result.status };
       const r = result.result;
       return { feed: result.feed, status: 'ok', counts: { read: r.read, accepted: r.accepted, rejected: r.rejected, new: r.new, updated: r.updated, delisted: r.delisted } };
     },

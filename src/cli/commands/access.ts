@@ -184,13 +184,13 @@ export function registerAccess(program: Command, ctx: CliContext): void {
     .option('--countries <ccs>', 'countries it covers, comma-separated ISO codes')
     .option('--purpose <text>', 'what the data may be used for', '')
     .option('--from <date>', 'start (default: now)')
-    .option('--until <date>', 'end: nothing is readable through it after this')
+    .option('--until <date|span>', 'end, a date or a span from now (90d): nothing is readable through it after this')
     .option('--max-tlp <level>', 'the most restrictive TLP it carries', 'amber')
     .option('--onward', 'members may pass the data on')
     .action(async (name: string, flags: { members: string; countries?: string; purpose: string; from?: string; until?: string; maxTlp: string; onward?: boolean }) => {
       const now = ctx.now();
       const startsAt = flags.from ? parseSince(flags.from, now, '--from') : now;
-      const endsAt = flags.until ? parseSince(flags.until, now, '--until') : undefined;
+      const endsAt = flags.until ? parseWhen(flags.until, now, '--until') : undefined;
       if (endsAt !== undefined && endsAt <= startsAt) throw new ConfigError('--until must be after --from');
       const created = await ctx.withStore(async (store) => {
         const members = await Promise.all(list(flags.members).map((member) => requireOrg(store, member)));

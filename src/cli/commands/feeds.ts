@@ -106,6 +106,8 @@ export function registerFeeds(program: Command, ctx: CliContext): void {
             ctx.setExitCode(EXIT.error);
           } else if (outcome.status === 'not-modified') {
             ctx.out.write(`${feed.name}: not modified since the last pull\n`);
+          } else if (outcome.status === 'busy') {
+            ctx.out.write(`${feed.name}: being pulled by another process of the store; left to it\n`);
           } else {
             const r = outcome.result;
             if (r.rejected || r.skipped) ctx.setExitCode(EXIT.partial);

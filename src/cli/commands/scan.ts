@@ -49,7 +49,7 @@ export async function loadIntel(ctx: CliContext, snapshot: string | undefined): 
   const facts = { createdAt: new Date(now).toISOString(), tool: `tix ${TIX_VERSION}`, filters: {} };
   return ctx.withStore(async (store) => {
     const { parts, snapshot: built } = await buildFromStore(store, { now }, facts);
-    return intelFromParts(parts, built, `store ${ctx.dataDir()}`, await store.listWarninglists());
+    return intelFromParts(parts, built, `store ${ctx.storeLocation()}`, await store.listWarninglists());
   });
 }
 

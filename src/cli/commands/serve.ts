@@ -32,12 +32,12 @@ interface Listening {
 export function registerServe(program: Command, ctx: CliContext): void {
   program
     .command('serve')
-    .description('serve the HTTP API and TAXII 2.1 on the embedded store')
+    .description('serve the HTTP API, TAXII 2.1 and the web UI on the store (several servers may share one PostgreSQL store)')
     .option('-p, --port <n>', 'TCP port', '8750')
     .option('-H, --host <address>', 'address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--demo', 'on first run, seed demo organisations, users, an agreement and the sample feeds')
     .option('--anonymous-clear', 'let unauthenticated callers read TLP:CLEAR')
-    .option('--rate-limit <n>', 'requests a minute per API key, user or address (each process counts its own)', '6000')
+    .option('--rate-limit <n>', 'requests a minute per API key, user or address (on PostgreSQL one budget across every server; on the embedded store each process counts its own)', '6000')
     .option('--scan-max-mib <n>', 'largest evidence file the web UI and POST /api/v1/scans scan, in MiB as sent', '64')
     .option('-w, --workers <n>', 'server processes sharing the port and the store (one per core serves the most reads)', '1')
     .addOption(new Option('--smtp <url>', 'e-mail users of requests for information through this relay (smtp://host:port, smtps://user:pass@host)').env('TIX_SMTP'))
@@ -56,7 +56,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const mail = mailSettings(flags);
       if (cluster.isWorker) {
         // a worker of `--workers N`: the primary seeded the store already
-        const store = await openStore(ctx.dataDir());
+        const store = await openStore(ctx.storeLocation());
         const sender = startMail(store, mail, ctx);
         const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit, scanBytes, ...mailHook(sender) });
         process.once('SIGTERM', () => void app.close().then(() => store.close()).then(() => process.exit(0)));
@@ -65,7 +65,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         warmOverview(store, ctx);
         return;
       }
-      const store = await openStore(ctx.dataDir());
+      const store = await openStore(ctx.storeLocation());
       if (flags.demo && !(await hasDemo(store))) {
         ctx.out.write(`Seeding the demo into ${store.location} (organisations, users, an agreement, real feed samples)…\n`);
         await seedDemo(store, sampleDirectory(), ctx.now());

@@ -5,6 +5,7 @@ import { CORE_SCHEMA } from './schema/core.ts';
 import { ACTIVITY_SCHEMA } from './schema/activity.ts';
 import { CASEWORK_SCHEMA } from './schema/casework.ts';
 import { SYNC_SCHEMA } from './schema/sync.ts';
+import { COORDINATION_SCHEMA } from './schema/coordination.ts';
 
 /**
  * Versioned schema of the PostgreSQL store, like the SQLite one: applied in
@@ -18,7 +19,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: Migration[] = [{ version: 1, sql: [ACCESS_SCHEMA, CORE_SCHEMA, ACTIVITY_SCHEMA, CASEWORK_SCHEMA, SYNC_SCHEMA].join('\n') }];
+export const MIGRATIONS: Migration[] = [{ version: 1, sql: [ACCESS_SCHEMA, CORE_SCHEMA, ACTIVITY_SCHEMA, CASEWORK_SCHEMA, SYNC_SCHEMA, COORDINATION_SCHEMA].join('\n') }];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

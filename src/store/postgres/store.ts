@@ -1,5 +1,7 @@
 import { StoreError } from '../../errors.ts';
 import type { AccessStore } from '../access.ts';
+import type { CoordinationStore } from '../coordination.ts';
+import { postgresCoordination } from './coordination.ts';
 import type { InvestigationStore } from '../investigations.ts';
 import type { MailStore } from '../mail.ts';
 import type { OperationsStore } from '../operations.ts';
@@ -22,7 +24,7 @@ import { postgresWarninglists } from './warninglists.ts';
 
 // the parts of the Store interface live in modules of their own, as in the SQLite store
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface PostgresStore extends ImportsPart, ReadsPart, AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore {}
+export interface PostgresStore extends ImportsPart, ReadsPart, AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore, CoordinationStore {}
 
 /**
  * The server store: one PostgreSQL database, shared by every `tix serve`
@@ -47,6 +49,7 @@ export class PostgresStore implements Store {
       postgresEnrichment(db),
       postgresOperations(db),
       postgresMail(db),
+      postgresCoordination(db),
     );
   }
 

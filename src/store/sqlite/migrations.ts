@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { StoreError } from '../../errors.ts';
 import { CAPABILITY_MIGRATIONS } from './schema/capabilities.ts';
 import { CORE_MIGRATIONS } from './schema/core.ts';
+import { COORDINATION_MIGRATIONS } from './schema/coordination.ts';
 
 /**
  * Versioned schema, applied in order inside one transaction each and
@@ -13,7 +14,7 @@ export interface Migration {
   sql: string;
 }
 
-const MIGRATIONS: Migration[] = [...CORE_MIGRATIONS, ...CAPABILITY_MIGRATIONS];
+const MIGRATIONS: Migration[] = [...CORE_MIGRATIONS, ...CAPABILITY_MIGRATIONS, ...COORDINATION_MIGRATIONS];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

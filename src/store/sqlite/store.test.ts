@@ -15,6 +15,7 @@ import { sqliteWarninglists } from './warninglists.ts';
 import { sqliteEnrichment } from './enrichment.ts';
 import { sqliteOperations } from './operations.ts';
 import { sqliteMail } from './mail.ts';
+import { sqliteCoordination } from './coordination.ts';
 
 const directories: string[] = [];
 after(() => {
@@ -68,6 +69,7 @@ describe('sqlite: the parts of the store', () => {
       enrichment: sqliteEnrichment(db),
       operations: sqliteOperations(db),
       mail: sqliteMail(db),
+      coordination: sqliteCoordination(db),
     };
     const owner = new Map<string, string>(Object.getOwnPropertyNames(SqliteStore.prototype).map((name) => [name, 'SqliteStore']));
     const clashes: string[] = [];
