@@ -1,0 +1,65 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { from as copyFrom } from 'pg-copy-streams';
+import type pg from 'pg';
+import { BatchReader, type ObservationBatch } from '../batch.ts';
+
+/**
+ * The staging table of an import: every row of every batch, in the order
+ * read (`n`), written by COPY. `round` is the how-manieth occurrence of its
+ * value in the import, set at commit where a value came in several batches.
+ */
+export const STAGE_TABLE = `CREATE TEMP TABLE import_stage (
+  n bigint NOT NULL, hash bigint NOT NULL, type text NOT NULL, value text NOT NULL, ip_first bytea, ip_last bytea, host_key text,
+  first_seen bigint NOT NULL, last_seen bigint NOT NULL, raw text, line bigint NOT NULL,
+  confidence integer, threat_type text, malware text, tags text NOT NULL DEFAULT '', reference text, tlp text,
+  valid_until bigint, revoked integer NOT NULL DEFAULT 0, object_id text, round integer NOT NULL DEFAULT 1
+) ON COMMIT DROP`;
+
+const BARE = 'n, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, raw, line';
+const FULL = `${BARE}, confidence, threat_type, malware, tags, reference, tlp, valid_until, revoked, object_id`;
+
+/** Rows per chunk written to the COPY stream: large enough to keep the socket busy, small enough to keep memory flat. */
+const ROWS_PER_CHUNK = 2_000;
+
+const SPECIAL = /[\\\t\n\r]/;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A text cell in COPY's text format. */
+function text(value: string | null): string {
+  if (value === null) return '\\N';
+  return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : value;
+}
+
+/** A bytea cell from hex: `\x…`, its backslash escaped for COPY. */
+const bytes = (hex: string | null): string => (hex === null ? '\\N' : `\\\\x${hex}`);
+const number = (value: number | null): string => (value === null ? '\\N' : String(value));
+
+/** The rows of a batch as COPY text, a chunk at a time; `first` is the import-wide position of its first row. */
+function* copyLines(batch: ObservationBatch, first: number): Generator<string> {
+  const reader = new BatchReader(batch);
+  let chunk = '';
+  for (let row = 0; row < batch.length; row++) {
+    reader.next();
+    let line =
+      `${first + row}\t${reader.hash}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast)}\t` +
+      `${text(reader.hostKey)}\t${reader.firstSeen}\t${reader.lastSeen}\t${text(reader.raw)}\t${reader.line}`;
+    if (!batch.bare) {
+      line +=
+        `\t${number(reader.confidence)}\t${text(reader.threatType)}\t${text(reader.malware)}\t${text(reader.tags)}\t${text(reader.reference)}` +
+        `\t${text(reader.tlp)}\t${number(reader.validUntil)}\t${reader.revoked ? 1 : 0}\t${text(reader.objectId)}`;
+    }
+    chunk += `${line}\n`;
+    if ((row + 1) % ROWS_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+/** Streams a batch into the staging table with one COPY; rows are numbered from `first`. */
+export async function copyBatch(client: pg.PoolClient, batch: ObservationBatch, first: number): Promise<void> {
+  const stream = client.query(copyFrom(`COPY import_stage (${batch.bare ? BARE : FULL}) FROM STDIN`));
+  await pipeline(Readable.from(copyLines(batch, first), { objectMode: false }), stream);
+}

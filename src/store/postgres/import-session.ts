@@ -1,0 +1,182 @@
+import type { Observation } from '../../model/index.ts';
+import { encodeBatch, type ObservationBatch } from '../batch.ts';
+import type { ImportCounts, ImportMeta, ImportSession, StoredObject } from '../store.ts';
+import type { Session } from './db.ts';
+import { copyBatch, STAGE_TABLE } from './import-copy.ts';
+import { ObjectWriter } from './import-objects.ts';
+import {
+  ADVANCE_IDS,
+  bind,
+  DELIST,
+  FILL_ROUND,
+  INSERT_INDICATORS,
+  INSERT_NEW_OBSERVATIONS,
+  NOTE_PREFIXES,
+  NUMBER_ROUNDS,
+  ROUND_TABLE,
+  UPSERT_OBSERVATIONS,
+  WIDEN_SEEN,
+} from './import-sql.ts';
+
+/** Memory for the merge's joins and sorts, for this transaction only: a million staged rows sort in memory. */
+const MERGE_WORK_MEM = '256MB';
+
+interface Params {
+  source: number;
+  import: number;
+  now: number;
+  tlp: string;
+  confidence: number | null;
+}
+
+/**
+ * An import as one PostgreSQL transaction on a client of its own: readers
+ * see the store as it was until commit, and a failed import changes nothing.
+ * One import of a source at a time across every process (an advisory lock
+ * on the source's name, held to commit).
+ *
+ * Batches are streamed by COPY into a temporary staging table as they come.
+ * At commit the staged rows are merged set-based, under one lock that
+ * orders the merges of all imports (so a value new to two imports at once
+ * is created once): values in rounds of distinct values (a value's n-th
+ * occurrence in round n), each round one statement per step: new values,
+ * new observations, merged observations, widened seen ranges.
+ */
+export class PostgresImportSession implements ImportSession {
+  private counts: ImportCounts = { new: 0, updated: 0, unchanged: 0, delisted: 0, objects: 0 };
+  private open = true;
+  /** Rows staged so far: the next row's position. */
+  private staged = 0;
+  private batches = 0;
+  private objects: ObjectWriter | undefined;
+
+  private constructor(
+    private readonly sql: Session,
+    private readonly release: (error?: Error) => void,
+    private readonly meta: ImportMeta,
+    readonly id: number,
+    private readonly params: Params,
+  ) {}
+
+  /** Opens the transaction, waits for any import of the same source to end, and records the import as running. */
+  static async begin(session: { sql: Session; release: (error?: Error) => void }, meta: ImportMeta): Promise<PostgresImportSession> {
+    const { sql, release } = session;
+    try {
+      await sql.exec('BEGIN');
+      await sql.run("SELECT pg_advisory_xact_lock(hashtextextended('tix:import:' || ?::text, 0))", [meta.source]);
+      await sql.exec(`SET LOCAL work_mem = '${MERGE_WORK_MEM}'`);
+      await sql.exec(STAGE_TABLE);
+      await sql.exec(ROUND_TABLE);
+      await sql.run('INSERT INTO sources (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [meta.source, meta.startedAt]);
+      const source = (await sql.get<{ id: number }>('SELECT id FROM sources WHERE name = ?', [meta.source]))!.id;
+      const id = (await sql.get<{ id: number }>(
+        "INSERT INTO imports (source_id, origin, format, started_at, status) VALUES (?, ?, ?, ?, 'running') RETURNING id",
+        [source, meta.origin, meta.format, meta.startedAt],
+      ))!.id;
+      // inside the import's transaction: a failed import does not re-share the source either
+      if (meta.distribution !== undefined) await sql.run('UPDATE sources SET distribution_id = ? WHERE id = ?', [meta.distribution, source]);
+      const params = { source, import: id, now: meta.startedAt, tlp: meta.tlp, confidence: meta.confidence ?? null };
+      return new PostgresImportSession(sql, release, meta, id, params);
+    } catch (error) {
+      await end(sql, release, 'ROLLBACK');
+      throw error;
+    }
+  }
+
+  async add(batch: readonly Observation[]): Promise<void> {
+    await this.addBatch(encodeBatch(batch));
+  }
+
+  async addBatch(batch: ObservationBatch): Promise<void> {
+    this.assertOpen();
+    if (batch.length === 0) return;
+    await copyBatch(this.sql.client, batch, this.staged);
+    this.staged += batch.length;
+    this.batches++;
+  }
+
+  async addObjects(batch: readonly StoredObject[]): Promise<void> {
+    this.assertOpen();
+    this.objects ??= await ObjectWriter.open(this.sql, this.params);
+    this.counts.objects += await this.objects.add(batch);
+  }
+
+  async commit(summary: { read: number; accepted: number; rejected: number }): Promise<ImportCounts> {
+    this.assertOpen();
+    this.open = false;
+    try {
+      // values of one batch are distinct already; only across batches can one come again
+      if (this.batches > 1) await this.sql.exec(NUMBER_ROUNDS);
+      await this.sql.exec('ANALYZE import_stage');
+      await this.sql.exec("SELECT pg_advisory_xact_lock(hashtextextended('tix:indicators', 0))");
+      const rounds = this.staged === 0 ? 0 : (await this.sql.get<{ n: number }>('SELECT max(round) AS n FROM import_stage'))!.n;
+      for (let round = 1; round <= Math.max(rounds, 1); round++) {
+        if (round <= rounds) await this.mergeRound(round);
+        // round 1 holds every value of the import: what a full dump no longer lists is what is not in it
+        if (round === 1 && this.meta.fullDump) {
+          this.counts.delisted = await this.run(DELIST, { now: this.params.now, expire: this.meta.fullDump.expireAfterMs ?? null, source: this.params.source });
+        }
+        await this.sql.exec('TRUNCATE import_round');
+      }
+      if (this.counts.objects > 0) await this.objects?.linkMalware();
+      await this.sql.run("UPDATE imports SET status = 'committed', finished_at = ?, counts = ? WHERE id = ?", [
+        this.params.now,
+        JSON.stringify({ ...summary, ...this.counts }),
+        this.id,
+      ]);
+    } catch (error) {
+      await end(this.sql, this.release, 'ROLLBACK');
+      throw error;
+    }
+    await end(this.sql, this.release, 'COMMIT');
+    return { ...this.counts };
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    await end(this.sql, this.release, 'ROLLBACK');
+  }
+
+  /** One round of distinct values merged into the store: new values inserted, the others' observations merged. */
+  private async mergeRound(round: number): Promise<void> {
+    const base = (await this.sql.get<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM indicators'))!.id;
+    const rows = await this.run(FILL_ROUND, { base, round });
+    await this.sql.exec('ANALYZE import_round');
+    const created = await this.run(INSERT_INDICATORS, { now: this.params.now });
+    if (created > 0) {
+      await this.sql.exec(ADVANCE_IDS);
+      await this.sql.exec(NOTE_PREFIXES);
+      await this.run(INSERT_NEW_OBSERVATIONS, this.params);
+    }
+    const changed = created + (created < rows ? await this.run(UPSERT_OBSERVATIONS, this.params) : 0);
+    if (created < rows) await this.sql.exec(WIDEN_SEEN);
+    this.counts.new += created;
+    this.counts.updated += changed - created;
+    this.counts.unchanged += rows - changed;
+  }
+
+  private run(sql: string, values: object): Promise<number> {
+    return this.sql.run(...bind(sql, values as Record<string, unknown>));
+  }
+
+  private assertOpen(): void {
+    if (!this.open) throw new Error('import session is closed');
+  }
+}
+
+/** Ends the transaction and gives the client back; a client that cannot even roll back is discarded. */
+async function end(sql: Session, release: (error?: Error) => void, how: 'COMMIT' | 'ROLLBACK'): Promise<void> {
+  try {
+    await sql.exec(how);
+  } catch (error) {
+    if (how === 'ROLLBACK') {
+      release(error as Error);
+      return;
+    }
+    await sql.exec('ROLLBACK').catch(() => {});
+    release();
+    throw error;
+  }
+  release();
+}
