@@ -221,5 +221,10 @@ describe('postgres reads: the same answers as SQLite over the same rows', () => 
       }
     }
     await assert.rejects(pg.listObjects({ limit: 5, after: 'bm90aGluZw' }), /not a cursor/);
+    // a cursor naming an object this reader may not see names nothing, for this reader, on both
+    const nobody = clearances().find(([who]) => who === 'nobody')![1];
+    const { next } = await sqlite.listObjects({ limit: 5 });
+    await assert.rejects(sqlite.listObjects({ limit: 5, after: next!, clearance: nobody! }), /not a cursor/);
+    await assert.rejects(pg.listObjects({ limit: 5, after: next!, clearance: nobody! }), /not a cursor/);
   });
 });
