@@ -13,10 +13,13 @@ async function prefixesOf(sql: Sql): Promise<{ v4: number[]; v6: number[] }> {
   return { v4: rows.filter((row) => row.family === 4).map((row) => row.prefix), v6: rows.filter((row) => row.family === 6).map((row) => row.prefix) };
 }
 
-async function built(sql: Sql, query: IndicatorQuery): Promise<{ sql: string; params: unknown[]; visible: Visibility | undefined }> {
+/** A count reads every match: a join beats a probe per value there. */
+const COUNT_SEARCH = { ...POSTGRES_SEARCH, probe: '' };
+
+async function built(sql: Sql, query: IndicatorQuery, dialect = POSTGRES_SEARCH): Promise<{ sql: string; params: unknown[]; visible: Visibility | undefined }> {
   const visible = query.clearance && (await visibility(sql, query.clearance, 'o'));
   const prefixes = query.containing ? await prefixesOf(sql) : { v4: [], v6: [] };
-  return { ...buildSearch(query, prefixes, visible, POSTGRES_SEARCH), visible };
+  return { ...buildSearch(query, prefixes, visible, dialect), visible };
 }
 
 /** Sources in name order per value, compared as SQLite's reader compares them (UTF-16 code units). */
@@ -64,7 +67,7 @@ export async function search(sql: Sql, query: IndicatorQuery): Promise<Indicator
 }
 
 export async function count(sql: Sql, query: Omit<IndicatorQuery, 'limit' | 'after'>): Promise<number> {
-  const { sql: text, params } = await built(sql, { ...query, limit: 0 });
+  const { sql: text, params } = await built(sql, { ...query, limit: 0 }, COUNT_SEARCH);
   // the search without its page: the LIMIT parameter is last, and LIMIT NULL is none
   params[params.length - 1] = null;
   return (await sql.get<{ n: number }>(`SELECT count(*) AS n FROM (${text}) AS page`, params))!.n;
