@@ -96,6 +96,12 @@ async function copyInto(file, url) {
     await client.query('BEGIN');
     // the seed rows (the local organisation and its distribution) come again with the rest
     await client.query(`TRUNCATE ${TABLES.join(', ')} CASCADE`);
+    // secondary indexes built once after the rows, rather than grown row by row
+    const { rows: indexes } = await client.query(
+      "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ANY($1) AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+      [TABLES],
+    );
+    for (const index of indexes) await client.query(`DROP INDEX ${index.indexname}`);
     for (const table of TABLES) {
       const columns = source.prepare(`SELECT * FROM ${table} LIMIT 0`).columns().map((column) => column.name);
       const rows = source.prepare(`SELECT ${columns.join(', ')} FROM ${table}`).raw(true).iterate();
@@ -113,6 +119,10 @@ async function copyInto(file, url) {
         if (chunk) yield chunk;
       }
       await pipeline(Readable.from(lines()), client.query(copyStreams.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+    }
+    for (const index of indexes) {
+      progress.update(`index ${index.indexname}`);
+      await client.query(index.indexdef);
     }
     // identity columns continue after the copied ids
     for (const [table, column] of [['organisations', 'id'], ['agreements', 'id'], ['distributions', 'id'], ['sources', 'id'], ['imports', 'id'], ['indicators', 'id'], ['stix_objects', 'seq']]) {
