@@ -18,8 +18,15 @@ import {
   WIDEN_SEEN,
 } from './import-sql.ts';
 
-/** Memory for the merge's joins and sorts, for this transaction only: a million staged rows sort in memory. */
+/** Memory for the merge's joins and sorts, and for index builds, for this transaction only. */
 const MERGE_WORK_MEM = '256MB';
+/**
+ * New values from which a merge drops the secondary indexes of values and observations and builds them
+ * again after its inserts (when they are also at least half of what the store held): one sort of the
+ * table is far cheaper than a bulk of random index inserts. Readers of those tables wait for the import's
+ * commit meanwhile, so only a load that at least doubles the store does it.
+ */
+const BULK_MIN_VALUES = 100_000;
 
 interface Params {
   source: number;
@@ -64,7 +71,7 @@ export class PostgresImportSession implements ImportSession {
     try {
       await sql.exec('BEGIN');
       await sql.run("SELECT pg_advisory_xact_lock(hashtextextended('tix:import:' || ?::text, 0))", [meta.source]);
-      await sql.exec(`SET LOCAL work_mem = '${MERGE_WORK_MEM}'`);
+      await sql.exec(`SET LOCAL work_mem = '${MERGE_WORK_MEM}'; SET LOCAL maintenance_work_mem = '${MERGE_WORK_MEM}'`);
       await sql.exec(STAGE_TABLE);
       await sql.exec(ROUND_TABLE);
       await sql.run('INSERT INTO sources (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [meta.source, meta.startedAt]);
@@ -143,17 +150,30 @@ export class PostgresImportSession implements ImportSession {
     const base = (await this.sql.get<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM indicators'))!.id;
     const rows = await this.run(FILL_ROUND, { base, round });
     await this.sql.exec('ANALYZE import_round');
+    const fresh = round === 1 ? (await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM import_round WHERE is_new'))!.n : 0;
+    const dropped = fresh >= BULK_MIN_VALUES && fresh >= base / 2 ? await this.dropIndexes() : [];
     const created = await this.run(INSERT_INDICATORS, { now: this.params.now });
     if (created > 0) {
       await this.sql.exec(ADVANCE_IDS);
       await this.sql.exec(NOTE_PREFIXES);
       await this.run(INSERT_NEW_OBSERVATIONS, this.params);
     }
+    for (const index of dropped) await this.sql.exec(index);
     const changed = created + (created < rows ? await this.run(UPSERT_OBSERVATIONS, this.params) : 0);
     if (created < rows) await this.sql.exec(WIDEN_SEEN);
     this.counts.new += created;
     this.counts.updated += changed - created;
     this.counts.unchanged += rows - changed;
+  }
+
+  /** Drops the secondary indexes of values and observations; the statements that build them again. */
+  private async dropIndexes(): Promise<string[]> {
+    const indexes = await this.sql.all<{ name: string; definition: string }>(
+      `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+       WHERE schemaname = current_schema() AND tablename IN ('indicators', 'observations') AND indexname NOT LIKE '%\\_pkey' ORDER BY indexname`,
+    );
+    for (const index of indexes) await this.sql.exec(`DROP INDEX ${index.name}`);
+    return indexes.map((index) => index.definition);
   }
 
   private run(sql: string, values: object): Promise<number> {

@@ -11,13 +11,16 @@ export function bind(sql: string, values: Record<string, unknown>): [string, unk
   return [text, params];
 }
 
-/** One round's rows, each with its value's id: the one held, or a new one above every id, in the order read. */
+/**
+ * One round's rows, each with its value's id: the one held, or a new one above every id, in the order read
+ * (from the row's position: new values come in round 1 alone, whose positions are distinct).
+ */
 export const ROUND_TABLE = `CREATE TEMP TABLE import_round ON COMMIT DROP AS
   SELECT *, 0::bigint AS id, false AS is_new FROM import_stage WITH NO DATA`;
 
 export const FILL_ROUND = `
   INSERT INTO import_round
-  SELECT s.*, coalesce(i.id, @base::bigint + row_number() OVER (PARTITION BY i.id IS NULL ORDER BY s.n)), i.id IS NULL
+  SELECT s.*, coalesce(i.id, @base::bigint + s.n + 1), i.id IS NULL
   FROM import_stage s LEFT JOIN indicators i ON i.hash = s.hash AND i.type = s.type AND i.value = s.value
   WHERE s.round = @round::integer`;
 
@@ -31,7 +34,7 @@ export const NUMBER_ROUNDS = `
 export const INSERT_INDICATORS = `
   INSERT INTO indicators (id, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, added_at)
   SELECT id, hash, type, value, ip_first, coalesce(ip_last, ip_first), host_key, first_seen, last_seen, @now::bigint
-  FROM import_round WHERE is_new ORDER BY id`;
+  FROM import_round WHERE is_new`;
 
 export const ADVANCE_IDS = `SELECT setval(pg_get_serial_sequence('indicators', 'id'), (SELECT max(id) FROM indicators))`;
 

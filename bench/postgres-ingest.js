@@ -1,0 +1,94 @@
+// PostgreSQL against SQLite on the same input: `tix ingest` (the CLI over dist/, one process each) of a
+// generated ThreatFox-style CSV into a fresh store of each backend, then the same file again into the
+// store it filled (every row then merges into a value already held). PostgreSQL needs TIX_BENCH_PG, the
+// URL of a server where a database may be created (tix_bench_ingest_<pid>, dropped at the end). Rows:
+// TIX_BENCH_PG_ROWS (default 1,000,000). Prints indicators/s and the tix process's peak RSS (the
+// PostgreSQL server's own memory is not counted); asserts nothing. Target: >= 100,000 indicators/s.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureCorpus } from './lib/generate.js';
+import { describeLoad, loadCell, startMeter } from './lib/machine.js';
+import { runMeasured } from './lib/proc.js';
+import { bar, fmt, out, progress, table } from './lib/report.js';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(BENCH, '..');
+const TIX = join(ROOT, 'bin/tix.js');
+const ROWS = Number(process.env.TIX_BENCH_PG_ROWS ?? 1_000_000);
+const TARGET_RATE = 100_000;
+
+if (!process.env.TIX_BENCH_PG) {
+  console.error('TIX_BENCH_PG is not set: give the URL of a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres');
+  process.exit(2);
+}
+const { default: pg } = await import(join(ROOT, 'node_modules/pg/lib/index.js'));
+
+/** A new database on the server; its URL and a function that drops it. */
+async function freshDatabase(server) {
+  const name = `tix_bench_ingest_${process.pid}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const drop = async () => {
+    const client = new pg.Client({ connectionString: server });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS ${name}`);
+    await client.end();
+  };
+  return { url: url.toString(), drop };
+}
+
+/** One `tix ingest` of `file`, measured from outside. */
+async function ingest(label, storeArgs, file, bytes) {
+  const started = Date.now();
+  const meter = startMeter();
+  const run = await runMeasured(process.execPath, [TIX, ...storeArgs, 'ingest', file, '--json', '-q'], {
+    watch: file,
+    onPoll: ({ position, rssKb }) => {
+      const done = position !== undefined ? bar(position / bytes) : 'committing';
+      progress.update(`  ${label}: ${done} ${((Date.now() - started) / 1000).toFixed(0)} s, RSS ${fmt.mb(rssKb)}`);
+    },
+  });
+  progress.clear();
+  if (run.code !== 0 && run.code !== 1) throw new Error(`${label}: tix ingest failed with exit code ${run.code}:\n${run.stderr.slice(-2000)}`);
+  const result = JSON.parse(run.stdout.trim().split('\n').pop() ?? '').results[0];
+  const rate = result.accepted / (run.wallMs / 1000);
+  const load = meter.stop();
+  out(`  ${label.padEnd(28)} ${fmt.int(rate).padStart(9)} indicators/s   wall ${fmt.s(run.wallMs)}   peak RSS ${fmt.mb(run.maxRssKb)}   ` +
+    `new ${fmt.int(result.new)}, updated ${fmt.int(result.updated)}, unchanged ${fmt.int(result.unchanged)}; ${describeLoad(load)}`);
+  return { label, rate, wallMs: run.wallMs, maxRssKb: run.maxRssKb, result, load };
+}
+
+const corpus = await ensureCorpus(join(BENCH, '.data'), 'threatfox', ROWS, (i, n) => progress.update(`  generating: ${bar(i / n)}`));
+progress.clear();
+const file = corpus.paths.data;
+const bytes = statSync(file).size;
+out(`== tix ingest of a ThreatFox-style CSV, ${fmt.int(ROWS)} rows (${fmt.bytes(bytes)}): SQLite and PostgreSQL ==`);
+
+const rows = [];
+const sqliteDir = mkdtempSync(join(tmpdir(), 'tix-bench-pg-'));
+const database = await freshDatabase(process.env.TIX_BENCH_PG);
+try {
+  const sqlite = ['--data', sqliteDir];
+  const postgres = ['--data', join(sqliteDir, 'pg-side'), '--db', database.url];
+  rows.push(['SQLite', 'fresh store', await ingest('SQLite, fresh store', sqlite, file, bytes)]);
+  rows.push(['PostgreSQL', 'fresh store', await ingest('PostgreSQL, fresh store', postgres, file, bytes)]);
+  rows.push(['SQLite', 're-import', await ingest('SQLite, re-import', sqlite, file, bytes)]);
+  rows.push(['PostgreSQL', 're-import', await ingest('PostgreSQL, re-import', postgres, file, bytes)]);
+} finally {
+  rmSync(sqliteDir, { recursive: true, force: true });
+  await database.drop();
+}
+out();
+out(
+  table(
+    ['backend', 'import', 'indicators/s', 'wall', 'peak RSS (tix)', 'load/others', 'target'],
+    rows.map(([backend, kind, run]) => [backend, kind, fmt.int(run.rate), fmt.s(run.wallMs), fmt.mb(run.maxRssKb), loadCell(run.load), `>=${fmt.int(TARGET_RATE)}/s ${run.rate >= TARGET_RATE ? 'met' : 'MISSED'}`]),
+  ),
+);
