@@ -4,10 +4,11 @@
 //
 // TIX_BENCH_PG: a PostgreSQL server URL; a fresh database is created on it and dropped at the end
 // (TIX_BENCH_PG_KEEP=1 keeps it). TIX_BENCH_SIZES: indicator counts, comma-separated (default 1000000;
-// 10000000 for the 10M figure). TIX_BENCH_PG_OBJECTS: STIX objects (default 300000).
+// 10000000 for the 10M figure). TIX_BENCH_PG_OBJECTS: STIX objects (default 300000). TIX_BENCH_SQLITE=0 with
+// TIX_BENCH_PG_LOAD=import measures PostgreSQL alone.
 // TIX_BENCH_PG_LOAD: how PostgreSQL is filled: `copy` (default) streams the rows the SQLite import wrote
 // into PostgreSQL with COPY, so both backends hold identical rows; `import` runs the PostgreSQL store's
-// own import with the same batches. Prints figures; asserts nothing.
+// own import with the same batches; `generate` writes generated rows by COPY (see generateInto). Prints figures; asserts nothing.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { SqliteStore } from '../dist/store/sqlite/store.js';
 import { PostgresStore } from '../dist/store/postgres/store.js';
+import { valueHash } from '../dist/normalise/index.js';
 import { fmt, out, percentiles, progress, table } from './lib/report.js';
 import { createRng } from './lib/prng.js';
 
@@ -29,6 +31,8 @@ if (!SERVER) {
 const SIZES = (process.env.TIX_BENCH_SIZES ?? '1000000').split(',').map(Number);
 const OBJECTS = Number(process.env.TIX_BENCH_PG_OBJECTS ?? 300_000);
 const LOAD = process.env.TIX_BENCH_PG_LOAD ?? 'copy';
+// TIX_BENCH_SQLITE=0: PostgreSQL alone (loaded by `import` or `generate`), for sizes where the SQLite load is what takes time
+const WITH_SQLITE = process.env.TIX_BENCH_SQLITE !== '0' || LOAD === 'copy';
 const LOOKUPS = 10_000;
 const PAGE = 1000;
 const T0 = Date.UTC(2025, 0, 1);
@@ -65,8 +69,8 @@ function stixObject(i) {
 }
 
 /** N values and the objects through a store's own import, in batches. */
-async function importInto(store, size, distribution) {
-  const session = await store.beginImport({ source: 'bench-feed', origin: 'bench.txt', format: 'plain-list', startedAt: T0, tlp: 'green', distribution });
+async function importInto(store, size) {
+  const session = await store.beginImport({ source: 'bench-feed', origin: 'bench.txt', format: 'plain-list', startedAt: T0, tlp: 'green' });
   const BATCH = 10_000;
   for (let start = 0; start < size; start += BATCH) {
     await session.add(Array.from({ length: Math.min(BATCH, size - start) }, (_, k) => observation(start + k)));
@@ -136,6 +140,63 @@ async function copyInto(file, url) {
   }
 }
 
+/**
+ * `generate`: the rows of values, observations and objects written by COPY straight from here (value
+ * hashes computed as the import computes them; no IP or host keys, which exact lookups do not read), one
+ * source and one import record around them: the fastest way to 10M values for lookups and pages.
+ */
+async function generateInto(url, size) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`INSERT INTO sources (id, name, created_at) VALUES (1, 'bench-feed', ${T0})`);
+    await client.query(`INSERT INTO imports (id, source_id, origin, format, started_at, finished_at, status) VALUES (1, 1, 'bench.txt', 'plain-list', ${T0}, ${T0}, 'committed')`);
+    const { rows: indexes } = await client.query(
+      "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('indicators', 'observations', 'stix_objects') AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+    );
+    for (const index of indexes) await client.query(`DROP INDEX ${index.indexname}`);
+    const copy = async (table, columns, count, line) => {
+      async function* lines() {
+        let chunk = '';
+        for (let i = 0; i < count; i++) {
+          chunk += line(i);
+          if (chunk.length > 1 << 20) {
+            yield chunk;
+            chunk = '';
+            progress.update(`generate ${table}: ${fmt.int(i)} / ${fmt.int(count)}`);
+          }
+        }
+        if (chunk) yield chunk;
+      }
+      await pipeline(Readable.from(lines()), client.query(copyStreams.from(`COPY ${table} (${columns}) FROM STDIN`)));
+    };
+    await copy('indicators', 'id, hash, type, value, first_seen, last_seen, added_at', size, (i) => {
+      const o = observation(i);
+      return `${i + 1}\t${valueHash(o.type, o.value)}\t${o.type}\t${copyText(o.value)}\t${o.firstSeen}\t${o.lastSeen}\t${T0}\n`;
+    });
+    await copy('observations', 'indicator_id, source_id, first_seen, last_seen, threat_type, malware, tags, tlp, origin_import, origin_line, added_at, updated_at', size, (i) => {
+      const o = observation(i);
+      return `${i + 1}\t1\t${o.firstSeen}\t${o.lastSeen}\t${o.threatType ?? '\\N'}\t${o.malware ?? '\\N'}\t${o.tags.join(',')}\t${o.tlp}\t1\t${o.line}\t${T0}\t${T0}\n`;
+    });
+    await copy('stix_objects', 'seq, id, type, modified, spec_version, tlp, source_id, origin_import, origin_line, added_at, json', OBJECTS, (i) => {
+      const { object, tlp } = stixObject(i);
+      return `${i + 1}\t${object.id}\tindicator\t${object.modified.replace('Z', '000000Z')}\t2.1\t${tlp}\t1\t1\t${i + 1}\t${T0}\t${copyText(JSON.stringify(object))}\n`;
+    });
+    for (const index of indexes) {
+      progress.update(`index ${index.indexname}`);
+      await client.query(index.indexdef);
+    }
+    for (const [table, column] of [['sources', 'id'], ['imports', 'id'], ['indicators', 'id'], ['stix_objects', 'seq']]) {
+      await client.query(`SELECT setval(pg_get_serial_sequence('${table}', '${column}'), coalesce((SELECT max(${column}) FROM ${table}), 0) + 1, false)`);
+    }
+    await client.query('COMMIT');
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
+  }
+}
+
 async function admin(sql) {
   const client = new pg.Client({ connectionString: SERVER });
   await client.connect();
@@ -192,55 +253,61 @@ async function concurrentPages(store, clearance, cursors, readers, seconds = 6) 
   return pages / ((performance.now() - started) / 1000);
 }
 
+/** One backend's figures, or none when it is not measured. */
+async function figures(store) {
+  if (!store) return undefined;
+  const gets = [];
+  for (const clearance of [undefined, CLEARED]) gets.push(await timeGets(store, SIZE_NOW, clearance));
+  return { gets, pages: (await walkPages(store, CLEARED)).pagesPerSecond };
+}
+
+// a reader of another organisation cleared for the source's AMBER, as through an agreement: the TAXII case that costs most
+// (the source is shared under the local organisation's distribution, 1, on both backends)
+const CLEARED = { clear: true, green: true, own: [], amber: [1], strict: [], red: [] };
+let SIZE_NOW = 0;
+
 for (const size of SIZES) {
+  SIZE_NOW = size;
   const directory = mkdtempSync(join(tmpdir(), 'tix-bench-pg-'));
   const name = `tix_bench_reads_${process.pid}_${size}`;
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(SERVER);
   url.pathname = `/${name}`;
   try {
-    out(`${fmt.int(size)} indicators, ${fmt.int(OBJECTS)} STIX objects; PostgreSQL filled by ${LOAD === 'import' ? 'its own import' : 'COPY of the rows the SQLite import wrote'}`);
-    const sqlite = SqliteStore.open(directory);
+    out(`${fmt.int(size)} indicators, ${fmt.int(OBJECTS)} STIX objects; PostgreSQL filled by ${{ import: 'its own import', generate: 'COPY of rows generated here' }[LOAD] ?? 'COPY of the rows the SQLite import wrote'}${WITH_SQLITE ? '' : '; SQLite not measured'}`);
+    const sqlite = WITH_SQLITE ? SqliteStore.open(directory) : undefined;
     const postgres = await PostgresStore.open(url.toString());
-    const setUp = async (store) => {
-      const vendor = await store.createOrganisation({ name: 'Bench Vendor', kind: 'vendor', createdAt: T0 });
-      const police = await store.createOrganisation({ name: 'Bench Police', kind: 'national-police', createdAt: T0 });
-      const agreement = await store.createAgreement({ name: 'bench-op', members: [vendor.id, police.id], countries: [], purpose: 'bench', startsAt: 0, maxTlp: 'amber', mayShareOnward: false }, T0);
-      return (await store.distribution({ owner: vendor.id, agreements: [agreement.id], recipientOrgs: [], recipientUsers: [] })).id;
-    };
     let started = performance.now();
-    const distribution = await setUp(sqlite);
-    await importInto(sqlite, size, distribution);
+    if (sqlite) await importInto(sqlite, size);
     const sqliteLoad = performance.now() - started;
     started = performance.now();
-    if (LOAD === 'import') await importInto(postgres, size, await setUp(postgres));
+    if (LOAD === 'import') await importInto(postgres, size);
+    else if (LOAD === 'generate') await generateInto(url.toString(), size);
     else await copyInto(join(directory, 'tix.db'), url.toString());
     const postgresLoad = performance.now() - started;
-    out(`loaded: SQLite ${fmt.s(sqliteLoad)} (import), PostgreSQL ${fmt.s(postgresLoad)} (${LOAD})`);
-    // a reader of another organisation, cleared through the agreement: the TAXII case that costs most
-    const cleared = { clear: true, green: true, own: [], amber: [distribution], strict: [], red: [] };
-    const rows = [];
-    for (const [label, clearance] of [['get, operator', undefined], ['get, cleared by agreement', cleared]]) {
-      const a = await timeGets(sqlite, size, clearance);
-      const b = await timeGets(postgres, size, clearance);
-      rows.push([label, fmt.ms(a.p50), fmt.ms(a.p99), fmt.ms(b.p50), fmt.ms(b.p99), `${fmt.int(b.found)}/${fmt.int(LOOKUPS)}`]);
-    }
-    out(table(['exact lookup (10,000 random values)', 'SQLite p50', 'SQLite p99', 'PostgreSQL p50', 'PostgreSQL p99', 'found (PG)'], rows));
-    const a = await walkPages(sqlite, cleared);
-    const b = await walkPages(postgres, cleared);
+    out(`loaded: SQLite ${sqlite ? fmt.s(sqliteLoad) : '-'} (import), PostgreSQL ${fmt.s(postgresLoad)} (${LOAD})`);
+    const a = await figures(sqlite);
+    const b = await figures(postgres);
+    out(
+      table(
+        ['exact lookup (10,000 random values)', 'SQLite p50', 'SQLite p99', 'PostgreSQL p50', 'PostgreSQL p99', 'found (PG)'],
+        ['get, operator', 'get, cleared for AMBER'].map((label, i) => [label, fmt.ms(a?.gets[i].p50), fmt.ms(a?.gets[i].p99), fmt.ms(b.gets[i].p50), fmt.ms(b.gets[i].p99), `${fmt.int(b.gets[i].found)}/${fmt.int(LOOKUPS)}`]),
+      ),
+    );
     const cursors = [];
-    for (let page = await sqlite.listObjects({ clearance: cleared, limit: PAGE, wholeAdditions: true }); page.next; page = await sqlite.listObjects({ clearance: cleared, limit: PAGE, wholeAdditions: true, after: page.next })) cursors.push(page.next);
-    const concurrent = await concurrentPages(postgres, cleared, cursors.sort(() => Math.random() - 0.5), 8);
+    for (let page = await postgres.listObjects({ clearance: CLEARED, limit: PAGE, wholeAdditions: true }); page.next; page = await postgres.listObjects({ clearance: CLEARED, limit: PAGE, wholeAdditions: true, after: page.next })) cursors.push(page.next);
+    const concurrent = await concurrentPages(postgres, CLEARED, cursors.sort(() => Math.random() - 0.5), 8);
+    const ratio = (n) => (a ? `${((n / a.pages) * 100).toFixed(0)}%` : '-');
     out(
       table(
         ['listObjects, 1,000-object pages, cleared', 'SQLite pages/s', 'PostgreSQL pages/s', 'PG / SQLite'],
         [
-          ['one reader, page after page', fmt.int(a.pagesPerSecond), fmt.int(b.pagesPerSecond), `${((b.pagesPerSecond / a.pagesPerSecond) * 100).toFixed(0)}%`],
-          ['8 readers at random places (PG pool of 10)', fmt.int(a.pagesPerSecond), fmt.int(concurrent), `${((concurrent / a.pagesPerSecond) * 100).toFixed(0)}%`],
+          ['one reader, page after page', fmt.int(a?.pages), fmt.int(b.pages), ratio(b.pages)],
+          ['8 readers at random places (PG pool of 10)', fmt.int(a?.pages), fmt.int(concurrent), ratio(concurrent)],
         ],
       ),
     );
-    await sqlite.close();
+    await sqlite?.close();
     await postgres.close();
   } finally {
     rmSync(directory, { recursive: true, force: true });
