@@ -5,7 +5,7 @@ import type { IndicatorPage, IndicatorQuery } from '../store.ts';
 import { buildSearch, POSTGRES_SEARCH } from '../sql/search.ts';
 import { OBSERVATION_COLUMNS, OBSERVATION_JOINS, summarise, toSourceView, type IndicatorRow, type ObservationRow } from '../sqlite/rows.ts';
 import type { Sql } from './db.ts';
-import { EVERYTHING, visibility, type Visibility } from './visibility.ts';
+import { distributionVisibility, EVERYTHING, visibility, type Visibility } from './visibility.ts';
 
 /** The CIDR prefix lengths held, read on each containment search: another process may have imported new ones. */
 async function prefixesOf(sql: Sql): Promise<{ v4: number[]; v6: number[] }> {
@@ -75,13 +75,17 @@ export async function count(sql: Sql, query: Omit<IndicatorQuery, 'limit' | 'aft
 
 type DetailRow = ObservationRow & { i_id: number; i_type: string; i_value: string; i_first_seen: number; i_last_seen: number; i_added_at: number };
 
-/** One value and every observation of it the reader may see, in one statement on the hash index. */
+/**
+ * One value and every observation of it the reader may see, in one statement on the hash index: the
+ * clearance is applied to each observation's TLP and its source's distribution as the source is shared
+ * now, read in the same statement (one round trip, where reading the sources first would make two).
+ */
 export async function get(sql: Sql, type: IndicatorType, value: string, now: number, clearance?: Clearance): Promise<IndicatorDetail | undefined> {
-  const visible = clearance ? await visibility(sql, clearance, 'o') : EVERYTHING;
+  const visible = clearance ? distributionVisibility(clearance, 'v') : EVERYTHING;
   const rows = await sql.all<DetailRow>(
     `SELECT i.id AS i_id, i.type AS i_type, i.value AS i_value, i.first_seen AS i_first_seen, i.last_seen AS i_last_seen, i.added_at AS i_added_at,
        ${OBSERVATION_COLUMNS}
-     FROM observations o ${OBSERVATION_JOINS}
+     FROM observations o ${OBSERVATION_JOINS} CROSS JOIN LATERAL (SELECT o.tlp, s.distribution_id) v
      WHERE i.hash = ? AND i.value = ? AND i.type = ? AND ${visible.sql}`,
     [valueHash(type, value), value, type, ...visible.params],
   );
