@@ -47,6 +47,10 @@ export const ERROR_CODES = {
   TIX_PACKAGE_TAMPERED: 'a package file differs from its signed manifest, or the signature does not verify',
   TIX_PACKAGE_EXPIRED: 'a package is past the expiry date of its manifest',
   TIX_NOTIFY_SEND: 'a notification could not be sent over SMTP',
+  TIX_SYNC_FETCH: 'a sync could not fetch a page from its remote TAXII server (unreachable, an HTTP error, no answer in time)',
+  TIX_SYNC_BAD_PAGE: 'a remote TAXII server answered a sync with something that is not a TAXII 2.1 envelope (wrong media type, not JSON)',
+  TIX_SYNC_MARKING: 'a synced object carries a marking tix does not know, or TLP:RED, or granular markings: it was skipped, never stored as unmarked',
+  TIX_SYNC_PUSH: 'sightings could not be pushed to the remote a sync pulls from',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -24,6 +24,7 @@ import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerShow } from './commands/show.ts';
 import { registerStats } from './commands/stats.ts';
+import { registerSync } from './commands/sync.ts';
 import { registerVerify } from './commands/verify.ts';
 import { createContext, EXIT } from './context.ts';
 
@@ -40,7 +41,7 @@ export function buildProgram(): Command {
     })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerReport, registerCase, registerRfi, registerMail, registerScan, registerSnapshot, registerWarninglists, registerEnrich, registerContacts, registerOp, registerVerify, registerNotify, registerServe, registerDemo]) {
+  for (const register of [registerIngest, registerSearch, registerShow, registerStats, registerRevoke, registerExport, registerFeeds, registerImports, registerFormats, registerAccess, registerReport, registerCase, registerRfi, registerMail, registerScan, registerSnapshot, registerWarninglists, registerEnrich, registerContacts, registerOp, registerVerify, registerNotify, registerSync, registerServe, registerDemo]) {
     register(program, ctx);
   }
   for (const command of program.commands) {

@@ -4,7 +4,7 @@ import { TixError } from '../errors.ts';
 import { clearanceOf } from '../policy/index.ts';
 import { prepareReport } from '../reports/report.ts';
 import type { ReportReader } from './reports.ts';
-import { freshStore } from '../../test/helpers/stores.ts';
+import { freshStore, testBackend } from '../../test/helpers/stores.ts';
 
 const NOW = Date.UTC(2026, 5, 1);
 
@@ -31,7 +31,7 @@ const errorCode = async (work: () => Promise<unknown>): Promise<string | undefin
   }
 };
 
-describe('reports and investigations in SQLite', () => {
+describe(`reports and investigations in the ${testBackend()} store`, () => {
   it('share an AMBER report through its agreement, keep versions, and find it by linked value', async () => {
     const w = await world();
     try {

@@ -8,6 +8,7 @@ import type { InvestigationStore } from './investigations.ts';
 import type { ReportStore } from './reports.ts';
 import type { WarninglistStore } from './warninglists.ts';
 import type { OperationsStore } from './operations.ts';
+import type { SyncStore } from './sync.ts';
 import type { Evaluation, Indicator, IndicatorDetail, IndicatorType, Observation, Pap, Reliability, StixObject, ThreatType, Tlp } from '../model/index.ts';
 
 /** What an import is: which source says it, from where, and how to treat its absences. */
@@ -31,6 +32,8 @@ export interface ImportMeta {
   sizeHint?: number;
   /** Share the source under this distribution (owner, agreements, recipients); absent: as it is shared now (new sources: the local organisation's). */
   distribution?: number;
+  /** A sync's page: its checkpoint moves to `addedAfter` in the same transaction as the import, so a pull stopped halfway resumes after the last page stored. */
+  checkpoint?: { sync: string; addedAfter: string };
 }
 
 export interface ImportCounts {
@@ -248,7 +251,7 @@ export interface SourceSummary {
  * The one storage interface. SQLite (embedded) and PostgreSQL (server)
  * implement it; nothing outside src/store knows which one is behind it.
  */
-export interface Store extends AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore, CoordinationStore {
+export interface Store extends AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore, CoordinationStore, SyncStore {
   readonly location: string;
   beginImport(meta: ImportMeta): Promise<ImportSession>;
   search(query: IndicatorQuery): Promise<IndicatorPage>;

@@ -39,6 +39,8 @@ export async function readPage(
     // pages end between additions, so added_after = the last page's X-TAXII-Date-Added-Last resumes without a gap (§3.5)
     wholeAdditions: true,
   };
+  // TLP:RED is for named people: a sync key (another instance pulling) never carries it off, whatever its distribution says
+  if (principal.kind === 'member' && principal.role === 'sync') query.maxTlp = 'amber+strict';
   if (filters.addedAfter !== undefined) query.addedAfter = filters.addedAfter;
   if (filters.ids) query.ids = filters.ids;
   if (filters.types) query.types = filters.types;

@@ -6,14 +6,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { hashPassword } from '../../src/auth/index.ts';
 import { NOW, openApiWorld, type ApiWorld, type Json } from '../helpers/api.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
-import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import { behindTheBack, reopenStore } from '../helpers/stores.ts';
 import { buildServer } from '../../src/api/server.ts';
-import Database from 'better-sqlite3';
 
 describe('web UI server side: sessions, overview counts, static files', () => {
   let world: ApiWorld;
@@ -87,7 +86,7 @@ describe('web UI server side: sessions, overview counts, static files', () => {
 
   it('keeps sessions in the store: another server of the same store (a worker, or after a restart) knows them, and a sign-out ends them there too', async () => {
     const { cookie, body } = await signIn('vera');
-    const other = SqliteStore.open(dirname(world.store.location));
+    const other = await reopenStore(world.store);
     const second = await buildServer({ store: other, now: () => NOW, rateLimit: 1_000_000 });
     const base = await second.listen({ port: 0, host: '127.0.0.1' });
     try {
@@ -157,7 +156,7 @@ describe('web UI server side: sessions, overview counts, static files', () => {
     await post(world.keys['Police-analyst'], [{ value: 'strict.vendor.example', tlp: 'amber', threatType: 'c2', firstSeen: '2025-12-01T00:00:00Z' }]);
     const updated = await world.store.overview();
     assert.equal(updated.indicators, before.indicators + 2);
-    const fresh = SqliteStore.open(dirname(world.store.location));
+    const fresh = await reopenStore(world.store);
     try {
       assert.deepEqual(updated, await fresh.overview(), 'the same counts as one pass over the store');
       for (const key of [world.keys['Police-reader'], world.keys['Vendor-reader']]) {
@@ -193,16 +192,16 @@ describe('web UI server side: sessions, overview counts, static files', () => {
     assert.ok(audit.body.items.every((entry: Json) => String(entry.action).startsWith('write:session')));
     assert.ok(audit.body.items[0].seq > audit.body.items[1].seq, 'newest first');
     // an entry changed behind tix's back breaks the chain, and the page says where
-    const file = new Database(world.store.location);
+    const file = await behindTheBack(world.store);
     try {
-      const original = (file.prepare('SELECT target FROM audit_log WHERE seq = 3').get() as { target: string }).target;
-      file.prepare('UPDATE audit_log SET target = ? WHERE seq = 3').run('/nothing/to/see');
+      const original = (await file.get<{ target: string }>('SELECT target FROM audit_log WHERE seq = 3'))!.target;
+      await file.run('UPDATE audit_log SET target = ? WHERE seq = 3', ['/nothing/to/see']);
       const broken = (await world.call('/api/v1/audit?limit=1', world.keys['local-admin'])).body.verification;
       assert.deepEqual(broken, { intact: false, entries: broken.entries, brokenAt: 3, reason: 'its content was changed' });
-      file.prepare('UPDATE audit_log SET target = ? WHERE seq = 3').run(original);
+      await file.run('UPDATE audit_log SET target = ? WHERE seq = 3', [original]);
       assert.equal((await world.call('/api/v1/audit?limit=1', world.keys['local-admin'])).body.verification.intact, true);
     } finally {
-      file.close();
+      await file.close();
     }
   });
 

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { PostgresStore } from '../../src/store/postgres/store.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
@@ -44,6 +45,23 @@ export async function freshPostgresStore(): Promise<PostgresStore> {
   const store = await PostgresStore.open(url);
   reopeners.set(store, () => PostgresStore.open(url));
   return store;
+}
+
+/**
+ * SQL straight to a store's database, behind tix's back (as an intruder or
+ * a careless administrator would): for tests that tamper with rows.
+ */
+export async function behindTheBack(store: Store): Promise<{ get<T>(sql: string, params?: unknown[]): Promise<T | undefined>; run(sql: string, params?: unknown[]): Promise<void>; close(): Promise<void> }> {
+  if (store instanceof PostgresStore) {
+    const db = store.db;
+    return { get: (sql, params) => db.get(sql, params), run: async (sql, params) => void (await db.run(sql, params)), close: async () => {} };
+  }
+  const file = new Database(store.location);
+  return {
+    get: async <T>(sql: string, params: unknown[] = []) => file.prepare(sql).get(...params) as T | undefined,
+    run: async (sql, params = []) => void file.prepare(sql).run(...params),
+    close: async () => void file.close(),
+  };
 }
 
 /** Another handle on the same store, as a second server process (or a restart) would open it. */

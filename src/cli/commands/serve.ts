@@ -9,6 +9,8 @@ import type { CliContext } from '../context.ts';
 import { sampleDirectory } from './demo.ts';
 import { parseMailAddress } from '../../mail/address.ts';
 import { MailSender, type MailSettings } from '../../mail/sender.ts';
+import { SyncScheduler } from '../../sync/scheduler.ts';
+import type { FastifyInstance } from 'fastify';
 
 interface ServeFlags {
   port: string;
@@ -59,7 +61,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
         const store = await openStore(ctx.storeLocation());
         const sender = startMail(store, mail, ctx);
         const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit, scanBytes, ...mailHook(sender) });
-        process.once('SIGTERM', () => void app.close().then(() => store.close()).then(() => process.exit(0)));
+        const syncs = startSyncs(store, app, ctx);
+        process.once('SIGTERM', () => void syncs.stop().then(() => app.close()).then(() => store.close()).then(() => process.exit(0)));
         const address = await app.listen({ port, host: flags.host });
         process.send?.({ kind: 'tix-listening', address } satisfies Listening);
         warmOverview(store, ctx);
@@ -97,7 +100,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
       }
       const sender = startMail(store, mail, ctx);
       const app = await buildServer({ store, anonymousClear: flags.anonymousClear === true, rateLimit, scanBytes, ...mailHook(sender) });
+      const syncs = startSyncs(store, app, ctx);
       const close = async (): Promise<void> => {
+        await syncs.stop();
         await sender?.stop();
         await app.close();
         await store.close();
@@ -130,6 +135,20 @@ function startMail(store: Store, settings: Omit<MailSettings, 'onError'> | undef
 
 function mailHook(sender: MailSender | undefined): { mailQueued?: () => void } {
   return sender ? { mailQueued: () => void sender.drain().catch(() => undefined) } : {};
+}
+
+/** Pulls the syncs as they fall due (every process does: a sync's lease in the store lets one pull it at a time), through the server's import queue. */
+function startSyncs(store: Store, app: FastifyInstance, ctx: CliContext): SyncScheduler {
+  const intervalMs = Number(process.env.TIX_SYNC_CHECK_MS) || 30_000;
+  return new SyncScheduler(store, {
+    now: ctx.now,
+    intervalMs,
+    queueImport: (task) => app.queueImport(task),
+    onOutcome: (outcome) => {
+      if (outcome.error) ctx.err.write(`sync ${outcome.sync}: ${outcome.status}: ${outcome.error}\n`);
+    },
+    onError: (message) => ctx.err.write(`${message}\n`),
+  }).start();
 }
 
 /** The overview's counts are built once, as the server starts, rather than on the first page view. */

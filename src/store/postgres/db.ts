@@ -44,6 +44,16 @@ export function toPostgres(sql: string): { text: string; name: string } {
   return found;
 }
 
+/**
+ * PostgreSQL text cannot hold NUL, and a parameter with one fails the whole
+ * statement. No stored text has one, so a NUL becomes U+FFFF, a
+ * noncharacter no input carries: a lookup of such a value finds nothing, as
+ * on SQLite, instead of failing.
+ */
+function withoutNul(value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFF') : value;
+}
+
 /** Something SQL can be sent to: the pool, or one client inside a transaction. */
 export interface Sql {
   /** All rows, as objects keyed by column name. */
@@ -65,7 +75,7 @@ class Statements implements Sql {
     const { text, name } = toPostgres(sql);
     try {
       // named: each connection parses and plans a statement once
-      return await this.target.query({ name, text, values: params as unknown[] });
+      return await this.target.query({ name, text, values: params.map(withoutNul) });
     } catch (error) {
       throw asStoreError(error, text);
     }

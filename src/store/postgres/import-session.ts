@@ -126,6 +126,8 @@ export class PostgresImportSession implements ImportSession {
         await this.sql.exec('TRUNCATE import_round');
       }
       if (this.counts.objects > 0) await this.objects?.linkMalware();
+      // a sync's page and its checkpoint land together, or neither does
+      if (this.meta.checkpoint) await this.sql.run('UPDATE sync_state SET checkpoint = ? WHERE name = ?', [this.meta.checkpoint.addedAfter, this.meta.checkpoint.sync]);
       await this.sql.run("UPDATE imports SET status = 'committed', finished_at = ?, counts = ? WHERE id = ?", [
         this.params.now,
         JSON.stringify({ ...summary, ...this.counts }),

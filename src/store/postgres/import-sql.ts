@@ -95,4 +95,4 @@ export const DELIST = `
   UPDATE observations o SET listed = 0, updated_at = @now::bigint,
     valid_until = CASE WHEN @expire::bigint IS NULL THEN o.valid_until
                        ELSE least(coalesce(o.valid_until, o.last_seen + @expire::bigint), o.last_seen + @expire::bigint) END
-  WHERE o.source_id = @source::bigint AND o.listed = 1 AND NOT EXISTS (SELECT 1 FROM import_round s WHERE s.id = o.indicator_id)`;
+  WHERE o.source_id = @source::bigint AND o.listed = 1 AND o.indicator_id NOT IN (SELECT id FROM import_round)`;

@@ -21,10 +21,12 @@ import { postgresReads, type ReadsPart } from './reads.ts';
 import { postgresReports } from './reports.ts';
 import { postgresSightings } from './sightings.ts';
 import { postgresWarninglists } from './warninglists.ts';
+import { postgresSync } from './sync.ts';
+import type { SyncStore } from '../sync.ts';
 
 // the parts of the Store interface live in modules of their own, as in the SQLite store
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface PostgresStore extends ImportsPart, ReadsPart, AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore, CoordinationStore {}
+export interface PostgresStore extends ImportsPart, ReadsPart, AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore, CoordinationStore, SyncStore {}
 
 /**
  * The server store: one PostgreSQL database, shared by every `tix serve`
@@ -50,6 +52,7 @@ export class PostgresStore implements Store {
       postgresOperations(db),
       postgresMail(db),
       postgresCoordination(db),
+      postgresSync(db),
     );
   }
 

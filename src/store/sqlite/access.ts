@@ -1,60 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ConflictError } from '../../errors.ts';
-import type { Tlp } from '../../model/index.ts';
-import { AUDIT_GENESIS, auditContent, auditHash, type Agreement, type Distribution, type OrgKind, type Role } from '../../policy/index.ts';
-import type {
-  AccessStore,
-  ApiKeyCredentials,
-  ApiKeyRecord,
-  AuditEntry,
-  AuditRecord,
-  NewAgreement,
-  Organisation,
-  User,
-  UserCredentials,
-  WebSession,
-} from '../access.ts';
-
-type Row = Record<string, unknown>;
-const ids = (text: unknown): number[] => (typeof text === 'string' && text !== '' ? text.split(',').map(Number) : []);
-const idList = (values: readonly number[]): string => [...new Set(values)].sort((a, b) => a - b).join(',');
-const optional = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
-
-function toOrganisation(row: Row): Organisation {
-  const org: Organisation = { id: row.id as number, name: row.name as string, kind: row.kind as OrgKind, createdAt: row.created_at as number };
-  if (row.country !== null) org.country = row.country as string;
-  return org;
-}
-
-function toUser(row: Row): UserCredentials {
-  const user: UserCredentials = { id: row.id as number, name: row.name as string, org: row.org_id as number, role: row.role as Role, createdAt: row.created_at as number };
-  if (row.disabled_at !== null) user.disabledAt = row.disabled_at as number;
-  if (row.email !== null && row.email !== undefined) user.email = row.email as string;
-  if (row.password_hash !== null && row.password_hash !== undefined) user.passwordHash = row.password_hash as string;
-  return user;
-}
-
-function toKey(row: Row): ApiKeyCredentials {
-  const key: ApiKeyCredentials = {
-    id: row.id as number,
-    prefix: row.prefix as string,
-    hash: row.hash as string,
-    org: row.org_id as number,
-    role: row.role as Role,
-    createdAt: row.created_at as number,
-  };
-  for (const [column, field] of [['user_id', 'user'], ['label', 'label'], ['expires_at', 'expiresAt'], ['revoked_at', 'revokedAt'], ['last_used_at', 'lastUsedAt']] as const) {
-    const value = optional(row[column]);
-    if (value !== undefined) (key as unknown as Record<string, unknown>)[field] = value;
-  }
-  return key;
-}
-
-function publicKey(key: ApiKeyCredentials): ApiKeyRecord {
-  const { hash: _hash, ...record } = key;
-  return record;
-}
+import { AUDIT_GENESIS, auditContent, auditHash, type Agreement, type Distribution } from '../../policy/index.ts';
+import type { AccessStore, AuditEntry, AuditRecord, NewAgreement, User } from '../access.ts';
+import { deepFreeze, idList, publicKey, toAgreement, toAuditRecord, toDistribution, toKey, toOrganisation, toUser, toWebSession, type Row } from '../sql/access.ts';
 
 function unique<T>(work: () => T, what: string): T {
   try {
@@ -66,11 +15,6 @@ function unique<T>(work: () => T, what: string): T {
 }
 
 /** The organisations, users, keys, agreements, distributions and audit log of a SQLite store. */
-function deepFreeze<T extends object>(value: T): T {
-  for (const field of Object.values(value)) if (typeof field === 'object' && field !== null) Object.freeze(field);
-  return Object.freeze(value);
-}
-
 export function sqliteAccess(db: Database.Database): AccessStore {
   // every statement here has a fixed text: prepared once, not on each request's authentication
   const statements = new Map<string, Database.Statement>();
@@ -79,28 +23,12 @@ export function sqliteAccess(db: Database.Database): AccessStore {
     if (!statement) statements.set(sql, (statement = db.prepare(sql)));
     return statement;
   };
-  const agreementOf = (row: Row): Agreement => {
-    const members = (prepare('SELECT org_id FROM agreement_members WHERE agreement_id = ? ORDER BY org_id').all(row.id) as Array<{ org_id: number }>).map((member) => member.org_id);
-    const agreement: Agreement = {
-      id: row.id as number,
-      name: row.name as string,
-      members,
-      countries: row.countries ? (row.countries as string).split(',') : [],
-      purpose: row.purpose as string,
-      startsAt: row.starts_at as number,
-      maxTlp: row.max_tlp as Tlp,
-      mayShareOnward: row.may_share_onward === 1,
-    };
-    if (row.ends_at !== null) agreement.endsAt = row.ends_at as number;
-    return agreement;
-  };
-  const distributionOf = (row: Row): Distribution => ({
-    id: row.id as number,
-    owner: row.owner_org_id as number,
-    agreements: ids(row.agreements),
-    recipientOrgs: ids(row.recipient_orgs),
-    recipientUsers: ids(row.recipient_users),
-  });
+  const agreementOf = (row: Row): Agreement =>
+    toAgreement(
+      row,
+      (prepare('SELECT org_id FROM agreement_members WHERE agreement_id = ? ORDER BY org_id').all(row.id) as Array<{ org_id: number }>).map((member) => member.org_id),
+    );
+  const distributionOf = toDistribution;
 
   // every request's clearance is made of the agreements and distributions: read once per change (any process's, see access_generation)
   let lists: { generation: number; agreements: Agreement[]; distributions: Distribution[] } | undefined;
@@ -145,8 +73,7 @@ export function sqliteAccess(db: Database.Database): AccessStore {
     async findWebSession(id) {
       const row = prepare('SELECT id, user_id, user_name, csrf, created_at, used_at FROM web_sessions WHERE id = ?').get(id) as Row | undefined;
       if (!row) return undefined;
-      const session: WebSession = { id: row.id as string, user: row.user_id as number, userName: row.user_name as string, csrf: row.csrf as string, createdAt: row.created_at as number, usedAt: row.used_at as number };
-      return session;
+      return toWebSession(row);
     },
     async touchWebSession(id, at) {
       prepare('UPDATE web_sessions SET used_at = ? WHERE id = ?').run(at, id);
@@ -285,22 +212,7 @@ export function sqliteAccess(db: Database.Database): AccessStore {
     },
     async listAudit({ after, limit }) {
       const rows = prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after ?? 0, limit) as Row[];
-      return rows.map((row) => {
-        const record: AuditRecord = {
-          seq: row.seq as number,
-          at: row.at as number,
-          action: row.action as string,
-          target: row.target as string,
-          detail: JSON.parse(row.detail as string) as Record<string, unknown>,
-          prevHash: row.prev_hash as string,
-          hash: row.hash as string,
-        };
-        if (row.org_id !== null) record.org = row.org_id as number;
-        if (row.user_id !== null) record.user = row.user_id as number;
-        if (row.key_id !== null) record.key = row.key_id as number;
-        if (row.count !== null) record.count = row.count as number;
-        return record;
-      });
+      return rows.map(toAuditRecord);
     },
   };
 }

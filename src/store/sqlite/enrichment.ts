@@ -1,10 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Contact, ContactRole, ContactScope } from '../../contacts/index.ts';
-import type { Enrichment } from '../../enrich/index.ts';
 import { StoreError } from '../../errors.ts';
 import type { IndicatorType } from '../../model/index.ts';
 import { valueHash } from '../../normalise/index.ts';
 import type { EnrichmentRun, EnrichmentSourceRecord, OperationsStore } from '../operations.ts';
+import { toContact, toEnrichment, type ContactRow, type EnrichmentRow } from '../sql/operations.ts';
 
 /** Values read per page: small enough that a page's rows die young (50,000 cost a second of garbage collection per million). */
 const PAGE = 8_192;
@@ -97,16 +96,8 @@ export function sqliteEnrichment(db: Database.Database): EnrichmentPart {
          WHERE i.hash = ? AND i.value = ? AND i.type = ?`,
       );
       return values.map(({ type, value }) => {
-        const row = get.get(valueHash(type, value), value, type) as
-          | { country: string | null; asn: number | null; as_org: string | null; registrable: string | null }
-          | undefined;
-        if (!row) return undefined;
-        const enrichment: Enrichment = {};
-        if (row.country !== null) enrichment.country = row.country;
-        if (row.asn !== null) enrichment.asn = row.asn;
-        if (row.as_org !== null) enrichment.asOrg = row.as_org;
-        if (row.registrable !== null) enrichment.registrable = row.registrable;
-        return enrichment;
+        const row = get.get(valueHash(type, value), value, type) as EnrichmentRow | undefined;
+        return row && toEnrichment(row);
       });
     },
 
@@ -142,21 +133,7 @@ export function sqliteEnrichment(db: Database.Database): EnrichmentPart {
     },
 
     async listContacts() {
-      const rows = db.prepare('SELECT scope, key, role, name, email, manual, origin FROM contacts ORDER BY scope, key, role, manual DESC').all() as Array<{
-        scope: ContactScope;
-        key: string;
-        role: ContactRole;
-        name: string;
-        email: string | null;
-        manual: number;
-        origin: string | null;
-      }>;
-      return rows.map((row) => {
-        const contact: Contact = { scope: row.scope, key: row.key, role: row.role, name: row.name, manual: row.manual === 1 };
-        if (row.email !== null) contact.email = row.email;
-        if (row.origin !== null) contact.origin = row.origin;
-        return contact;
-      });
+      return (db.prepare('SELECT scope, key, role, name, email, manual, origin FROM contacts ORDER BY scope, key, role, manual DESC').all() as ContactRow[]).map(toContact);
     },
   };
 }

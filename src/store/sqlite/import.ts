@@ -297,6 +297,9 @@ export class SqliteImportSession implements ImportSession {
         this.db.exec('DELETE FROM temp.seen');
       }
       if (this.counts.objects > 0) this.objects?.linkMalware();
+      if (this.meta.checkpoint) {
+        this.db.prepare('UPDATE sync_state SET checkpoint = ? WHERE name = ?').run(this.meta.checkpoint.addedAfter, this.meta.checkpoint.sync);
+      }
       this.db
         .prepare("UPDATE imports SET status = 'committed', finished_at = ?, counts = ? WHERE id = ?")
         .run(this.params.now, JSON.stringify({ ...summary, ...this.counts }), this.id);

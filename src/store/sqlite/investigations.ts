@@ -1,59 +1,22 @@
 import type Database from 'better-sqlite3';
 import { ConflictError, TixError } from '../../errors.ts';
-import type { IndicatorType, Pap, Tlp } from '../../model/index.ts';
-import type { Investigation, InvestigationItem, InvestigationStore, ItemKind } from '../investigations.ts';
+import type { Investigation, InvestigationItem, InvestigationStore } from '../investigations.ts';
+import {
+  INVESTIGATION_SELECT as SELECT,
+  ITEMS_SELECT,
+  MEMBER_OF,
+  MEMBERS_SELECT,
+  toInvestigation,
+  toItem,
+  type InvestigationRow,
+  type ItemRow,
+  type MemberRow,
+} from '../sql/casework.ts';
 import { sqliteRfis } from './rfis.ts';
-
-interface InvestigationRow {
-  id: number;
-  org_id: number;
-  org_name: string;
-  case_number: string;
-  title: string;
-  countries: string;
-  lead_officer: string | null;
-  tlp: string;
-  pap: string | null;
-  created_at: number;
-}
-
-interface ItemRow {
-  id: number;
-  kind: string;
-  type: string | null;
-  value: string | null;
-  report_id: number | null;
-  report_title: string | null;
-  data: string | null;
-  note: string | null;
-  org_id: number;
-  org_name: string;
-  created_at: number;
-}
-
-const SELECT = `SELECT i.id, i.org_id, o.name AS org_name, i.case_number, i.title, i.countries, i.lead_officer, i.tlp, i.pap, i.created_at
-  FROM investigations i JOIN organisations o ON o.id = i.org_id`;
-
-/** "org is a member of investigation i": part of every read, so nothing of an investigation reaches anyone else. */
-export const MEMBER_OF = (alias: string): string => `EXISTS (SELECT 1 FROM investigation_members m WHERE m.investigation_id = ${alias} AND m.org_id = ?)`;
 
 /** Investigations and their items in SQLite; requests and outcomes in rfis.ts. */
 export function sqliteInvestigations(db: Database.Database): InvestigationStore {
-  const toInvestigation = (row: InvestigationRow): Investigation => ({
-    id: row.id,
-    org: row.org_id,
-    orgName: row.org_name,
-    caseNumber: row.case_number,
-    title: row.title,
-    countries: row.countries ? row.countries.split(',') : [],
-    ...(row.lead_officer === null ? {} : { leadOfficer: row.lead_officer }),
-    tlp: row.tlp as Tlp,
-    ...(row.pap === null ? {} : { pap: row.pap as Pap }),
-    createdAt: row.created_at,
-    members: db
-      .prepare('SELECT o.id, o.name FROM investigation_members m JOIN organisations o ON o.id = m.org_id WHERE m.investigation_id = ? ORDER BY o.id')
-      .all(row.id) as Array<{ id: number; name: string }>,
-  });
+  const withMembers = (row: InvestigationRow): Investigation => toInvestigation(row, db.prepare(MEMBERS_SELECT).all(row.id) as MemberRow[]);
 
   const find = (ref: number | string, org?: number): Investigation | undefined => {
     const member = org === undefined ? '1' : MEMBER_OF('i.id');
@@ -63,7 +26,7 @@ export function sqliteInvestigations(db: Database.Database): InvestigationStore 
     const row = db.prepare(`${SELECT} WHERE ${key} AND ${member} ORDER BY ${order} LIMIT 1`).get(ref, ...(org === undefined ? [] : [org, org])) as
       | InvestigationRow
       | undefined;
-    return row && toInvestigation(row);
+    return row && withMembers(row);
   };
 
   const requireCase = (id: number, org?: number): Investigation => {
@@ -105,7 +68,7 @@ export function sqliteInvestigations(db: Database.Database): InvestigationStore 
       const rows = (
         org === undefined ? db.prepare(`${SELECT} ORDER BY i.id DESC`).all() : db.prepare(`${SELECT} WHERE ${MEMBER_OF('i.id')} ORDER BY i.id DESC`).all(org)
       ) as InvestigationRow[];
-      return rows.map(toInvestigation);
+      return rows.map(withMembers);
     },
 
     async inviteMembers(id, by, orgs, at) {
@@ -148,24 +111,6 @@ export function sqliteInvestigations(db: Database.Database): InvestigationStore 
   };
 
   function items(id: number): InvestigationItem[] {
-    const rows = db
-      .prepare(
-        `SELECT it.id, it.kind, it.type, it.value, it.report_id, v.title AS report_title, it.data, it.note, it.org_id, o.name AS org_name, it.created_at
-         FROM investigation_items it JOIN organisations o ON o.id = it.org_id
-           LEFT JOIN reports r ON r.id = it.report_id LEFT JOIN report_versions v ON v.report_id = r.id AND v.version = r.version
-         WHERE it.investigation_id = ? ORDER BY it.id`,
-      )
-      .all(id) as ItemRow[];
-    return rows.map((row) => ({
-      id: row.id,
-      kind: row.kind as ItemKind,
-      ...(row.type !== null && row.value !== null ? { indicator: { type: row.type as IndicatorType, value: row.value } } : {}),
-      ...(row.report_id !== null ? { report: { id: row.report_id, title: row.report_title ?? '' } } : {}),
-      ...(row.data !== null ? { data: JSON.parse(row.data) as unknown } : {}),
-      ...(row.note !== null ? { note: row.note } : {}),
-      org: row.org_id,
-      orgName: row.org_name,
-      createdAt: row.created_at,
-    }));
+    return (db.prepare(ITEMS_SELECT).all(id) as ItemRow[]).map(toItem);
   }
 }

@@ -1,42 +1,13 @@
 import type Database from 'better-sqlite3';
 import { ConflictError, StoreError } from '../../errors.ts';
 import type { IndicatorType, ThreatType, Tlp } from '../../model/index.ts';
-import type { Operation, Outcome, OutcomeKind } from '../../ops/operation.ts';
-import type { OperationsStore, PackageRecord, ScopeRow } from '../operations.ts';
+import type { OperationsStore, ScopeRow } from '../operations.ts';
+import { likeEscape, toOperation, toOperationOutcome, toPackage, type OperationOutcomeRow, type OperationRow, type PackageRow } from '../sql/operations.ts';
 import { visibility } from './visibility.ts';
 
 type OperationsPart = Omit<OperationsStore, 'applyEnrichment' | 'enrichmentOf' | 'enrichmentSources' | 'putContacts' | 'listContacts'>;
 
-interface OperationRow {
-  id: number;
-  name: string;
-  countries: string;
-  starts_at: number;
-  ends_at: number;
-  agreement_id: number | null;
-  tag: string;
-  created_at: number;
-  partners: string | null;
-}
-
 const SELECT_OPERATION = `SELECT op.*, (SELECT group_concat(org_id) FROM operation_partners p WHERE p.operation_id = op.id) AS partners FROM operations op`;
-
-function toOperation(row: OperationRow): Operation {
-  const operation: Operation = {
-    id: row.id,
-    name: row.name,
-    countries: row.countries.split(',').filter(Boolean),
-    startsAt: row.starts_at,
-    endsAt: row.ends_at,
-    partners: row.partners ? row.partners.split(',').map(Number).sort((a, b) => a - b) : [],
-    tag: row.tag,
-    createdAt: row.created_at,
-  };
-  if (row.agreement_id !== null) operation.agreement = row.agreement_id;
-  return operation;
-}
-
-const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Operations, their scope, outcomes, packages and the notification record, in SQLite. */
 export function sqliteOperations(db: Database.Database): OperationsPart {
@@ -80,23 +51,7 @@ export function sqliteOperations(db: Database.Database): OperationsPart {
     },
 
     async listOperationOutcomes(operation) {
-      const rows = db.prepare('SELECT * FROM operation_outcomes WHERE operation_id = ? ORDER BY at, id').all(operation) as Array<{
-        id: number;
-        kind: OutcomeKind;
-        country: string;
-        at: number;
-        count: number;
-        amount: number | null;
-        currency: string | null;
-        note: string | null;
-      }>;
-      return rows.map((row) => {
-        const outcome: Outcome = { id: row.id, kind: row.kind, country: row.country, at: row.at, count: row.count };
-        if (row.amount !== null) outcome.amount = row.amount;
-        if (row.currency !== null) outcome.currency = row.currency;
-        if (row.note !== null) outcome.note = row.note;
-        return outcome;
-      });
+      return (db.prepare('SELECT * FROM operation_outcomes WHERE operation_id = ? ORDER BY at, id').all(operation) as OperationOutcomeRow[]).map(toOperationOutcome);
     },
 
     async *scopeRows(query) {
@@ -189,21 +144,8 @@ export function sqliteOperations(db: Database.Database): OperationsPart {
         .prepare(
           `SELECT * FROM operation_packages WHERE operation_id = ? AND country = ? AND recipient_org IS ? ORDER BY created_at DESC, id DESC LIMIT 1`,
         )
-        .get(operation, country, recipient ?? null) as
-        | { operation_id: number; country: string; recipient_org: number | null; created_at: number; expires_at: number; path: string; manifest_sha256: string; items: number }
-        | undefined;
-      if (!row) return undefined;
-      const record: PackageRecord = {
-        operation: row.operation_id,
-        country: row.country,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-        path: row.path,
-        manifestSha256: row.manifest_sha256,
-        items: row.items,
-      };
-      if (row.recipient_org !== null) record.recipient = row.recipient_org;
-      return record;
+        .get(operation, country, recipient ?? null) as PackageRow | undefined;
+      return row && toPackage(row);
     },
 
     async notifiedEvents(recipient, events) {

@@ -1,76 +1,34 @@
 import type Database from 'better-sqlite3';
 import { NotFoundError, TixError } from '../../errors.ts';
-import { nextRfiStatus, type OutcomeKind, type RfiPriority, type RfiStatus } from '../../investigations/rules.ts';
+import { nextRfiStatus } from '../../investigations/rules.ts';
 import type { IndicatorType } from '../../model/index.ts';
 import { valueHash } from '../../normalise/index.ts';
 import type { Investigation, InvestigationStore, Outcome, Rfi, RfiMessage } from '../investigations.ts';
 import { replyEvent } from '../../mail/notice.ts';
+import {
+  outcomesQuery,
+  RFI_ORDER,
+  RFI_SELECT as SELECT,
+  THREAD_SELECT,
+  toOutcome,
+  toRfi,
+  toRfiMessage,
+  type OutcomeRow,
+  type RfiMessageRow,
+  type RfiRow,
+} from '../sql/casework.ts';
 import { queueRfiNotices } from './mail.ts';
 
 type Find = (ref: number | string, org?: number) => Investigation | undefined;
-
-interface RfiRow {
-  id: number;
-  investigation_id: number;
-  case_number: string;
-  from_org_id: number;
-  from_name: string;
-  to_org_id: number;
-  to_name: string;
-  subject: string;
-  values: string;
-  priority: string;
-  due_at: number | null;
-  status: string;
-  created_at: number;
-  updated_at: number;
-}
-
-const SELECT = `SELECT r.id, r.investigation_id, i.case_number, r.from_org_id, fo.name AS from_name, r.to_org_id, tor.name AS to_name, r.subject,
-    r."values", r.priority, r.due_at, r.status, r.created_at, r.updated_at
-  FROM rfis r JOIN investigations i ON i.id = r.investigation_id JOIN organisations fo ON fo.id = r.from_org_id JOIN organisations tor ON tor.id = r.to_org_id`;
 
 /** Requests for information and outcomes in SQLite: a request is read by the members of its investigation alone. */
 export function sqliteRfis(
   db: Database.Database,
   find: Find,
 ): Pick<InvestigationStore, 'createRfi' | 'getRfi' | 'listRfis' | 'replyRfi' | 'addOutcome' | 'listOutcomes'> {
-  const thread = (id: number): RfiMessage[] =>
-    (
-      db
-        .prepare(
-          `SELECT m.id, m.org_id, o.name AS org_name, m.action, m.text, m.indicators, m.report_ids, m.created_at
-           FROM rfi_messages m JOIN organisations o ON o.id = m.org_id WHERE m.rfi_id = ? ORDER BY m.id`,
-        )
-        .all(id) as Array<{ id: number; org_id: number; org_name: string; action: string; text: string; indicators: string; report_ids: string; created_at: number }>
-    ).map((row) => ({
-      id: row.id,
-      org: row.org_id,
-      orgName: row.org_name,
-      action: row.action as RfiMessage['action'],
-      text: row.text,
-      indicators: JSON.parse(row.indicators) as RfiMessage['indicators'],
-      reports: JSON.parse(row.report_ids) as number[],
-      createdAt: row.created_at,
-    }));
+  const thread = (id: number): RfiMessage[] => (db.prepare(THREAD_SELECT).all(id) as RfiMessageRow[]).map(toRfiMessage);
 
-  const toRfi = (row: RfiRow): Rfi => ({
-    id: row.id,
-    investigation: row.investigation_id,
-    caseNumber: row.case_number,
-    from: row.from_org_id,
-    fromName: row.from_name,
-    to: row.to_org_id,
-    toName: row.to_name,
-    subject: row.subject,
-    values: JSON.parse(row.values) as Rfi['values'],
-    priority: row.priority as RfiPriority,
-    ...(row.due_at === null ? {} : { dueAt: row.due_at }),
-    status: row.status as RfiStatus,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    thread: thread(row.id),
-  });
+  const asRfi = (row: RfiRow): Rfi => toRfi(row, thread(row.id));
 
   const member = (org: number | undefined): { sql: string; params: unknown[] } =>
     org === undefined ? { sql: '1', params: [] } : { sql: 'EXISTS (SELECT 1 FROM investigation_members m WHERE m.investigation_id = r.investigation_id AND m.org_id = ?)', params: [org] };
@@ -78,7 +36,7 @@ export function sqliteRfis(
   const read = (id: number, org?: number): Rfi | undefined => {
     const visible = member(org);
     const row = db.prepare(`${SELECT} WHERE r.id = ? AND ${visible.sql}`).get(id, ...visible.params) as RfiRow | undefined;
-    return row && toRfi(row);
+    return row && asRfi(row);
   };
 
   const addMessage = (rfi: number, org: number, user: number | undefined, action: string, text: string, indicators: unknown[], reports: number[], at: number): void => {
@@ -145,9 +103,9 @@ export function sqliteRfis(
         params.push(query.overdueAt);
       }
       const rows = db
-        .prepare(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY CASE r.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, coalesce(r.due_at, 9e15), r.id LIMIT ?`)
+        .prepare(`${SELECT} WHERE ${where.join(' AND ')} ${RFI_ORDER} LIMIT ?`)
         .all(...params, query.limit) as RfiRow[];
-      return rows.map(toRfi);
+      return rows.map(asRfi);
     },
 
     async replyRfi(id, reply) {
@@ -193,49 +151,8 @@ export function sqliteRfis(
     },
   };
 
-  /**
-   * Outcomes readable by `org`: those it recorded, and those on what it owns (a value one of its sources
-   * reports, one of its reports); the operator (no org) reads all.
-   */
   function outcomes(where: string, params: unknown[], org: number | undefined): Outcome[] {
-    const visible =
-      org === undefined
-        ? { sql: '1', params: [] as unknown[] }
-        : {
-            sql: `(o.org_id = ?
-              OR (o.indicator_id IS NOT NULL AND EXISTS (SELECT 1 FROM observations ob JOIN sources s ON s.id = ob.source_id JOIN distributions d ON d.id = s.distribution_id
-                    WHERE ob.indicator_id = o.indicator_id AND d.owner_org_id = ?))
-              OR (o.report_id IS NOT NULL AND EXISTS (SELECT 1 FROM reports r WHERE r.id = o.report_id AND r.owner_org_id = ?)))`,
-            params: [org, org, org],
-          };
-    const rows = db
-      .prepare(
-        `SELECT o.id, o.org_id, org.name AS org_name, o.kind, i.type, i.value, o.report_id, o.note, o.occurred_at, o.created_at
-         FROM outcomes o JOIN organisations org ON org.id = o.org_id LEFT JOIN indicators i ON i.id = o.indicator_id
-         WHERE ${where} AND ${visible.sql} ORDER BY o.id`,
-      )
-      .all(...params, ...visible.params) as Array<{
-      id: number;
-      org_id: number;
-      org_name: string;
-      kind: string;
-      type: string | null;
-      value: string | null;
-      report_id: number | null;
-      note: string | null;
-      occurred_at: number;
-      created_at: number;
-    }>;
-    return rows.map((row) => ({
-      id: row.id,
-      org: row.org_id,
-      orgName: row.org_name,
-      kind: row.kind as OutcomeKind,
-      ...(row.type !== null && row.value !== null ? { indicator: { type: row.type as IndicatorType, value: row.value } } : {}),
-      ...(row.report_id !== null ? { report: row.report_id } : {}),
-      ...(row.note !== null ? { note: row.note } : {}),
-      occurredAt: row.occurred_at,
-      createdAt: row.created_at,
-    }));
+    const query = outcomesQuery(where, params, org);
+    return (db.prepare(query.sql).all(...query.params) as OutcomeRow[]).map(toOutcome);
   }
 }

@@ -39,6 +39,8 @@ import { sqliteEnrichment } from './enrichment.ts';
 import { sqliteOperations } from './operations.ts';
 import { sqliteMail } from './mail.ts';
 import type { MailStore } from '../mail.ts';
+import type { SyncStore } from '../sync.ts';
+import { sqliteSync } from './sync.ts';
 import type { CoordinationStore } from '../coordination.ts';
 import { sqliteCoordination } from './coordination.ts';
 import { listSources } from './sources.ts';
@@ -70,7 +72,7 @@ const READ_CACHE = -32768;
 // the access half of the Store interface (organisations, keys, agreements, audit) lives in access.ts, sightings in sightings.ts,
 // reports in reports.ts, investigations in investigations.ts (requests and outcomes in rfis.ts)
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface SqliteStore extends AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore, CoordinationStore {}
+export interface SqliteStore extends AccessStore, SightingStore, ReportStore, InvestigationStore, WarninglistStore, OperationsStore, MailStore, CoordinationStore, SyncStore {}
 
 /** The embedded store: one SQLite file (WAL) in the data directory. */
 export class SqliteStore implements Store {
@@ -90,7 +92,7 @@ export class SqliteStore implements Store {
       this.db.pragma(`cache_size = ${READ_CACHE}`);
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
-      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db), sqliteReports(this.db), sqliteInvestigations(this.db), sqliteWarninglists(this.db), sqliteEnrichment(this.db), sqliteOperations(this.db), sqliteMail(this.db), sqliteCoordination(this.db));
+      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db), sqliteReports(this.db), sqliteInvestigations(this.db), sqliteWarninglists(this.db), sqliteEnrichment(this.db), sqliteOperations(this.db), sqliteMail(this.db), sqliteCoordination(this.db), sqliteSync(this.db));
     } catch (error) {
       if (error instanceof StoreError) throw error;
       throw new StoreError('TIX_STORE_FAILED', `cannot open the store at ${file}: ${(error as Error).message}`, { cause: error });

@@ -1,15 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Warninglist, WarninglistStore, WarninglistType } from '../warninglists.ts';
-
-interface WarninglistRow {
-  id: string;
-  name: string;
-  description: string;
-  version: number;
-  type: string;
-  entries: string;
-  matching_attributes: string;
-}
+import type { Warninglist, WarninglistStore } from '../warninglists.ts';
+import { toWarninglist, type WarninglistRow } from '../sql/operations.ts';
 
 export function sqliteWarninglists(db: Database.Database): WarninglistStore {
   const upsert = db.prepare(`INSERT INTO warninglists (id, name, description, version, type, entries, matching_attributes, imported_at)
@@ -36,15 +27,7 @@ export function sqliteWarninglists(db: Database.Database): WarninglistStore {
       putAll(lists, now);
     },
     async listWarninglists() {
-      return (all.all() as WarninglistRow[]).map((row) => ({
-        id: row.id,
-        name: row.name,
-        description: row.description,
-        version: row.version,
-        type: row.type as WarninglistType,
-        entries: JSON.parse(row.entries) as string[],
-        matchingAttributes: JSON.parse(row.matching_attributes) as string[],
-      }));
+      return (all.all() as WarninglistRow[]).map(toWarninglist);
     },
   };
 }

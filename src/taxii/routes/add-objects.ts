@@ -10,6 +10,8 @@ import { checkAccept, pathOf, send, type TaxiiContext } from '../context.ts';
 import { TaxiiError, unsupportedMedia } from '../errors.ts';
 import { TAXII } from '../media.ts';
 import { failuresOf, statusOf } from '../status.ts';
+import { sightingFacts } from '../../sync/sighting.ts';
+import type { Principal } from '../../auth/index.ts';
 
 type Params = { Params: { collection: string } };
 
@@ -50,6 +52,35 @@ function sharedAs(store: Store, distribution: number): Store {
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/**
+ * Posted STIX sightings of objects this tix holds are recorded as sightings
+ * by the posting organisation (origin taxii), so the owners of the sighted
+ * data see them as they see their own users' sightings; each STIX sighting
+ * once, however often it is posted (its id is kept in the note).
+ */
+async function recordSightings(store: Store, objects: readonly unknown[], failed: ReadonlyMap<number, string>, caller: Extract<Principal, { kind: 'member' }>, now: number): Promise<void> {
+  for (const [index, object] of objects.entries()) {
+    if (failed.has(index) || typeof object !== 'object' || object === null) continue;
+    const facts = sightingFacts(object as Record<string, unknown>);
+    if (!facts) continue;
+    const id = (object as { id: string }).id;
+    const known = await store.listSightings({ reader: { org: caller.org }, objectId: facts.objectId, by: caller.org, limit: 1000 });
+    if (known.items.some((sighting) => sighting.note?.endsWith(`(${id})`))) continue;
+    await store.addSighting({
+      target: { objectId: facts.objectId },
+      org: caller.org,
+      ...(caller.user === undefined ? {} : { user: caller.user }),
+      ...(caller.key === undefined ? {} : { key: caller.key }),
+      origin: 'taxii',
+      firstSeen: facts.firstSeen,
+      lastSeen: facts.lastSeen,
+      count: facts.count,
+      note: facts.note,
+      createdAt: now,
+    });
+  }
 }
 
 /**
@@ -95,6 +126,7 @@ export function addObjectRoutes(app: FastifyInstance, context: TaxiiContext): vo
           await ingest(target, input, { format: 'stix', source, now: Math.max(request.tix.now, context.now()), onIssue: (issue) => issues.push(issue) });
         });
         for (const [index, message] of failuresOf(issues)) failed.set(index, message);
+        await recordSightings(store, objects, failed, caller, request.tix.now);
         // §5.5: 422 for content the server cannot process at all, such as an unsupported STIX version
         if (failed.size === objects.length && issues.filter((issue) => issue.code === 'TIX_STIX_VERSION').length >= objects.length) {
           throw unprocessable('no object of a STIX version this server takes (2.0, 2.1)');

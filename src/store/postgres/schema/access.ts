@@ -114,19 +114,6 @@ CREATE TABLE exchange_statuses (
 );
 CREATE INDEX exchange_statuses_created ON exchange_statuses(created_at);
 
--- bumped by every change to what clearances are made of, by any process: a cache of them is valid while it stands
-CREATE TABLE access_generation (n bigint NOT NULL);
-INSERT INTO access_generation (n) VALUES (0);
-CREATE FUNCTION access_generation_bump() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  UPDATE access_generation SET n = n + 1;
-  RETURN NULL;
-END
-$$;
-CREATE TRIGGER access_generation_agreements AFTER INSERT OR UPDATE OR DELETE ON agreements
-  FOR EACH ROW EXECUTE FUNCTION access_generation_bump();
-CREATE TRIGGER access_generation_agreement_members AFTER INSERT OR UPDATE OR DELETE ON agreement_members
-  FOR EACH ROW EXECUTE FUNCTION access_generation_bump();
-CREATE TRIGGER access_generation_distributions AFTER INSERT OR UPDATE OR DELETE ON distributions
-  FOR EACH ROW EXECUTE FUNCTION access_generation_bump();
+-- no access_generation here (SQLite's cache key for agreements and distributions): PostgreSQL reads them
+-- on every request, so a change by any API node applies at once, and no single row serializes their writers
 `;

@@ -303,4 +303,33 @@ export const CAPABILITY_MIGRATIONS: Migration[] = [
       CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
     `,
   },
+  {
+    version: 12,
+    sql: `
+      -- remote TAXII 2.1 collections pulled on a schedule (tix sync); key is the credential sent to the remote
+      CREATE TABLE sync_state (
+        name TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        collection TEXT NOT NULL,
+        push_collection TEXT,
+        key TEXT NOT NULL,
+        every_ms INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        tlp TEXT,
+        checkpoint TEXT, -- the remote's date_added of the last object stored, as it wrote it
+        last_pull_at INTEGER,
+        last_status TEXT,
+        last_error TEXT,
+        last_counts TEXT, -- JSON
+        created_at INTEGER NOT NULL
+      );
+      -- sightings already pushed to a sync's remote: each is pushed once
+      CREATE TABLE sync_pushed (
+        sync_name TEXT NOT NULL,
+        sighting_id INTEGER NOT NULL REFERENCES sightings(id),
+        pushed_at INTEGER NOT NULL,
+        PRIMARY KEY (sync_name, sighting_id)
+      );
+    `,
+  },
 ];

@@ -1,0 +1,68 @@
+import type { Pap, Tlp } from '../../model/index.ts';
+import type { AttachmentMeta, ReportLinks } from '../../reports/report.ts';
+import type { Report, ReportReader } from '../reports.ts';
+import { distributionVisibility, type Visibility } from './visibility.ts';
+
+/** A report version as both backends read it: the report row joined with one of its versions. */
+export interface ReportRow {
+  id: number;
+  stix_id: string;
+  owner_org_id: number;
+  owner_name: string;
+  distribution_id: number;
+  tlp: string;
+  pap: string | null;
+  investigation_id: number | null;
+  latest: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+  title: string;
+  summary: string | null;
+  body: string;
+  published_at: number;
+  links: string;
+  attachments: string;
+}
+
+export const REPORT_SELECT = `SELECT r.id, r.stix_id, r.owner_org_id, org.name AS owner_name, r.distribution_id, r.tlp, r.pap, r.investigation_id,
+    r.version AS latest, r.created_at, r.updated_at, v.version, v.title, v.summary, v.body, v.published_at, v.links, v.attachments
+  FROM reports r JOIN organisations org ON org.id = r.owner_org_id JOIN report_versions v ON v.report_id = r.id`;
+
+export function toReport(row: ReportRow): Report {
+  return {
+    id: row.id,
+    stixId: row.stix_id,
+    owner: row.owner_org_id,
+    ownerName: row.owner_name,
+    tlp: row.tlp as Tlp,
+    ...(row.pap === null ? {} : { pap: row.pap as Pap }),
+    distribution: row.distribution_id,
+    ...(row.investigation_id === null ? {} : { investigation: row.investigation_id }),
+    version: row.version,
+    latestVersion: row.latest,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    title: row.title,
+    ...(row.summary === null ? {} : { summary: row.summary }),
+    body: row.body,
+    publishedAt: row.published_at,
+    links: JSON.parse(row.links) as ReportLinks,
+    attachments: JSON.parse(row.attachments) as AttachmentMeta[],
+  };
+}
+
+/**
+ * The predicate "the reader may read report r": a report of an
+ * investigation by its members alone; any other by the sharing rules over
+ * its distribution and TLP, as data is. Part of every query.
+ */
+export function readableReport(reader: ReportReader | undefined, alias = 'r'): Visibility {
+  if (!reader) return { sql: '1 = 1', params: [] };
+  const shared = distributionVisibility(reader.clearance, alias);
+  return {
+    sql: `((${alias}.investigation_id IS NULL AND (${alias}.owner_org_id = ? OR ${shared.sql}))
+      OR (${alias}.investigation_id IS NOT NULL AND EXISTS (SELECT 1 FROM investigation_members m WHERE m.investigation_id = ${alias}.investigation_id AND m.org_id = ?)))`,
+    params: [reader.org, ...shared.params, reader.org],
+  };
+}
