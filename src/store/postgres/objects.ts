@@ -13,16 +13,29 @@ async function clearanceOf(sql: Sql, clearance: Clearance | undefined): Promise<
   return (alias) => sourceVisibility(sources, clearance, alias);
 }
 
-/** Where a cursor resumes: after its object, which must be one the reader may see (else the cursor names nothing, for this reader). */
-async function decodeCursor(sql: Sql, cursor: string, visible: Visibility): Promise<number> {
+/** The object a cursor names (its id and version), or undefined for text this store never issued. */
+function parseCursor(cursor: string): { id: string; modified: string } | undefined {
   const text = /^[A-Za-z0-9_-]{1,800}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '';
   const [id = '', modified, ...rest] = text.split('|');
-  const row =
-    modified !== undefined && rest.length === 0
-      ? await sql.get<{ seq: number }>(`SELECT o.seq FROM stix_objects o WHERE o.id = ? AND o.modified = ? AND ${visible.sql}`, [id, modified, ...visible.params])
-      : undefined;
-  if (!row) throw new InputError('TIX_QUERY_INVALID', `not a cursor this store issued for this reader: "${cursor.slice(0, 80)}"`);
-  return row.seq;
+  return modified !== undefined && rest.length === 0 ? { id, modified } : undefined;
+}
+
+function badCursor(cursor: string): InputError {
+  return new InputError('TIX_QUERY_INVALID', `not a cursor this store issued for this reader: "${cursor.slice(0, 80)}"`);
+}
+
+/**
+ * Where a cursor resumes, as a bound inside the page's own statement: after its object, which must be one
+ * the reader may see (else the bound is NULL and the page empty, and `checkCursor` says why).
+ */
+function cursorBound(named: { id: string; modified: string }, visible: Visibility): { sql: string; params: unknown[] } {
+  return { sql: `o.seq > (SELECT c.seq FROM stix_objects c WHERE c.id = ? AND c.modified = ? AND ${visible.sql})`, params: [named.id, named.modified, ...visible.params] };
+}
+
+/** An empty page after a cursor: the end of the collection, or a cursor that names nothing this reader may see. */
+async function checkCursor(sql: Sql, cursor: string, named: { id: string; modified: string }, visible: Visibility): Promise<void> {
+  const row = await sql.get(`SELECT 1 AS found FROM stix_objects o WHERE o.id = ? AND o.modified = ? AND ${visible.sql}`, [named.id, named.modified, ...visible.params]);
+  if (!row) throw badCursor(cursor);
 }
 
 /** A WHERE built part by part, its `?` parameters in the order of the text. */
@@ -89,7 +102,12 @@ export async function listObjects(sql: Sql, query: ObjectQuery): Promise<ObjectP
   const visible = await clearanceOf(sql, query.clearance);
   const where = new Where();
   // added_at never decreases along seq, so seq alone is the order: a range on the primary key
-  if (query.after !== undefined) where.add('o.seq > ?', await decodeCursor(sql, query.after, visible('o')));
+  const named = query.after === undefined ? undefined : parseCursor(query.after);
+  if (query.after !== undefined && !named) throw badCursor(query.after);
+  if (named) {
+    const bound = cursorBound(named, visible('c'));
+    where.add(bound.sql, ...bound.params);
+  }
   // a time bound becomes a seq bound: one seek on the (added_at, seq) index, then the primary key range
   if (query.addedAfter !== undefined) {
     where.add(`o.seq >= coalesce((SELECT seq FROM stix_objects WHERE added_at > ? ORDER BY added_at, seq LIMIT 1), ${NO_SEQ})`, query.addedAfter);
@@ -110,6 +128,7 @@ export async function listObjects(sql: Sql, query: ObjectQuery): Promise<ObjectP
      ${where.parts.length ? `WHERE ${where.parts.join(' AND ')}` : ''} ORDER BY o.seq LIMIT ?`,
     [...where.params, query.limit + 1],
   );
+  if (!rows.length && named) await checkCursor(sql, query.after!, named, visible('o'));
   const more = rows.length > query.limit;
   let end = Math.min(rows.length, query.limit);
   if (more && query.wholeAdditions) {

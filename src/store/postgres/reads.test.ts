@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Observation, Tlp } from '../../model/index.ts';
 import type { Clearance } from '../../policy/index.ts';
-import { freshDatabase } from '../../../test/helpers/stores.ts';
+import { freshDatabase, freshPostgresStore, reopenStore } from '../../../test/helpers/stores.ts';
 import { SqliteStore } from '../sqlite/store.ts';
 import type { IndicatorQuery, ObjectPage, ObjectQuery, Store } from '../store.ts';
 import { Db } from './db.ts';
@@ -221,5 +221,37 @@ describe('postgres reads: the same answers as SQLite over the same rows', () => 
       }
     }
     await assert.rejects(pg.listObjects({ limit: 5, after: 'bm90aGluZw' }), /not a cursor/);
+    // a cursor naming an object this reader may not see names nothing, for this reader, on both
+    const nobody = clearances().find(([who]) => who === 'nobody')![1];
+    const { next } = await sqlite.listObjects({ limit: 5 });
+    await assert.rejects(sqlite.listObjects({ limit: 5, after: next!, clearance: nobody! }), /not a cursor/);
+    await assert.rejects(pg.listObjects({ limit: 5, after: next!, clearance: nobody! }), /not a cursor/);
+  });
+});
+
+describe('postgres reads: one store, two server processes', () => {
+  it('the overview counts what another handle imported since it last counted, each value once', async () => {
+    const writer = await freshPostgresStore();
+    const reader = await reopenStore(writer);
+    try {
+      const importOne = async (source: string, values: string[], tlp: Tlp): Promise<void> => {
+        const session = await writer.beginImport({ source, origin: `${source}.txt`, format: 'plain-list', startedAt: T0, tlp });
+        await session.add(values.map((value, i) => ({ type: 'ipv4', value, firstSeen: T0, lastSeen: T0, tags: [], raw: value, line: i + 1, threatType: 'c2' }) as Observation));
+        await session.commit({ read: values.length, accepted: values.length, rejected: 0 });
+      };
+      assert.equal((await reader.overview()).indicators, 0);
+      await importOne('a', ['192.0.2.1', '192.0.2.2'], 'clear');
+      assert.deepEqual((await reader.overview()).bySource, [{ source: 'a', observations: 2 }]);
+      await importOne('b', ['192.0.2.2', '192.0.2.3'], 'amber');
+      const all = await reader.overview();
+      assert.equal(all.indicators, 3);
+      assert.deepEqual(all.byTlp, { clear: 2, amber: 2 });
+      assert.deepEqual(all.bySource, [{ source: 'a', observations: 2 }, { source: 'b', observations: 2 }]);
+      const anonymous = await reader.overview({ clear: true, green: false, own: [], amber: [], strict: [], red: [] });
+      assert.deepEqual([anonymous.indicators, anonymous.byTlp, anonymous.byThreatType], [2, { clear: 2 }, { c2: 2 }]);
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { Db } from './db.ts';
 import type { Store } from '../store.ts';
 import { listObjects, objectVersions } from './objects.ts';
-import { overview } from './overview.ts';
+import { overviewCounter } from './overview.ts';
 import { count, countByCountry, get, objectIdsOf, search } from './search.ts';
 import { listSources } from './sources.ts';
 
@@ -13,7 +13,7 @@ export function postgresReads(db: Db): ReadsPart {
     search: (query) => search(db, query),
     get: (type, value, now, clearance) => get(db, type, value, now, clearance),
     objectIdsOf: (type, value, clearance) => objectIdsOf(db, type, value, clearance),
-    overview: (clearance) => overview(db, clearance),
+    overview: overviewCounter(db),
     countByCountry: (clearance) => countByCountry(db, clearance),
     count: (query) => count(db, query),
     listSources: (clearance) => listSources(db, clearance),

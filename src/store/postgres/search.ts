@@ -5,7 +5,7 @@ import type { IndicatorPage, IndicatorQuery } from '../store.ts';
 import { buildSearch, POSTGRES_SEARCH } from '../sql/search.ts';
 import { OBSERVATION_COLUMNS, OBSERVATION_JOINS, summarise, toSourceView, type IndicatorRow, type ObservationRow } from '../sqlite/rows.ts';
 import type { Sql } from './db.ts';
-import { EVERYTHING, visibility, type Visibility } from './visibility.ts';
+import { distributionVisibility, EVERYTHING, visibility, type Visibility } from './visibility.ts';
 
 /** The CIDR prefix lengths held, read on each containment search: another process may have imported new ones. */
 async function prefixesOf(sql: Sql): Promise<{ v4: number[]; v6: number[] }> {
@@ -13,10 +13,13 @@ async function prefixesOf(sql: Sql): Promise<{ v4: number[]; v6: number[] }> {
   return { v4: rows.filter((row) => row.family === 4).map((row) => row.prefix), v6: rows.filter((row) => row.family === 6).map((row) => row.prefix) };
 }
 
-async function built(sql: Sql, query: IndicatorQuery): Promise<{ sql: string; params: unknown[]; visible: Visibility | undefined }> {
+/** A count reads every match: a join beats a probe per value there. */
+const COUNT_SEARCH = { ...POSTGRES_SEARCH, probe: '' };
+
+async function built(sql: Sql, query: IndicatorQuery, dialect = POSTGRES_SEARCH): Promise<{ sql: string; params: unknown[]; visible: Visibility | undefined }> {
   const visible = query.clearance && (await visibility(sql, query.clearance, 'o'));
   const prefixes = query.containing ? await prefixesOf(sql) : { v4: [], v6: [] };
-  return { ...buildSearch(query, prefixes, visible, POSTGRES_SEARCH), visible };
+  return { ...buildSearch(query, prefixes, visible, dialect), visible };
 }
 
 /** Sources in name order per value, compared as SQLite's reader compares them (UTF-16 code units). */
@@ -64,7 +67,7 @@ export async function search(sql: Sql, query: IndicatorQuery): Promise<Indicator
 }
 
 export async function count(sql: Sql, query: Omit<IndicatorQuery, 'limit' | 'after'>): Promise<number> {
-  const { sql: text, params } = await built(sql, { ...query, limit: 0 });
+  const { sql: text, params } = await built(sql, { ...query, limit: 0 }, COUNT_SEARCH);
   // the search without its page: the LIMIT parameter is last, and LIMIT NULL is none
   params[params.length - 1] = null;
   return (await sql.get<{ n: number }>(`SELECT count(*) AS n FROM (${text}) AS page`, params))!.n;
@@ -72,13 +75,17 @@ export async function count(sql: Sql, query: Omit<IndicatorQuery, 'limit' | 'aft
 
 type DetailRow = ObservationRow & { i_id: number; i_type: string; i_value: string; i_first_seen: number; i_last_seen: number; i_added_at: number };
 
-/** One value and every observation of it the reader may see, in one statement on the hash index. */
+/**
+ * One value and every observation of it the reader may see, in one statement on the hash index: the
+ * clearance is applied to each observation's TLP and its source's distribution as the source is shared
+ * now, read in the same statement (one round trip, where reading the sources first would make two).
+ */
 export async function get(sql: Sql, type: IndicatorType, value: string, now: number, clearance?: Clearance): Promise<IndicatorDetail | undefined> {
-  const visible = clearance ? await visibility(sql, clearance, 'o') : EVERYTHING;
+  const visible = clearance ? distributionVisibility(clearance, 'v') : EVERYTHING;
   const rows = await sql.all<DetailRow>(
     `SELECT i.id AS i_id, i.type AS i_type, i.value AS i_value, i.first_seen AS i_first_seen, i.last_seen AS i_last_seen, i.added_at AS i_added_at,
        ${OBSERVATION_COLUMNS}
-     FROM observations o ${OBSERVATION_JOINS}
+     FROM observations o ${OBSERVATION_JOINS} CROSS JOIN LATERAL (SELECT o.tlp, s.distribution_id) v
      WHERE i.hash = ? AND i.value = ? AND i.type = ? AND ${visible.sql}`,
     [valueHash(type, value), value, type, ...visible.params],
   );

@@ -11,18 +11,27 @@ export interface SearchDialect {
   equalsNoCase: (column: string) => string;
   /** LIKE with ASCII case ignored, as SQLite's LIKE is. */
   like: string;
+  /** Ends a subquery that must stay a probe per value rather than become a join. */
+  probe: string;
+  /** Bound the observations an index drives by the cursor too, so a merge join starts at the page rather than at the first value. */
+  boundDriven: boolean;
 }
 
 export const SQLITE_SEARCH: SearchDialect = {
   none: '0',
   equalsNoCase: (column) => `${column} = ? COLLATE NOCASE`,
   like: 'LIKE',
+  probe: '',
+  boundDriven: false,
 };
 
 export const POSTGRES_SEARCH: SearchDialect = {
   none: 'false',
   equalsNoCase: (column) => `lower(${column}) = lower(?)`,
   like: 'ILIKE',
+  // PostgreSQL turns EXISTS into a semi-join that reads observations from the first value on every page; OFFSET 0 keeps the probe
+  probe: ' OFFSET 0',
+  boundDriven: true,
 };
 
 export interface BuiltQuery {
@@ -132,9 +141,13 @@ export function buildSearch(
     // (source, malware) where there is one; otherwise walk values in id order, probing each, which stops at a page
     // rather than gathering every matching observation of the store first
     const indexed = query.source !== undefined || query.malware !== undefined;
+    if (!asked && indexed && query.after !== undefined && dialect.boundDriven) {
+      observed.push('o.indicator_id > ?');
+      params.push(Number(query.after));
+    }
     where.push(
       asked || !indexed
-        ? `EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = i.id AND ${observed.join(' AND ')})`
+        ? `EXISTS (SELECT 1 FROM observations o WHERE o.indicator_id = i.id AND ${observed.join(' AND ')}${dialect.probe})`
         : `i.id IN (SELECT o.indicator_id FROM observations o WHERE ${observed.join(' AND ')})`,
     );
   }
