@@ -27,6 +27,8 @@ const MERGE_WORK_MEM = '256MB';
  * commit meanwhile, so only a load that at least doubles the store does it.
  */
 const BULK_MIN_VALUES = 100_000;
+/** Rows written from which the import refreshes the planner's statistics before it commits, rather than leaving the first reads to plan on stale ones (autovacuum comes later). */
+const ANALYZE_AFTER_ROWS = 50_000;
 
 interface Params {
   source: number;
@@ -126,6 +128,7 @@ export class PostgresImportSession implements ImportSession {
         await this.sql.exec('TRUNCATE import_round');
       }
       if (this.counts.objects > 0) await this.objects?.linkMalware();
+      if (this.counts.new + this.counts.updated + this.counts.objects >= ANALYZE_AFTER_ROWS) await this.sql.exec('ANALYZE indicators, observations, stix_objects');
       // a sync's page and its checkpoint land together, or neither does
       if (this.meta.checkpoint) await this.sql.run('UPDATE sync_state SET checkpoint = ? WHERE name = ?', [this.meta.checkpoint.addedAfter, this.meta.checkpoint.sync]);
       await this.sql.run("UPDATE imports SET status = 'committed', finished_at = ?, counts = ? WHERE id = ?", [

@@ -33,7 +33,7 @@ CREATE TABLE indicators (
   value text NOT NULL,
   ip_first bytea,
   ip_last bytea,
-  host_key text,
+  host_key text COLLATE "C", -- compared as a byte range (key. up to key/), whatever the server's default collation
   first_seen bigint NOT NULL,
   last_seen bigint NOT NULL,
   added_at bigint NOT NULL
