@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs a command with a throwaway PostgreSQL server on a loopback port, its URL in TIX_BENCH_PG (for
+# the benchmarks), unless TIX_BENCH_PG already names one:  scripts/with-postgres.sh node bench/x.js
+set -uo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${TIX_BENCH_PG:-}" ]; then
+  cluster=$(mktemp -d -u "/tmp/tix-bench-pg.XXXXXX")
+  port=$((20000 + RANDOM % 20000))
+  TIX_BENCH_PG=$(scripts/pg-cluster.sh start "$cluster" "$port") || exit 2
+  export TIX_BENCH_PG
+  trap 'scripts/pg-cluster.sh stop "$cluster"' EXIT
+fi
+"$@"
