@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync, symlinkSync, copyFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, symlinkSync, copyFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
@@ -208,6 +208,7 @@ describe('tix scan', () => {
     const refused = tix(data.path, ['scan', join(LOGS, 'zeek-tsv', 'conn.log'), '--record-sightings', '--org', 'Example CERT', '-o', '/dev/null']);
     assert.equal(refused.code, 1, refused.stderr);
     assert.match(refused.stderr, /recorded 0 sightings for Example CERT \(1 hit value not held by this store or not readable by Example CERT\)/);
+    assert.ok(statSync('/dev/null').isCharacterDevice(), '-o /dev/null writes into the device, never replaces it');
     const run = tix(data.path, ['scan', join(LOGS, 'zeek-tsv', 'conn.log'), '--record-sightings', '--org', 'local', '-o', join(work.path, 'report.txt')]);
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /recorded 1 sighting for local\n/);

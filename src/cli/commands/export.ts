@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { outputFile } from '../../io/output-file.ts';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.ts';
@@ -72,21 +73,21 @@ export function registerExport(program: Command, ctx: CliContext): void {
       // the exporter checks its options when created, before any file is touched
       createExporter(format.id, exportCtx);
       const counts: ExportCounts = { written: 0, skipped: 0 };
-      const temporary = flags.output ? `${flags.output}.tmp-${process.pid}` : undefined;
-      const target: Writable = temporary ? createWriteStream(temporary) : ctx.out;
+      const file = flags.output ? outputFile(flags.output) : undefined;
+      const target: Writable = file ? createWriteStream(file.path) : ctx.out;
       try {
         await ctx.withStore(async (store) => {
           for await (const chunk of streamExport(store, format, query, exportCtx, counts)) await write(target, chunk);
         });
-        if (temporary) {
+        if (file) {
           target.end();
           await once(target, 'finish');
-          renameSync(temporary, flags.output!);
+          file.commit();
         }
       } catch (error) {
-        if (temporary) {
+        if (file) {
           target.destroy();
-          rmSync(temporary, { force: true });
+          file.abort();
         }
         throw error;
       }

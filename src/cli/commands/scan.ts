@@ -1,4 +1,5 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { outputFile } from '../../io/output-file.ts';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import type { Command } from 'commander';
@@ -59,9 +60,14 @@ export function writeReport(ctx: CliContext, text: string, output: string | unde
     ctx.out.write(text);
     return;
   }
-  const temporary = `${output}.tmp-${process.pid}`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, output);
+  const file = outputFile(output);
+  try {
+    writeFileSync(file.path, text);
+  } catch (error) {
+    file.abort();
+    throw error;
+  }
+  file.commit();
 }
 
 export function registerScan(program: Command, ctx: CliContext): void {

@@ -1,4 +1,5 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { outputFile } from '../../io/output-file.ts';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.ts';
 import { buildFromStore, loadSnapshot } from '../../ops/scan/intel.ts';
@@ -28,8 +29,8 @@ export function registerSnapshot(program: Command, ctx: CliContext): void {
         warninglists: await store.listWarninglists(),
       }));
       const { chunks, id } = encodeSnapshot(built.parts, built.snapshot, warninglists);
-      const temporary = `${flags.output}.tmp-${process.pid}`;
-      const fd = openSync(temporary, 'w');
+      const file = outputFile(flags.output);
+      const fd = openSync(file.path, 'w');
       let bytes = 0;
       try {
         for (const chunk of chunks) {
@@ -38,9 +39,9 @@ export function registerSnapshot(program: Command, ctx: CliContext): void {
           bytes += chunk.byteLength;
         }
         closeSync(fd);
-        renameSync(temporary, flags.output);
+        file.commit();
       } catch (error) {
-        rmSync(temporary, { force: true });
+        file.abort();
         throw error;
       }
       const skipped = Object.entries(built.parts.info.skipped).map(([reason, n]) => `${n} ${reason}`).join('; ');
