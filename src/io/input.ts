@@ -21,7 +21,8 @@ export function fileInput(path: string, size?: number, modifiedAt?: number): Inp
   return {
     name: path,
     ...(size === undefined ? {} : { size }),
-    ...(modifiedAt === undefined ? {} : { modifiedAt }),
+    // times are whole milliseconds everywhere in tix; a file system's mtime may carry a fraction
+    ...(modifiedAt === undefined ? {} : { modifiedAt: Math.trunc(modifiedAt) }),
     open: () => createReadStream(path, { highWaterMark: 256 * 1024 }),
   };
 }

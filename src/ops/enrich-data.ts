@@ -63,7 +63,7 @@ export function loadAsnFiles(files: string[], name?: string, builtAt?: number): 
   }
   const read = readAsnCsv(files.map((file) => ({ name: file, lines: readBuffer(file).toString('utf8').split('\n') })));
   if (!read.entries.length) throw new InputError('TIX_ENRICH_BAD_DATABASE', `${files.join(', ')}: no AS ranges read`, { file: first });
-  const source = { name: name ?? files.map((file) => basename(file)).join(' + '), builtAt: builtAt ?? statSync(first).mtimeMs };
+  const source = { name: name ?? files.map((file) => basename(file)).join(' + '), builtAt: builtAt ?? Math.trunc(statSync(first).mtimeMs) };
   return { table: { ranges: read.ranges, entries: read.entries, source }, issues: read.issues };
 }
 
