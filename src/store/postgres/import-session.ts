@@ -127,8 +127,9 @@ export class PostgresImportSession implements ImportSession {
         }
         await this.sql.exec('TRUNCATE import_round');
       }
-      if (this.counts.objects > 0) await this.objects?.linkMalware();
+      // statistics first: the malware link below joins the rows just written, and plans on stale statistics go row by row
       if (this.counts.new + this.counts.updated + this.counts.objects >= ANALYZE_AFTER_ROWS) await this.sql.exec('ANALYZE indicators, observations, stix_objects');
+      if (this.counts.objects > 0) await this.objects?.linkMalware();
       // a sync's page and its checkpoint land together, or neither does
       if (this.meta.checkpoint) await this.sql.run('UPDATE sync_state SET checkpoint = ? WHERE name = ?', [this.meta.checkpoint.addedAfter, this.meta.checkpoint.sync]);
       await this.sql.run("UPDATE imports SET status = 'committed', finished_at = ?, counts = ? WHERE id = ?", [
