@@ -1,6 +1,6 @@
 import { valueHash } from '../../normalise/index.ts';
 import type { FeedDefinition, FeedState, ImportRecord, Store, StoreStats } from '../store.ts';
-import { toFeedState, type FeedRow } from '../sqlite/feeds.ts';
+import { pullUpdate, toFeedState, type FeedRow } from '../sqlite/feeds.ts';
 import type { Db } from './db.ts';
 import { PostgresImportSession } from './import-session.ts';
 
@@ -116,20 +116,8 @@ function feeds(db: Db): Pick<Store, 'addFeed' | 'removeFeed' | 'listFeeds' | 'ge
     },
 
     async recordPull(name, state: Partial<Pick<FeedState, 'etag' | 'lastModified' | 'lastPullAt' | 'lastStatus' | 'lastError' | 'lastCounts'>>) {
-      const columns: Record<string, unknown> = {
-        etag: state.etag,
-        last_modified: state.lastModified,
-        last_pull_at: state.lastPullAt,
-        last_status: state.lastStatus,
-        last_error: state.lastError,
-        last_counts: state.lastCounts === undefined ? undefined : JSON.stringify(state.lastCounts),
-      };
-      const set = Object.entries(columns).filter(([, value]) => value !== undefined);
-      if (!set.length) return;
-      await db.run(
-        `UPDATE feeds SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE name = ?`,
-        [...set.map(([, value]) => (value === '' ? null : value)), name],
-      );
+      const update = pullUpdate(name, state);
+      if (update) await db.run(update.sql, update.params);
     },
   };
 }

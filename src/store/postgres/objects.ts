@@ -2,7 +2,7 @@ import { InputError } from '../../errors.ts';
 import { TLP_LEVELS, timestampKey, type StixObject } from '../../model/index.ts';
 import type { Clearance } from '../../policy/index.ts';
 import type { ObjectPage, ObjectQuery, ObjectVersions } from '../store.ts';
-import { encodeCursor, NO_SEQ, toRecord, type ObjectDbRow } from '../sqlite/objects.ts';
+import { encodeCursor, NO_SEQ, pageOf, toRecord, type ObjectDbRow } from '../sqlite/objects.ts';
 import { EVERYTHING, sourceVisibility, type SourceShare, type Visibility } from '../sql/visibility.ts';
 import type { Sql } from './db.ts';
 
@@ -129,18 +129,7 @@ export async function listObjects(sql: Sql, query: ObjectQuery): Promise<ObjectP
     [...where.params, query.limit + 1],
   );
   if (!rows.length && named) await checkCursor(sql, query.after!, named, visible('o'));
-  const more = rows.length > query.limit;
-  let end = Math.min(rows.length, query.limit);
-  if (more && query.wholeAdditions) {
-    // end the page before a run of rows added at the same time as the first row after it, if rows remain: resuming from the page's last date added then skips nothing
-    const cut = rows[query.limit]!.added_at;
-    let keep = end;
-    while (keep > 0 && rows[keep - 1]!.added_at === cut) keep--;
-    if (keep > 0) end = keep;
-  }
-  const items = rows.slice(0, end).map(toRecord);
-  const last = rows[end - 1];
-  return more && last ? { items, next: encodeCursor(last) } : { items };
+  return pageOf(rows, query);
 }
 
 export async function objectVersions(sql: Sql, id: string, clearance?: Clearance): Promise<ObjectVersions | undefined> {

@@ -1,19 +1,8 @@
-import type { Evaluation, Handling, Pap, Reliability } from '../../model/index.ts';
 import type { Clearance } from '../../policy/index.ts';
 import type { SourceSummary } from '../store.ts';
+import { summariseSources, type SourceRow } from '../sqlite/sources.ts';
 import type { Sql } from './db.ts';
 import { EVERYTHING, visibility } from './visibility.ts';
-
-interface SourceRow {
-  id: number;
-  name: string;
-  owner: number;
-  pap: string | null;
-  reliability: string | null;
-  accuracy: number | null;
-  handling: string | null;
-  last_import: number | null;
-}
 
 /**
  * Every source with what the reader may read of it, counted inside the
@@ -35,17 +24,5 @@ export async function listSources(sql: Sql, clearance?: Clearance): Promise<Sour
        FROM sources s JOIN distributions d ON d.id = s.distribution_id ORDER BY s.name COLLATE "C"`,
     ),
   ]);
-  return sources.flatMap((row) => {
-    const seen = { indicators: indicators.get(row.id) ?? 0, objects: objects.get(row.id) ?? 0 };
-    if (clearance && seen.indicators === 0 && seen.objects === 0) return [];
-    const summary: SourceSummary = { name: row.name, owner: row.owner, ...seen };
-    if (row.last_import !== null) summary.lastImport = row.last_import;
-    const evaluation: Evaluation = {};
-    if (row.pap !== null) evaluation.pap = row.pap as Pap;
-    if (row.reliability !== null) evaluation.reliability = row.reliability as Reliability;
-    if (row.accuracy !== null) evaluation.accuracy = row.accuracy;
-    if (row.handling !== null) evaluation.handling = row.handling as Handling;
-    if (Object.keys(evaluation).length) summary.evaluation = evaluation;
-    return [summary];
-  });
+  return summariseSources(sources, indicators, objects, clearance);
 }

@@ -33,3 +33,24 @@ export function toFeedState(row: FeedRow): FeedState {
   if (row.last_counts !== null) feed.lastCounts = JSON.parse(row.last_counts) as Record<string, number>;
   return feed;
 }
+
+/** The UPDATE that records how a pull went: only the fields given; an empty text clears its column. */
+export function pullUpdate(
+  name: string,
+  state: Partial<Pick<FeedState, 'etag' | 'lastModified' | 'lastPullAt' | 'lastStatus' | 'lastError' | 'lastCounts'>>,
+): { sql: string; params: unknown[] } | undefined {
+  const columns: Record<string, unknown> = {
+    etag: state.etag,
+    last_modified: state.lastModified,
+    last_pull_at: state.lastPullAt,
+    last_status: state.lastStatus,
+    last_error: state.lastError,
+    last_counts: state.lastCounts === undefined ? undefined : JSON.stringify(state.lastCounts),
+  };
+  const set = Object.entries(columns).filter(([, value]) => value !== undefined);
+  if (!set.length) return undefined;
+  return {
+    sql: `UPDATE feeds SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE name = ?`,
+    params: [...set.map(([, value]) => (value === '' ? null : value)), name],
+  };
+}

@@ -171,6 +171,11 @@ export function listObjects(db: Database.Database, query: ObjectQuery): ObjectPa
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.seq LIMIT @limit`,
     )
     .all(params) as ObjectDbRow[];
+  return pageOf(rows, query);
+}
+
+/** A page from the rows read (one more than the page, to know whether more follow), ending where a resumption skips nothing. */
+export function pageOf(rows: ObjectDbRow[], query: Pick<ObjectQuery, 'limit' | 'wholeAdditions'>): ObjectPage {
   const more = rows.length > query.limit;
   let end = Math.min(rows.length, query.limit);
   if (more && query.wholeAdditions) {

@@ -4,7 +4,7 @@ import type { Clearance } from '../../policy/index.ts';
 import type { SourceSummary } from '../store.ts';
 import { visibility } from './visibility.ts';
 
-interface SourceRow {
+export interface SourceRow {
   id: number;
   name: string;
   owner: number;
@@ -38,6 +38,11 @@ export function listSources(db: Database.Database, clearance?: Clearance): Sourc
        FROM sources s JOIN distributions d ON d.id = s.distribution_id ORDER BY s.name`,
     )
     .all() as SourceRow[];
+  return summariseSources(sources, indicators, objects, clearance);
+}
+
+/** Sources as summaries with what the reader may read of each; under a clearance, a source it may read nothing of is left out. */
+export function summariseSources(sources: SourceRow[], indicators: Map<number, number>, objects: Map<number, number>, clearance?: Clearance): SourceSummary[] {
   return sources.flatMap((row) => {
     const seen = { indicators: indicators.get(row.id) ?? 0, objects: objects.get(row.id) ?? 0 };
     if (clearance && seen.indicators === 0 && seen.objects === 0) return [];

@@ -57,7 +57,7 @@ import {
   type ObservationRow,
 } from './rows.ts';
 import { buildSearch } from '../sql/search.ts';
-import { toFeedState, type FeedRow } from './feeds.ts';
+import { pullUpdate, toFeedState, type FeedRow } from './feeds.ts';
 
 /**
  * SQLite page cache (negative: KiB). Imports get 64 MiB, so random index inserts of large imports
@@ -370,19 +370,8 @@ export class SqliteStore implements Store {
     name: string,
     state: Partial<Pick<FeedState, 'etag' | 'lastModified' | 'lastPullAt' | 'lastStatus' | 'lastError' | 'lastCounts'>>,
   ): Promise<void> {
-    const columns: Record<string, unknown> = {
-      etag: state.etag,
-      last_modified: state.lastModified,
-      last_pull_at: state.lastPullAt,
-      last_status: state.lastStatus,
-      last_error: state.lastError,
-      last_counts: state.lastCounts === undefined ? undefined : JSON.stringify(state.lastCounts),
-    };
-    const set = Object.entries(columns).filter(([, value]) => value !== undefined);
-    if (!set.length) return;
-    this.db
-      .prepare(`UPDATE feeds SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE name = ?`)
-      .run(...set.map(([, value]) => (value === '' ? null : value)), name);
+    const update = pullUpdate(name, state);
+    if (update) this.db.prepare(update.sql).run(...update.params);
   }
 
   async close(): Promise<void> {
