@@ -3,7 +3,8 @@
 #   scripts/pg-cluster.sh start DIR PORT   (prints the connection URL)
 #   scripts/pg-cluster.sh stop DIR
 # Runs the server as the calling user, or as `postgres` when called as root
-# (initdb refuses to run as root). fsync is off: the data is thrown away.
+# (initdb refuses to run as root). fsync is off: the data is thrown away. TIX_PG_SHARED_BUFFERS sets
+# the server's cache (default 128MB, PostgreSQL's own default).
 set -euo pipefail
 action=${1:?start|stop}
 dir=${2:?data directory}
@@ -21,7 +22,7 @@ case "$action" in
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
     as_owner "'$bin/initdb' -D '$dir' -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
-    as_owner "'$bin/pg_ctl' -D '$dir' -l '$dir/server.log' -o \"-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\" -w start" >/dev/null
+    as_owner "'$bin/pg_ctl' -D '$dir' -l '$dir/server.log' -o \"-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=${TIX_PG_SHARED_BUFFERS:-128MB}\" -w start" >/dev/null
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
   stop)
