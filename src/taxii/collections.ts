@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { uuidV5 } from '../formats/shared/uuid.ts';
 import type { Principal } from '../auth/index.ts';
 import { isActive, type Agreement } from '../policy/index.ts';
 import type { ObjectQuery } from '../store/store.ts';
@@ -22,15 +22,6 @@ export interface Collection {
   agreement?: number;
   canRead: boolean;
   canWrite: boolean;
-}
-
-/** A name-based UUID (RFC 9562 version 5). */
-export function uuidV5(namespace: string, name: string): string {
-  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name).digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** The collection id of an agreement: derived from the agreement's id, so it is the same on every request and restart. */

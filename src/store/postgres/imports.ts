@@ -1,6 +1,6 @@
 import { valueHash } from '../../normalise/index.ts';
-import type { FeedDefinition, FeedState, ImportRecord, Store, StoreStats } from '../store.ts';
-import { pullUpdate, toFeedState, type FeedRow } from '../sqlite/feeds.ts';
+import type { FeedDefinition, FeedState, Store, StoreStats } from '../store.ts';
+import { LIST_IMPORTS, pullUpdate, toFeedState, toImportRecord, type FeedRow, type ImportRow } from '../sqlite/feeds.ts';
 import type { Db } from './db.ts';
 import { PostgresImportSession } from './import-session.ts';
 
@@ -33,30 +33,7 @@ export function postgresImports(db: Db): ImportsPart {
     },
 
     async listImports(limit) {
-      const rows = await db.all<{
-        id: number;
-        source: string;
-        origin: string;
-        format: string;
-        started_at: number;
-        finished_at: number | null;
-        status: ImportRecord['status'];
-        counts: string;
-      }>(
-        `SELECT im.id, s.name AS source, im.origin, im.format, im.started_at, im.finished_at, im.status, im.counts
-         FROM imports im JOIN sources s ON s.id = im.source_id ORDER BY im.id DESC LIMIT ?`,
-        [limit],
-      );
-      return rows.map((row) => ({
-        id: row.id,
-        source: row.source,
-        origin: row.origin,
-        format: row.format,
-        startedAt: row.started_at,
-        ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
-        status: row.status,
-        counts: JSON.parse(row.counts) as Record<string, number>,
-      }));
+      return (await db.all<ImportRow>(LIST_IMPORTS, [limit])).map(toImportRecord);
     },
 
     stats: () => stats(db),

@@ -8,6 +8,7 @@ import {
   readableSightings,
   SELECT_SIGHTINGS,
   sightingFilters,
+  sightingParams,
   sightingPage,
   toSighting,
   toSummary,
@@ -44,20 +45,7 @@ export function postgresSightings(db: Db): SightingStore {
         if (!storable(objectId)) return undefined;
         if (!(await db.get('SELECT 1 FROM stix_objects WHERE id = ? LIMIT 1', [objectId]))) return undefined;
       }
-      const created = await db.get<{ id: number }>(`${INSERT_SIGHTING} RETURNING id`, [
-        indicator,
-        objectId,
-        sighting.org,
-        sighting.user ?? null,
-        sighting.key ?? null,
-        sighting.origin,
-        sighting.firstSeen,
-        sighting.lastSeen,
-        sighting.count,
-        sighting.location ?? null,
-        sighting.note ?? null,
-        sighting.createdAt,
-      ]);
+      const created = await db.get<{ id: number }>(`${INSERT_SIGHTING} RETURNING id`, sightingParams(sighting, indicator, objectId));
       return toSighting((await db.get<SightingRow>(`${SELECT_SIGHTINGS} WHERE s.id = ?`, [created!.id]))!);
     },
 

@@ -1,6 +1,6 @@
 import { InputError } from '../../errors.ts';
 import type { IndicatorType } from '../../model/index.ts';
-import type { Sighting, SightingOrigin, SightingQuery, SightingSummary } from '../sightings.ts';
+import type { NewSighting, Sighting, SightingOrigin, SightingQuery, SightingSummary } from '../sightings.ts';
 
 export interface SightingRow {
   id: number;
@@ -25,6 +25,24 @@ export const SELECT_SIGHTINGS = `SELECT s.id, i.type, i.value, s.object_id, s.or
 
 export const INSERT_SIGHTING = `INSERT INTO sightings (indicator_id, object_id, org_id, user_id, key_id, origin, first_seen, last_seen, count, location, note, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** The parameters of INSERT_SIGHTING, in its column order. */
+export function sightingParams(sighting: NewSighting, indicator: number | null, objectId: string | null): unknown[] {
+  return [
+    indicator,
+    objectId,
+    sighting.org,
+    sighting.user ?? null,
+    sighting.key ?? null,
+    sighting.origin,
+    sighting.firstSeen,
+    sighting.lastSeen,
+    sighting.count,
+    sighting.location ?? null,
+    sighting.note ?? null,
+    sighting.createdAt,
+  ];
+}
 
 export const INDICATOR_ID = 'SELECT id FROM indicators WHERE hash = ? AND value = ? AND type = ?';
 

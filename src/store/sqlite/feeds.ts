@@ -1,5 +1,5 @@
 import type { Tlp } from '../../model/index.ts';
-import type { FeedState } from '../store.ts';
+import type { FeedState, ImportRecord } from '../store.ts';
 
 export interface FeedRow {
   name: string;
@@ -52,5 +52,33 @@ export function pullUpdate(
   return {
     sql: `UPDATE feeds SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE name = ?`,
     params: [...set.map(([, value]) => (value === '' ? null : value)), name],
+  };
+}
+
+/** The latest imports, newest first (`tix imports`): one statement for both backends. */
+export const LIST_IMPORTS = `SELECT im.id, s.name AS source, im.origin, im.format, im.started_at, im.finished_at, im.status, im.counts
+  FROM imports im JOIN sources s ON s.id = im.source_id ORDER BY im.id DESC LIMIT ?`;
+
+export interface ImportRow {
+  id: number;
+  source: string;
+  origin: string;
+  format: string;
+  started_at: number;
+  finished_at: number | null;
+  status: ImportRecord['status'];
+  counts: string;
+}
+
+export function toImportRecord(row: ImportRow): ImportRecord {
+  return {
+    id: row.id,
+    source: row.source,
+    origin: row.origin,
+    format: row.format,
+    startedAt: row.started_at,
+    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
+    status: row.status,
+    counts: JSON.parse(row.counts) as Record<string, number>,
   };
 }

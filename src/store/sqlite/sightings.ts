@@ -9,6 +9,7 @@ import {
   readableSightings,
   SELECT_SIGHTINGS,
   sightingFilters,
+  sightingParams,
   sightingPage,
   toSighting,
   toSummary,
@@ -53,20 +54,7 @@ export function sqliteSightings(db: Database.Database): SightingStore {
         objectId = sighting.target.objectId;
         if (!prepare('SELECT 1 FROM stix_objects WHERE id = ? LIMIT 1').get(objectId)) return undefined;
       }
-      const id = prepare(INSERT_SIGHTING).run(
-        indicator,
-        objectId,
-        sighting.org,
-        sighting.user ?? null,
-        sighting.key ?? null,
-        sighting.origin,
-        sighting.firstSeen,
-        sighting.lastSeen,
-        sighting.count,
-        sighting.location ?? null,
-        sighting.note ?? null,
-        sighting.createdAt,
-      ).lastInsertRowid;
+      const id = prepare(INSERT_SIGHTING).run(...sightingParams(sighting, indicator, objectId)).lastInsertRowid;
       return toSighting(prepare(`${SELECT_SIGHTINGS} WHERE s.id = ?`).get(Number(id)) as SightingRow);
     },
 

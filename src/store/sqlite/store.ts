@@ -57,7 +57,7 @@ import {
   type ObservationRow,
 } from './rows.ts';
 import { buildSearch } from '../sql/search.ts';
-import { pullUpdate, toFeedState, type FeedRow } from './feeds.ts';
+import { LIST_IMPORTS, pullUpdate, toFeedState, toImportRecord, type FeedRow, type ImportRow } from './feeds.ts';
 
 /**
  * SQLite page cache (negative: KiB). Imports get 64 MiB, so random index inserts of large imports
@@ -309,29 +309,7 @@ export class SqliteStore implements Store {
   }
 
   async listImports(limit: number): Promise<ImportRecord[]> {
-    const rows = this.statement(
-      `SELECT im.id, s.name AS source, im.origin, im.format, im.started_at, im.finished_at, im.status, im.counts
-       FROM imports im JOIN sources s ON s.id = im.source_id ORDER BY im.id DESC LIMIT ?`,
-    ).all(limit) as Array<{
-      id: number;
-      source: string;
-      origin: string;
-      format: string;
-      started_at: number;
-      finished_at: number | null;
-      status: ImportRecord['status'];
-      counts: string;
-    }>;
-    return rows.map((row) => ({
-      id: row.id,
-      source: row.source,
-      origin: row.origin,
-      format: row.format,
-      startedAt: row.started_at,
-      ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
-      status: row.status,
-      counts: JSON.parse(row.counts) as Record<string, number>,
-    }));
+    return (this.statement(LIST_IMPORTS).all(limit) as ImportRow[]).map(toImportRecord);
   }
 
   async addFeed(feed: FeedDefinition, now: number): Promise<void> {
