@@ -98,6 +98,30 @@ describe('splitLines', () => {
   });
 });
 
+describe('splitLines with a screen', () => {
+  it('asks the screen with each whole line\'s bytes, decodes only the lines it keeps, and numbers, caps and checks every line as before', async () => {
+    const asked: string[] = [];
+    const events: string[] = [];
+    const count = await splitLines(
+      chunks('first\nkeep 1\r\ndrop 2\n', `${'x'.repeat(20)}\nkeep é\n`, [0x62, 0xff, 0x0a], 'drop\nkeep tail\nlast'),
+      {
+        line: (text, no) => events.push(`${no}:${text}`),
+        problem: (problem) => events.push(`!${problem.line}:${problem.code}`),
+        screen(bytes, start, end) {
+          const text = bytes.toString('utf8', start, end);
+          asked.push(text);
+          return text.startsWith('keep');
+        },
+      },
+      { maxLineBytes: 16 },
+    );
+    assert.equal(count, 9);
+    // lines cut by a chunk boundary, and chunks that are not UTF-8, are always read
+    assert.deepEqual(events, ['1:first', '2:keep 1', '!4:TIX_INPUT_LINE_TOO_LONG', '5:keep é', '!6:TIX_INPUT_ENCODING', '7:drop', '8:keep tail', '9:last']);
+    assert.deepEqual(asked, ['keep 1', 'drop 2', 'keep é', 'keep tail']);
+  });
+});
+
 describe('looksBinary', () => {
   it('finds a NUL byte in the first 8 KiB', () => {
     assert.equal(looksBinary(Buffer.from('text\u0000more')), true);

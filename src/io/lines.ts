@@ -11,6 +11,12 @@ export interface LineProblem {
 export interface LineHandler {
   line(text: string, no: number): void;
   problem(problem: LineProblem): void;
+  /**
+   * Asked first, with a line's bytes (UTF-8 checked, newline and CR cut off):
+   * false passes the line over without decoding it. Only lines wholly inside
+   * a chunk are asked; the others always go to `line`.
+   */
+  screen?(bytes: Buffer, start: number, end: number): boolean;
 }
 
 /**
@@ -67,8 +73,9 @@ export class LineSplitter {
     const lastNewline = chunk.lastIndexOf(0x0a);
     if (lastNewline > firstNewline) {
       const middle = chunk.subarray(firstNewline + 1, lastNewline);
-      if (isUtf8(middle)) this.decoded(middle.toString('utf8'));
-      else this.bytes(middle);
+      if (!isUtf8(middle)) this.bytes(middle);
+      else if (this.handler.screen) this.screened(chunk, firstNewline + 1, lastNewline);
+      else this.decoded(middle.toString('utf8'));
     }
     if (lastNewline + 1 < chunk.length) this.piece(chunk.subarray(lastNewline + 1), false);
   }
@@ -103,6 +110,24 @@ export class LineSplitter {
       if (line.length > limit && Buffer.byteLength(line) > this.maxLineBytes) this.tooLong();
       else handler.line(line, this.lines);
       if (newline < 0) return;
+      start = newline + 1;
+    }
+  }
+
+  /** Complete UTF-8 lines [start, stop) of `chunk` (the last one's newline cut off), each screened before it is decoded. */
+  private screened(chunk: Buffer, start: number, stop: number): void {
+    const handler = this.handler;
+    const screen = handler.screen!;
+    const max = this.maxLineBytes;
+    for (;;) {
+      let newline = chunk.indexOf(0x0a, start);
+      if (newline < 0 || newline > stop) newline = stop;
+      let end = newline;
+      if (end > start && chunk[end - 1] === 13) end--;
+      this.lines++;
+      if (end - start > max) this.tooLong();
+      else if (screen(chunk, start, end)) handler.line(chunk.toString('utf8', start, end), this.lines);
+      if (newline >= stop) return;
       start = newline + 1;
     }
   }

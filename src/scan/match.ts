@@ -7,7 +7,8 @@ import type { IndexHit, IntelIndex, MatchVia } from './index/intel-index.ts';
 import type { FindingType } from './report-wire.ts';
 import { TAG, TYPE_TAG, ipv4Number, portNumber } from './index/keys.ts';
 import { PatternSet } from './patterns.ts';
-import type { FieldKind, ScanRecord, ValueSink } from './record.ts';
+import type { FieldKind, RecordReader, ScanRecord, ValueScreen, ValueSink } from './record.ts';
+import { ByteScreen } from './index/screen.ts';
 
 export type { FindingType } from './report-wire.ts';
 
@@ -86,9 +87,20 @@ export class RecordMatcher implements ValueSink {
   /** The values of the current line, kept only when there are patterns to evaluate. */
   private values: Array<{ field: string; kind: FieldKind; value: string }> = [];
 
+  /** The byte screen for readers that have one; none when STIX patterns must see every record's values. */
+  private readonly valueScreen: ValueScreen | undefined;
+
   constructor(private readonly index: IntelIndex) {
     const patterns = index.parts.info.patterns ?? [];
     this.patterns = patterns.length ? new PatternSet(patterns) : undefined;
+    this.valueScreen = this.patterns ? undefined : new ByteScreen(index);
+  }
+
+  /** A line screen for a reader (see LineHandler.screen): false for a line none of whose values can hit; undefined when every line must be read. */
+  screenFor(records: RecordReader): ((bytes: Uint8Array, start: number, end: number) => boolean) | undefined {
+    const screen = this.valueScreen;
+    if (!screen || !records.screen) return undefined;
+    return (bytes, start, end) => records.screen!(bytes, start, end, screen);
   }
 
   value(field: string, kind: FieldKind, value: string): void {

@@ -62,12 +62,35 @@ export interface ValueSink {
   value(field: string, kind: FieldKind, value: string): void;
 }
 
+/**
+ * The intel asked from a field's raw bytes whether a value could hit: false
+ * only when it certainly cannot. A value not already in the canonical form a
+ * lookup expects is answered true, so the line is read and matched in full.
+ * Readers use it to pass over the lines that cannot hit (almost all of a
+ * log) without building a string of them.
+ */
+export interface ValueScreen {
+  /** A value of a kind, as the reader would hand it to the matcher: bytes [start, end). */
+  value(kind: FieldKind, bytes: Uint8Array, start: number, end: number): boolean;
+  /** The `ip:port` a plan composes of two fields. */
+  ipPort(bytes: Uint8Array, ipStart: number, ipEnd: number, portStart: number, portEnd: number): boolean;
+  /** The URL a plan composes of host, path and port fields (portStart -1: no port). */
+  composedUrl(bytes: Uint8Array, hostStart: number, hostEnd: number, pathStart: number, pathEnd: number, portStart: number, portEnd: number): boolean;
+}
+
 /** A reader of one log type, fed line by line. */
 export interface RecordReader {
   /** Reads one line, handing its values to `sink`; returns a problem if the line cannot be read (a header or comment is nothing). */
   read(text: string, no: number, sink: ValueSink): ReadProblem | undefined;
   /** When the record last read happened (epoch ms), worked out only when asked: for the few records that hit. */
   time(): number | undefined;
+  /**
+   * Whether a line (UTF-8 bytes [start, end), no newline) must be read:
+   * false only when none of its values can hit and read() would neither
+   * report a problem nor change the reader's state. Optional: a reader
+   * without it has every line read.
+   */
+  screen?(bytes: Uint8Array, start: number, end: number, screen: ValueScreen): boolean;
 }
 
 /** One log type: how sure it is it can read a head, and a fresh reader per file. */

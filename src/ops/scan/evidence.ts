@@ -167,6 +167,7 @@ interface ScanSink {
 async function scanHere(stream: AsyncIterable<Buffer>, reader: LogReader, index: IntelIndex, options: EvidenceOptions, sink: ScanSink): Promise<number> {
   const records = reader.createReader();
   const matcher = new RecordMatcher(index);
+  const screen = matcher.screenFor(records);
   const splitter = new LineSplitter(
     {
       line(text, no) {
@@ -181,6 +182,7 @@ async function scanHere(stream: AsyncIterable<Buffer>, reader: LogReader, index:
         }
       },
       problem: sink.problem,
+      ...(screen ? { screen } : {}),
     },
     options.maxLineBytes,
   );

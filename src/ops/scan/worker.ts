@@ -13,6 +13,7 @@ import type { FromScanner, ToScanner, WorkerSetup } from './threads.ts';
 function run(setup: WorkerSetup, port: NonNullable<typeof parentPort>): void {
   const records = getReader(setup.reader).createReader(setup.head);
   const matcher = new RecordMatcher(new IntelIndex(setup.parts));
+  const screen = matcher.screenFor(records);
   port.on('message', (message: ToScanner) => {
     if (message.kind !== 'block') return;
     try {
@@ -36,6 +37,7 @@ function run(setup: WorkerSetup, port: NonNullable<typeof parentPort>): void {
             }
           },
           problem: (problem) => problems.push({ ...problem, line: base + problem.line }),
+          ...(screen ? { screen } : {}),
         },
         setup.maxLineBytes,
       );

@@ -143,7 +143,7 @@ export class IntelIndexBuilder {
 
 /** Lookups over IndexParts; canonical values in, the indicator behind a hit out. */
 export class IntelIndex {
-  private readonly table: CompactTable;
+  readonly table: CompactTable;
   /** One bit per IPv4 /20: set when some CIDR indicator covers part of it. Most addresses are turned away here, before any search. */
   private readonly cidrBlocks = new Uint32Array(1 << 15);
 

@@ -92,6 +92,18 @@ export class CompactTable {
     return this.probe(tag, hashBytes(tag, bytes), text, 0, bytes);
   }
 
+  /** Whether some key has the finished hash `h`: false means the key is certainly absent (a probe that never leaves the bucket's fingerprints). */
+  mayHold(h: number): boolean {
+    const { hashes, dir } = this.arrays;
+    const bucket = this.shift === 32 ? 0 : h >>> this.shift;
+    const last = dir[bucket * 2 + 2]!;
+    for (let i = dir[bucket * 2]!; i < last; i++) {
+      const candidate = hashes[i]!;
+      if (candidate >= h) return candidate === h;
+    }
+    return false;
+  }
+
   /**
    * The number attached to (tag, text from `start`) given the key's finished
    * hash, or -1; `bytes` when the text is not ASCII (then `start` is 0).

@@ -1,4 +1,4 @@
-import type { ReadProblem, ValueSink } from '../record.ts';
+import type { FieldKind, ReadProblem, ValueScreen, ValueSink } from '../record.ts';
 import type { CompiledPlan } from './plan.ts';
 
 /**
@@ -13,6 +13,8 @@ import type { CompiledPlan } from './plan.ts';
 export class JsonFieldScanner {
   private readonly pattern: RegExp;
   private readonly leafUse = new Map<string, { field: string; kind?: string; slot?: number }>();
+  /** The same uses by the key's bytes, for the screen: keyed by a hash of the bytes, checked byte for byte. */
+  private readonly keyBytes = new Map<number, Array<{ bytes: Uint8Array; kind?: FieldKind; slot?: number }>>();
   private timeText: string | undefined;
 
   constructor(
@@ -26,6 +28,12 @@ export class JsonFieldScanner {
       const key = keyOf(name);
       const known = this.leafUse.get(key);
       this.leafUse.set(key, known ? { ...use, ...known } : { field: name, ...use });
+    }
+    for (const [key, use] of this.leafUse) {
+      const bytes = new TextEncoder().encode(key);
+      const entry = { bytes, ...(use.kind ? { kind: use.kind as FieldKind } : {}), ...(use.slot === undefined ? {} : { slot: use.slot }) };
+      const h = keyHash(bytes, 0, bytes.length);
+      this.keyBytes.set(h, [...(this.keyBytes.get(h) ?? []), entry]);
     }
     const keys = [...this.leafUse.keys(), timeKey].map((key) => key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     this.pattern = new RegExp(`"(${keys.join('|')})":\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|(-?[0-9][0-9.eE+-]*)|\\[([^\\]]*)\\])`, 'g');
@@ -73,7 +81,100 @@ export class JsonFieldScanner {
     this.plan.compose(sink);
     return undefined;
   }
+
+  /**
+   * read()'s screen over the line's bytes (see RecordReader.screen): every
+   * string or number that follows a wanted key, or sits in an array that
+   * does, is screened as the key's kind; slots are filled from the first
+   * value of their key, as read() fills them. A string with an escape, a
+   * slot key seen twice or holding an array, and a line that is not an
+   * object are left to read().
+   */
+  screen(bytes: Uint8Array, start: number, end: number, screen: ValueScreen): boolean {
+    while (start < end && bytes[start]! <= 32) start++;
+    while (end > start && bytes[end - 1]! <= 32) end--;
+    if (start === end) return false;
+    if (bytes[start] !== 123 || bytes[end - 1] !== 125) return true;
+    const starts = this.plan.slotStarts;
+    const ends = this.plan.slotEnds;
+    let current: { kind?: FieldKind; slot?: number } | undefined;
+    let i = start + 1;
+    while (i < end) {
+      const c = bytes[i]!;
+      if (c === 34) {
+        let close = i + 1;
+        while (close < end && bytes[close] !== 34) {
+          if (bytes[close] === 92) return this.leave();
+          close++;
+        }
+        if (close >= end) return this.leave();
+        let after = close + 1;
+        while (after < end && bytes[after]! <= 32) after++;
+        if (bytes[after] === 58) {
+          // a key: its value follows
+          current = this.useOf(bytes, i + 1, close);
+          i = after + 1;
+          while (i < end && bytes[i]! <= 32) i++;
+          if (current?.slot !== undefined) {
+            const next = bytes[i];
+            if (starts[current.slot]! >= 0 || next === 91 || next === 123) return this.leave();
+          }
+          continue;
+        }
+        if (current) {
+          if (current.kind && close > i + 1 && screen.value(current.kind, bytes, i + 1, close)) return this.leave();
+          if (current.slot !== undefined && starts[current.slot]! < 0) {
+            starts[current.slot] = i + 1;
+            ends[current.slot] = close;
+          }
+        }
+        i = close + 1;
+      } else if (c === 45 || (c >= 48 && c <= 57)) {
+        let stop = i + 1;
+        while (stop < end && isNumberByte(bytes[stop]!)) stop++;
+        if (current) {
+          if (current.kind && screen.value(current.kind, bytes, i, stop)) return this.leave();
+          if (current.slot !== undefined && starts[current.slot]! < 0) {
+            starts[current.slot] = i;
+            ends[current.slot] = stop;
+          }
+        }
+        i = stop;
+      } else {
+        // an object's values have keys of their own; an array's items keep the array's key
+        if (c === 123 || c === 125 || c === 93) current = undefined;
+        i++;
+      }
+    }
+    return this.plan.screenComposed(bytes, screen);
+  }
+
+  private leave(): true {
+    this.plan.slotStarts.fill(-1);
+    return true;
+  }
+
+  private useOf(bytes: Uint8Array, start: number, end: number): { kind?: FieldKind; slot?: number } | undefined {
+    const candidates = this.keyBytes.get(keyHash(bytes, start, end));
+    if (!candidates) return undefined;
+    for (const candidate of candidates) {
+      const key = candidate.bytes;
+      if (key.length !== end - start) continue;
+      let same = true;
+      for (let k = 0; k < key.length && same; k++) same = key[k] === bytes[start + k];
+      if (same) return candidate;
+    }
+    return undefined;
+  }
 }
+
+function keyHash(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+const isNumberByte = (c: number): boolean => (c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45;
 
 function decode(raw: string): string {
   if (!raw.includes('\\')) return raw;

@@ -1,4 +1,4 @@
-import type { FieldKind, ValueSink } from '../record.ts';
+import type { FieldKind, ValueScreen, ValueSink } from '../record.ts';
 
 /**
  * Which fields of a structured log are worth matching, by name: single
@@ -58,6 +58,9 @@ export class CompiledPlan {
   readonly uses = new Map<string, FieldUse>();
   private readonly slotNames: string[] = [];
   readonly slots: Array<string | undefined>;
+  /** The byte ranges of the slot fields a screened line filled (start -1: not filled), for screenComposed. */
+  readonly slotStarts: Int32Array;
+  readonly slotEnds: Int32Array;
   private readonly pairs: Array<[ip: number, port: number, field: string]>;
   private readonly urls: Array<{ host: number; path: number; port: number; hostName: string; pathName: string }>;
 
@@ -75,6 +78,29 @@ export class CompiledPlan {
     this.pairs = plan.pairs.map(([ip, port]) => [slot(ip), slot(port), `${ip}:${port}`]);
     this.urls = plan.urls.map((spec) => ({ host: slot(spec.host), path: slot(spec.path), port: spec.port ? slot(spec.port) : -1, hostName: spec.host, pathName: spec.path }));
     this.slots = new Array<string | undefined>(this.slotNames.length).fill(undefined);
+    this.slotStarts = new Int32Array(this.slotNames.length).fill(-1);
+    this.slotEnds = new Int32Array(this.slotNames.length);
+  }
+
+  /** compose()'s twin over a screened line's bytes: whether a pair or URL its filled slots make could hit. Empties the slots. */
+  screenComposed(bytes: Uint8Array, screen: ValueScreen): boolean {
+    const starts = this.slotStarts;
+    const ends = this.slotEnds;
+    let may = false;
+    for (const [ipSlot, portSlot] of this.pairs) {
+      const ip = starts[ipSlot]!;
+      const port = starts[portSlot]!;
+      if (ip >= 0 && port >= 0 && ends[ipSlot]! > ip && ends[portSlot]! > port && screen.ipPort(bytes, ip, ends[ipSlot]!, port, ends[portSlot]!)) may = true;
+    }
+    for (const spec of this.urls) {
+      const host = starts[spec.host]!;
+      const path = starts[spec.path]!;
+      if (may || host < 0 || ends[spec.host]! === host || path < 0) continue;
+      const port = spec.port >= 0 ? starts[spec.port]! : -1;
+      if (screen.composedUrl(bytes, host, ends[spec.host]!, path, ends[spec.path]!, port, port >= 0 ? ends[spec.port]! : -1)) may = true;
+    }
+    starts.fill(-1);
+    return may;
   }
 
   /** Hands on the pairs and URLs of the slots filled, and empties them for the next line. */

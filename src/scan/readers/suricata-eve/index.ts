@@ -7,6 +7,7 @@ function createReader(): RecordReader {
   const scanner = new JsonFieldScanner(new CompiledPlan(EVE_PLAN), (name) => (name.startsWith('dns.grouped.') ? name.slice('dns.grouped.'.length) : name.slice(name.lastIndexOf('.') + 1)), 'timestamp');
   return {
     read: (text, no, sink) => scanner.read(text, no, sink),
+    screen: (bytes, start, end, screen) => scanner.screen(bytes, start, end, screen),
     time() {
       if (scanner.time === undefined) return undefined;
       const ms = Date.parse(scanner.time);

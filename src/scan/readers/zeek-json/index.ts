@@ -7,6 +7,7 @@ function createReader(): RecordReader {
   const scanner = new JsonFieldScanner(new CompiledPlan(ZEEK_PLAN), (name) => name, 'ts');
   return {
     read: (text, no, sink) => scanner.read(text, no, sink),
+    screen: (bytes, start, end, screen) => scanner.screen(bytes, start, end, screen),
     time: () => zeekTime(scanner.time),
   };
 }

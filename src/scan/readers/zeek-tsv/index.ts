@@ -1,4 +1,4 @@
-import type { FieldKind, LogReader, ReadProblem, RecordReader } from '../../record.ts';
+import type { FieldKind, LogReader, ReadProblem, RecordReader, ValueScreen } from '../../record.ts';
 import { CompiledPlan, ZEEK_PLAN, zeekTime } from '../plan.ts';
 
 /** Zeek fields that hold a set or vector, for logs without a `#types` line. */
@@ -120,7 +120,68 @@ function createReader(head?: string): RecordReader {
       return undefined;
     },
     time: () => zeekTime(timeText),
+    screen(bytes: Uint8Array, start: number, end: number, screen: ValueScreen): boolean {
+      if (start === end) return false;
+      const fields = header.fields;
+      // headers change the reader's state; odd separators are left to read(); a value with a \x escape is
+      // never canonical, so the screen answers true for it and read() decodes it
+      if (bytes[start] === 35 || !fields || header.separator.length !== 1 || header.setSeparator.length !== 1) return true;
+      if (planned !== fields || plannedMulti !== header.multi) replan(fields);
+      const separator = header.separator.charCodeAt(0);
+      const setSeparator = header.setSeparator.charCodeAt(0);
+      const starts = plan.slotStarts;
+      const ends = plan.slotEnds;
+      let from = start;
+      let index = 0;
+      let next = 0;
+      while (index <= lastColumn) {
+        let to = from;
+        while (to < end && bytes[to] !== separator) to++;
+        if (to >= end) {
+          if (index < fields.length - 1) {
+            starts.fill(-1);
+            return true; // a short row: read() reports it
+          }
+          to = end;
+        }
+        const column = columns[next];
+        if (column && column.at === index) {
+          next++;
+          if (to > from && !sameText(bytes, from, to, header.unset) && !sameText(bytes, from, to, header.empty)) {
+            let firstEnd = to;
+            if (column.multi) {
+              for (let item = from, i = from; i <= to; i++) {
+                if (i < to && bytes[i] !== setSeparator) continue;
+                if (item === from) firstEnd = i;
+                if (column.kind && i > item && screen.value(column.kind, bytes, item, i)) {
+                  starts.fill(-1);
+                  return true;
+                }
+                item = i + 1;
+              }
+            } else if (column.kind && screen.value(column.kind, bytes, from, to)) {
+              starts.fill(-1);
+              return true;
+            }
+            if (column.slot !== undefined) {
+              starts[column.slot] = from;
+              ends[column.slot] = firstEnd;
+            }
+          }
+        }
+        from = to + 1;
+        index++;
+      }
+      return plan.screenComposed(bytes, screen);
+    },
   };
+}
+
+/** Whether bytes [start, end) spell `text` (ASCII). */
+function sameText(bytes: Uint8Array, start: number, end: number, text: string): boolean {
+  if (end - start !== text.length) return false;
+  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Zeek's ASCII logs: `#separator`, `#fields` and `#types` headers, tab-separated columns; any log type, extra columns welcome. */

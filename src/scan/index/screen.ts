@@ -1,0 +1,324 @@
+import type { FieldKind, ValueScreen } from '../record.ts';
+import type { IntelIndex } from './intel-index.ts';
+import { TAG } from './keys.ts';
+import { hashFinish, hashSeed, hashStep } from './table.ts';
+
+/**
+ * The matcher's lookups answered from raw bytes, with no string built: each
+ * value is hashed the way the table hashes its keys (last byte first) and
+ * only the bucket's fingerprints are read. A fingerprint match, or a value
+ * not already in the canonical form the matcher's fast path looks up as it
+ * is, answers "may hit"; the line is then read and matched in full, so the
+ * findings are exactly those of the full path. A value that holds a
+ * backslash (a reader's escape) is never taken as canonical.
+ */
+export class ByteScreen implements ValueScreen {
+  /** The IPv4 CIDR indicators as merged, sorted ranges [first, last]: one binary search answers "inside some network". */
+  private readonly rangeFirst: Uint32Array;
+  private readonly rangeLast: Uint32Array;
+  /** Whether any IPv6 address or network is held: if none, an IPv6 value cannot hit. */
+  private readonly hasIpv6: boolean;
+  private readonly hasIpPort: boolean;
+
+  constructor(private readonly index: IntelIndex) {
+    const { cidr, info } = index.parts;
+    [this.rangeFirst, this.rangeLast] = mergedRanges(cidr.groups, cidr.nets);
+    this.hasIpv6 = (info.counts.ipv6 ?? 0) > 0 || info.v6Prefixes.length > 0;
+    this.hasIpPort = (info.counts['ip-port'] ?? 0) > 0;
+  }
+
+  value(kind: FieldKind, bytes: Uint8Array, start: number, end: number): boolean {
+    switch (kind) {
+      case 'ip':
+        return this.ip(bytes, start, end);
+      case 'host':
+        return this.host(bytes, start, end);
+      case 'host-or-ip': {
+        // an HTTP Host header may carry a port: host:8080 (IPv6 and the rest go the full path)
+        let nameEnd = end;
+        let dotsAndDigits = true;
+        for (let i = start; i < end; i++) {
+          const c = bytes[i]!;
+          if (c === 58) {
+            if (i + 1 === end || !digits(bytes, i + 1, end)) return true;
+            nameEnd = i;
+            break;
+          }
+          if (c !== 46 && (c < 48 || c > 57)) dotsAndDigits = false;
+        }
+        return dotsAndDigits ? this.ip(bytes, start, nameEnd) : this.host(bytes, start, nameEnd);
+      }
+      case 'url':
+        return this.url(bytes, start, end);
+      case 'md5':
+        return this.hex(TAG.md5, bytes, start, end, 32);
+      case 'sha1':
+        return this.hex(TAG.sha1, bytes, start, end, 40);
+      case 'sha256':
+        return this.hex(TAG.sha256, bytes, start, end, 64);
+      case 'sha512':
+        return this.hex(TAG.sha512, bytes, start, end, 128);
+      case 'ja3':
+        return this.hex(TAG.ja3, bytes, start, end, 0);
+      case 'hash': {
+        const length = end - start;
+        const tag = length === 32 ? TAG.md5 : length === 40 ? TAG.sha1 : length === 64 ? TAG.sha256 : length === 128 ? TAG.sha512 : -1;
+        return tag < 0 || this.hex(tag, bytes, start, end, length);
+      }
+      case 'filename': {
+        let from = start;
+        for (let i = end - 1; i >= start; i--) {
+          if (bytes[i] === 92) return true; // a Windows path, or an escape the reader decodes
+          if (bytes[i] === 47) {
+            from = i + 1;
+            break;
+          }
+        }
+        return from < end && this.holds(TAG.filename, bytes, from, end);
+      }
+      default:
+        // e-mail addresses, certificate fingerprints and free text are canonicalised on the full path
+        return true;
+    }
+  }
+
+  ipPort(bytes: Uint8Array, ipStart: number, ipEnd: number, portStart: number, portEnd: number): boolean {
+    if (!this.hasIpPort) return false;
+    const length = portEnd - portStart;
+    if (length === 1 && bytes[portStart] === 48) return false; // port 0: no pair is composed
+    if (length < 1 || length > 5 || bytes[portStart] === 48 || !digits(bytes, portStart, portEnd)) return true;
+    if (ipv4At(bytes, ipStart, ipEnd) < 0) return true;
+    let h = hashSeed(TAG.ipPort);
+    for (let i = portEnd - 1; i >= portStart; i--) h = hashStep(h, bytes[i]!);
+    h = hashStep(h, 58);
+    for (let i = ipEnd - 1; i >= ipStart; i--) h = hashStep(h, bytes[i]!);
+    return this.index.table.mayHold(hashFinish(h));
+  }
+
+  composedUrl(bytes: Uint8Array, hostStart: number, hostEnd: number, pathStart: number, pathEnd: number, portStart: number, portEnd: number): boolean {
+    if (hostEnd === hostStart) return false; // no host: no URL is composed
+    if (hasScheme(bytes, pathStart, pathEnd)) return this.url(bytes, pathStart, pathEnd); // a proxy request carries the whole URL
+    // a Host header with its own port (host:8080) keeps it; else the connection's port is written unless it is 80 or 443
+    let nameEnd = hostEnd;
+    for (let i = hostStart; i < hostEnd; i++) {
+      if (bytes[i] === 58) {
+        nameEnd = i;
+        break;
+      }
+    }
+    if (!urlHost(bytes, hostStart, nameEnd) || !urlPath(bytes, pathStart, pathEnd)) return true;
+    const https = portStart >= 0 && isText(bytes, portStart, portEnd, '443');
+    let writtenPort = -1;
+    let writtenEnd = -1;
+    if (nameEnd < hostEnd) {
+      writtenPort = nameEnd + 1;
+      writtenEnd = hostEnd;
+      if (isText(bytes, writtenPort, writtenEnd, https ? '443' : '80')) return true; // a default port, dropped by normalisation
+    } else if (portStart >= 0 && portEnd > portStart && !https && !isText(bytes, portStart, portEnd, '80')) {
+      writtenPort = portStart;
+      writtenEnd = portEnd;
+    }
+    if (writtenPort >= 0) {
+      const length = writtenEnd - writtenPort;
+      if (length < 1 || length > 5 || bytes[writtenPort] === 48 || !digits(bytes, writtenPort, writtenEnd)) return true;
+    }
+    // the key `scheme://host[:port]/path`, hashed from its last byte
+    let h = hashSeed(TAG.url);
+    for (let i = pathEnd - 1; i >= pathStart; i--) h = hashStep(h, bytes[i]!);
+    if (pathEnd === pathStart || bytes[pathStart] !== 47) h = hashStep(h, 47);
+    if (writtenPort >= 0) {
+      for (let i = writtenEnd - 1; i >= writtenPort; i--) h = hashStep(h, bytes[i]!);
+      h = hashStep(h, 58);
+    }
+    for (let i = nameEnd - 1; i >= hostStart; i--) h = hashStep(h, bytes[i]!);
+    const scheme = https ? HTTPS : HTTP;
+    for (let i = scheme.length - 1; i >= 0; i--) h = hashStep(h, scheme[i]!);
+    return this.index.table.mayHold(hashFinish(h)) || this.holds(TAG.urlHost, bytes, hostStart, nameEnd);
+  }
+
+  private holds(tag: number, bytes: Uint8Array, start: number, end: number): boolean {
+    let h = hashSeed(tag);
+    for (let i = end - 1; i >= start; i--) h = hashStep(h, bytes[i]!);
+    return this.index.table.mayHold(hashFinish(h));
+  }
+
+  private ip(bytes: Uint8Array, start: number, end: number): boolean {
+    const v4 = ipv4At(bytes, start, end);
+    if (v4 < 0) {
+      // without a colon it is no address at all; IPv6 is canonicalised on the full path, unless none is held (and no IPv4 hides inside, ::ffff:1.2.3.4)
+      let colon = false;
+      let dot = false;
+      for (let i = start; i < end; i++) {
+        if (bytes[i] === 46) dot = true;
+        else if (bytes[i] === 58) colon = true;
+      }
+      return colon && (dot || this.hasIpv6);
+    }
+    return this.holds(TAG.ip, bytes, start, end) || this.inRange(v4);
+  }
+
+  private inRange(ip: number): boolean {
+    const first = this.rangeFirst;
+    let lo = 0;
+    let hi = first.length - 1;
+    // the last range that starts at or before ip
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (first[mid]! <= ip) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return hi >= 0 && ip <= this.rangeLast[hi]!;
+  }
+
+  /** A host name already canonical (lowercase ASCII with a dot, no trailing dot) probed on itself and every parent, as IntelIndex.host does. */
+  private host(bytes: Uint8Array, start: number, end: number): boolean {
+    if (end - start <= 2 || bytes[end - 1] === 46) return true;
+    let h = hashSeed(TAG.host);
+    let dots = 0;
+    for (let i = end - 1; i >= start; i--) {
+      const c = bytes[i]!;
+      if (c === 46) dots++;
+      else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95)) return true;
+      h = hashStep(h, c);
+      if (dots > 0 && c !== 46 && (i === start || bytes[i - 1] === 46) && this.index.table.mayHold(hashFinish(h))) return true;
+    }
+    // a name without a dot is never looked up
+    return false;
+  }
+
+  /** A URL already canonical (as the matcher's CANONICAL_URL): looked up as it is, and its host weakly. */
+  private url(bytes: Uint8Array, start: number, end: number): boolean {
+    const https = startsWith(bytes, start, end, HTTPS);
+    if (!https && !startsWith(bytes, start, end, HTTP)) return true;
+    const hostStart = start + (https ? HTTPS.length : HTTP.length);
+    let hostEnd = hostStart;
+    while (hostEnd < end && bytes[hostEnd] !== 47 && bytes[hostEnd] !== 58) hostEnd++;
+    if (!urlHost(bytes, hostStart, hostEnd)) return true;
+    let pathStart = hostEnd;
+    if (bytes[hostEnd] === 58) {
+      pathStart = hostEnd + 1;
+      while (pathStart < end && bytes[pathStart] !== 47) pathStart++;
+      const length = pathStart - hostEnd - 1;
+      if (length < 1 || length > 5 || bytes[hostEnd + 1] === 48 || !digits(bytes, hostEnd + 1, pathStart)) return true;
+      // a default port is dropped by normalisation: the full path
+      if (https ? length === 3 && bytes[hostEnd + 1] === 52 && bytes[hostEnd + 2] === 52 && bytes[hostEnd + 3] === 51 : length === 2 && bytes[hostEnd + 1] === 56 && bytes[hostEnd + 2] === 48) return true;
+    }
+    if (pathStart >= end || bytes[pathStart] !== 47 || !urlPath(bytes, pathStart, end)) return true;
+    return this.holds(TAG.url, bytes, start, end) || this.holds(TAG.urlHost, bytes, hostStart, hostEnd);
+  }
+
+  private hex(tag: number, bytes: Uint8Array, start: number, end: number, length: number): boolean {
+    if (length > 0 && end - start !== length) return true;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i]!;
+      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return true;
+    }
+    return end > start && this.holds(tag, bytes, start, end);
+  }
+}
+
+/** IPv4 networks (prefix groups as IntelIndex keeps them) as sorted, merged [first, last] ranges. */
+function mergedRanges(groups: Uint32Array<ArrayBufferLike>, nets: Uint32Array<ArrayBufferLike>): [Uint32Array, Uint32Array] {
+  // start·64 + prefix is exact in a double: one native numeric sort orders them
+  const keys = new Float64Array(nets.length);
+  for (let g = 0; g < groups.length; g += 3) {
+    for (let i = groups[g + 1]!; i < groups[g + 2]!; i++) keys[i] = nets[i]! * 64 + groups[g]!;
+  }
+  keys.sort();
+  const first: number[] = [];
+  const last: number[] = [];
+  for (const key of keys) {
+    const prefix = key % 64;
+    const start = (key - prefix) / 64;
+    const end = start + 2 ** (32 - prefix) - 1;
+    if (last.length > 0 && start <= last[last.length - 1]! + 1) last[last.length - 1] = Math.max(last[last.length - 1]!, end);
+    else {
+      first.push(start);
+      last.push(end);
+    }
+  }
+  return [Uint32Array.from(first), Uint32Array.from(last)];
+}
+
+const HTTP = new TextEncoder().encode('http://');
+const HTTPS = new TextEncoder().encode('https://');
+
+function startsWith(bytes: Uint8Array, start: number, end: number, prefix: Uint8Array): boolean {
+  if (end - start < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[start + i] !== prefix[i]) return false;
+  return true;
+}
+
+function isText(bytes: Uint8Array, start: number, end: number, text: string): boolean {
+  if (end - start !== text.length) return false;
+  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+function digits(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i]! < 48 || bytes[i]! > 57) return false;
+  return true;
+}
+
+/** Canonical dotted-quad IPv4 (no leading zeros) in bytes, as a number, or -1 (keys.ts' ipv4Number over bytes). */
+export function ipv4At(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length < 7 || length > 15) return -1;
+  let value = 0;
+  let part = 0;
+  let digitsSeen = 0;
+  let parts = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i === end ? 46 : bytes[i]!;
+    if (c === 46) {
+      if (digitsSeen === 0 || part > 255) return -1;
+      value = value * 256 + part;
+      parts++;
+      part = 0;
+      digitsSeen = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digitsSeen === 1 && part === 0) return -1;
+      part = part * 10 + (c - 48);
+      digitsSeen++;
+    } else return -1;
+  }
+  return parts === 4 ? value : -1;
+}
+
+/** `scheme://` at the start, as the plan's test for a proxy request's whole URL (`^[a-z][a-z0-9+.-]*://`, any case). */
+function hasScheme(bytes: Uint8Array, start: number, end: number): boolean {
+  const first = bytes[start]! | 0x20;
+  if (start >= end || first < 97 || first > 122) return false;
+  for (let i = start + 1; i + 2 < end; i++) {
+    const c = bytes[i]!;
+    if (c === 58) return bytes[i + 1] === 47 && bytes[i + 2] === 47;
+    const lower = c | 0x20;
+    if (!((lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 46 || c === 45)) return false;
+  }
+  return false;
+}
+
+/** A URL host as the canonical form has it: lowercase labels of [a-z0-9_-], at least two, none empty. */
+function urlHost(bytes: Uint8Array, start: number, end: number): boolean {
+  let dots = 0;
+  let label = 0;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === 46) {
+      if (label === 0) return false;
+      dots++;
+      label = 0;
+    } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95) label++;
+    else return false;
+  }
+  return dots > 0 && label > 0;
+}
+
+/** A URL path the canonical form keeps as it is: printable ASCII without space, quote, angle brackets or backslash. */
+function urlPath(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c <= 32 || c >= 127 || c === 34 || c === 60 || c === 62 || c === 92) return false;
+  }
+  return true;
+}
