@@ -68,6 +68,9 @@ describe('the byte screen', () => {
     const b = bytes('fe80::1cf4:44d2:904a:14f7 ::ffff:103.41.26.58');
     assert.equal(v4Only.value('ip', b, 0, 25), false, 'IPv6 when the intel holds none');
     assert.equal(v4Only.value('ip', b, 26, b.length), true, 'but an IPv4 address written as IPv6 may still hit');
+    const hexMapped = bytes('::FFFF:6729:1a3a');
+    assert.equal(v4Only.value('ip', hexMapped, 0, hexMapped.length), true, 'in hex too');
+    assert.equal(new RecordMatcher(indexOf([['ipv4', '103.41.26.58']])).lookup('ip', '::FFFF:6729:1a3a').length, 1, '(which the full path maps to 103.41.26.58)');
     assert.equal(v4Only.ipPort(b, 26, 30, 31, 35), false, 'no pair can hit when the intel holds no ip:port');
   });
 

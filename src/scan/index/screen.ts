@@ -145,14 +145,20 @@ export class ByteScreen implements ValueScreen {
   private ip(bytes: Uint8Array, start: number, end: number): boolean {
     const v4 = ipv4At(bytes, start, end);
     if (v4 < 0) {
-      // without a colon it is no address at all; IPv6 is canonicalised on the full path, unless none is held (and no IPv4 hides inside, ::ffff:1.2.3.4)
+      // without a colon it is no address at all; IPv6 is canonicalised on the full path, unless none is
+      // held and no IPv4 address can hide inside (::ffff:1.2.3.4 or ::ffff:c000:280 become IPv4)
       let colon = false;
       let dot = false;
+      let fs = 0;
+      let mapped = false;
       for (let i = start; i < end; i++) {
-        if (bytes[i] === 46) dot = true;
-        else if (bytes[i] === 58) colon = true;
+        const c = bytes[i]!;
+        if (c === 46) dot = true;
+        else if (c === 58) colon = true;
+        fs = (c | 0x20) === 102 ? fs + 1 : 0;
+        if (fs === 4) mapped = true;
       }
-      return colon && (dot || this.hasIpv6);
+      return colon && (dot || mapped || this.hasIpv6);
     }
     return this.holds(TAG.ip, bytes, start, end) || this.inRange(v4);
   }
