@@ -20,20 +20,23 @@ function indexOf(entries: Array<[IndicatorType, string]>): IntelIndex {
   return new IntelIndex(builder.build());
 }
 
+/** Intel with one indicator of each kind a screen answers for. */
+const INTEL: Array<[IndicatorType, string]> = [
+  ['ipv4', '103.41.26.58'],
+  ['ipv6', '2001:db8::7'],
+  ['cidr', '5.63.151.0/24'],
+  ['ip-port', '192.9.135.73:1194'],
+  ['hostname', 'evil.example.com'],
+  ['url', 'http://112.255.161.10/bin.sh'],
+  ['url', 'http://shop.example.net:8080/pay'],
+  ['md5', 'df7c845e4eadd7bac6cbfe2087bbd482'],
+  ['filename', 'Mozi.m'],
+];
+
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 describe('the byte screen', () => {
-  const index = indexOf([
-    ['ipv4', '103.41.26.58'],
-    ['ipv6', '2001:db8::7'],
-    ['cidr', '5.63.151.0/24'],
-    ['ip-port', '192.9.135.73:1194'],
-    ['hostname', 'evil.example.com'],
-    ['url', 'http://112.255.161.10/bin.sh'],
-    ['url', 'http://shop.example.net:8080/pay'],
-    ['md5', 'df7c845e4eadd7bac6cbfe2087bbd482'],
-    ['filename', 'Mozi.m'],
-  ]);
+  const index = indexOf(INTEL);
   const screen = new ByteScreen(index);
   const value = (kind: FieldKind, text: string): boolean => {
     const b = bytes(`xx${text}yy`);
@@ -205,17 +208,7 @@ describe('screened scans find exactly what full scans find', () => {
       '',
     ].join('\n'),
   };
-  const trickyIntel = indexOf([
-    ['ipv4', '103.41.26.58'],
-    ['ipv6', '2001:db8::7'],
-    ['cidr', '5.63.151.0/24'],
-    ['ip-port', '192.9.135.73:1194'],
-    ['hostname', 'evil.example.com'],
-    ['url', 'http://112.255.161.10/bin.sh'],
-    ['url', 'http://shop.example.net:8080/pay'],
-    ['md5', 'df7c845e4eadd7bac6cbfe2087bbd482'],
-    ['filename', 'Mozi.m'],
-  ]);
+  const trickyIntel = indexOf(INTEL);
 
   for (const [format, text] of Object.entries(tricky)) {
     it(`${format}: lines written to trip the screen (escapes, case, IPv6, ports, proxies, short rows, CRLF)`, () => {
