@@ -1,38 +1,42 @@
-// A small HTTP load generator for loopback benchmarks, run as its own process so it does not share
-// the server's event loop: CONNECTIONS concurrent keep-alive clients, each requesting the next URL
-// of a list (cycled) for SECONDS, recording every latency.
+// The HTTP load generator of the loopback benchmarks (autocannon), run as its own process so it does
+// not share the server's event loop: CONNECTIONS concurrent keep-alive connections, each requesting
+// the URLs of a list in turn (cycled) for SECONDS, each connection from its own place in the list, so
+// that concurrent requests never ask for the same thing.
 //   node bench/lib/load.js URLS_FILE SECONDS CONNECTIONS [AUTHORIZATION [ACCEPT]]
-// Prints one JSON line: { requests, errors, seconds, rps, p50, p90, p99, max }.
+// Prints one JSON line: { requests, errors, seconds, rps, p50, p90, p99, max } (latencies in ms;
+// errors counts failed requests and non-200 answers).
 import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
 
 const [file, seconds = '5', connections = '20', authorization = '', accept = ''] = process.argv.slice(2);
-const urls = readFileSync(file, 'utf8').trim().split('\n');
+const urls = readFileSync(file, 'utf8').trim().split('\n').map((line) => new URL(line));
 const headers = {};
 if (authorization) headers.authorization = authorization;
 if (accept) headers.accept = accept;
-const latencies = [];
-let errors = 0;
-let next = 0;
-const end = performance.now() + Number(seconds) * 1000;
 
-async function client() {
-  while (performance.now() < end) {
-    const url = urls[next++ % urls.length];
-    const started = performance.now();
-    try {
-      const response = await fetch(url, { headers });
-      await response.arrayBuffer();
-      if (response.status !== 200) errors++;
-    } catch {
-      errors++;
-    }
-    latencies.push(performance.now() - started);
-  }
-}
-
-const started = performance.now();
-await Promise.all(Array.from({ length: Number(connections) }, client));
-const elapsed = (performance.now() - started) / 1000;
-latencies.sort((a, b) => a - b);
-const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-process.stdout.write(`${JSON.stringify({ requests: latencies.length, errors, seconds: elapsed, rps: latencies.length / elapsed, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: latencies.at(-1) ?? 0 })}\n`);
+const requests = urls.map((url) => ({ method: 'GET', path: `${url.pathname}${url.search}` }));
+let clients = 0;
+const result = await autocannon({
+  url: urls[0].origin,
+  connections: Number(connections),
+  duration: Number(seconds),
+  headers,
+  requests,
+  setupClient(client) {
+    const from = Math.floor((clients++ * requests.length) / Number(connections));
+    client.setRequests([...requests.slice(from), ...requests.slice(0, from)]);
+  },
+});
+const total = result.requests.total;
+process.stdout.write(
+  `${JSON.stringify({
+    requests: total,
+    errors: result.errors + result.timeouts + result.non2xx,
+    seconds: result.duration,
+    rps: total / result.duration,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+  })}\n`,
+);
