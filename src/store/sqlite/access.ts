@@ -32,7 +32,12 @@ export function sqliteAccess(db: Database.Database): AccessStore {
 
   // every request's clearance is made of the agreements and distributions: read once per change (any process's, see access_generation)
   let lists: { generation: number; agreements: Agreement[]; distributions: Distribution[] } | undefined;
+  // asked twice in one turn (a clearance wants both lists at once), the generation is read once: one snapshot for both
+  let checkedThisTurn = false;
   const cached = (): NonNullable<typeof lists> => {
+    if (lists && checkedThisTurn) return lists;
+    checkedThisTurn = true;
+    queueMicrotask(() => (checkedThisTurn = false));
     const generation = (prepare('SELECT n FROM access_generation').get() as { n: number }).n;
     if (lists?.generation !== generation) {
       lists = {

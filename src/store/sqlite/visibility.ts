@@ -17,3 +17,10 @@ function sourcesStatement(db: Database.Database): Database.Statement {
 export function visibility(db: Database.Database, clearance: Clearance, alias: string): Visibility {
   return sourceVisibility(sourcesStatement(db).all() as SourceShare[], clearance, alias);
 }
+
+/** The same for any alias, from one read of the sources: for a query that applies the clearance in several places. */
+export function visibilityOver(db: Database.Database, clearance: Clearance | undefined): (alias: string) => Visibility {
+  if (!clearance) return () => ({ sql: '1', params: [] });
+  const sources = sourcesStatement(db).all() as SourceShare[];
+  return (alias) => sourceVisibility(sources, clearance, alias);
+}
