@@ -1,6 +1,6 @@
 // TAXII 2.1 `GET objects` throughput on loopback over a collection of about 1M objects (dist/; run
 // `npm run build` first). The store is filled once from a generated STIX bundle (bench/lib/bundle.js;
-// TIX_BENCH_TAXII_MB, default 330: about 820,000 objects with bundle v2, 1M with v1) and kept in
+// TIX_BENCH_TAXII_MB, default 410: about 1,020,000 objects with bundle v2) and kept in
 // bench/.data/taxii-store-<MB>mb, which is reused whatever bundle version it was built from.
 // Side by side in one run: a bare fastify route, and TAXII pages of 100 at random positions for the
 // owner of the data and for an organisation cleared through an agreement. The load generator is a
@@ -20,7 +20,7 @@ import { fmt, out, table } from './lib/report.js';
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
 const DATA = join(BENCH, '.data');
-const MB = Number(process.env.TIX_BENCH_TAXII_MB ?? 330);
+const MB = Number(process.env.TIX_BENCH_TAXII_MB ?? 410);
 const SECONDS = Number(process.env.TIX_BENCH_TAXII_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.TIX_BENCH_TAXII_CONNECTIONS ?? 20);
 const TAXII = 'application/taxii+json;version=2.1';
