@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { authenticate, clearanceFor, type Principal } from '../auth/index.ts';
-import type { Clearance } from '../policy/index.ts';
+import { authenticate, clearanceFrom, readAccessLists, type AccessLists, type Principal } from '../auth/index.ts';
+import type { Agreement, Clearance } from '../policy/index.ts';
 import type { AuditEntry } from '../store/access.ts';
 import { AuditQueue } from './audit-queue.ts';
 import type { Store } from '../store/store.ts';
@@ -34,6 +34,8 @@ export interface RequestContext {
   now: number;
   /** What the caller may read, computed once per request. */
   clearance(): Promise<Clearance>;
+  /** The agreements the clearance was made of (read once per request, with it). */
+  agreements(): Promise<readonly Agreement[]>;
   /** The browser session the request was signed in by (the session cookie), if it was. */
   session?: { id: string; csrf: string };
   /** Appends to the audit log, as this caller. */
@@ -147,12 +149,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
       reply.header('Retry-After', String(allowed.retryAfter));
       throw new HttpProblem(429, 'Too Many Requests', `rate limit of ${settings.rateLimit} requests a minute reached; retry in ${allowed.retryAfter} s`);
     }
+    let lists: Promise<AccessLists> | undefined;
     let clearance: Promise<Clearance> | undefined;
+    const accessLists = (): Promise<AccessLists> => (lists ??= readAccessLists(settings.store));
     const context: RequestContext = {
       principal,
       now,
       ...(session ? { session } : {}),
-      clearance: () => (clearance ??= clearanceFor(settings.store, context.principal, now, settings.anonymousClear)),
+      clearance: () => (clearance ??= accessLists().then((read) => clearanceFrom(context.principal, read, now, settings.anonymousClear))),
+      agreements: async () => (await accessLists()).agreements,
       audit: async (entry) => {
         const who = context.principal;
         await audits.append({

@@ -1,4 +1,4 @@
-import { clearanceOf, type Clearance, type Reader, type Role } from '../policy/index.ts';
+import { clearanceOf, type Agreement, type Clearance, type Distribution, type Reader, type Role } from '../policy/index.ts';
 import type { Store } from '../store/store.ts';
 import { parseApiKey, secretMatches, verifyPassword } from './credentials.ts';
 
@@ -55,8 +55,23 @@ export function readerOf(principal: Principal): Reader {
   return principal.user === undefined ? { kind: 'member', org: principal.org } : { kind: 'member', org: principal.org, user: principal.user };
 }
 
+/** What every clearance is compiled from: the store's distributions and agreements, as read together. */
+export interface AccessLists {
+  distributions: readonly Distribution[];
+  agreements: readonly Agreement[];
+}
+
+export async function readAccessLists(store: Store): Promise<AccessLists> {
+  const [distributions, agreements] = await Promise.all([store.listDistributions(), store.listAgreements()]);
+  return { distributions, agreements };
+}
+
+/** What a principal may read now, compiled from the access lists. */
+export function clearanceFrom(principal: Principal, lists: AccessLists, now: number, anonymousClear: boolean): Clearance {
+  return clearanceOf(readerOf(principal), lists.distributions, new Map(lists.agreements.map((agreement) => [agreement.id, agreement])), { now, anonymousClear });
+}
+
 /** What a principal may read now, compiled from the store's distributions and agreements. */
 export async function clearanceFor(store: Store, principal: Principal, now: number, anonymousClear: boolean): Promise<Clearance> {
-  const [distributions, agreements] = await Promise.all([store.listDistributions(), store.listAgreements()]);
-  return clearanceOf(readerOf(principal), distributions, new Map(agreements.map((agreement) => [agreement.id, agreement])), { now, anonymousClear });
+  return clearanceFrom(principal, await readAccessLists(store), now, anonymousClear);
 }

@@ -20,7 +20,7 @@ export function callerOf(request: FastifyRequest, context: TaxiiContext): Princi
 /** The collections this caller sees, in their fixed order. */
 export async function collectionsOf(request: FastifyRequest, context: TaxiiContext): Promise<Collection[]> {
   const principal = callerOf(request, context);
-  const agreements = principal.kind === 'member' ? await context.store.listAgreements() : [];
+  const agreements = principal.kind === 'member' ? await request.tix.agreements() : [];
   return collectionsFor(principal, agreements, request.tix.now);
 }
 

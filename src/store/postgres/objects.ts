@@ -3,14 +3,13 @@ import { TLP_LEVELS, timestampKey, type StixObject } from '../../model/index.ts'
 import type { Clearance } from '../../policy/index.ts';
 import type { ObjectPage, ObjectQuery, ObjectVersions } from '../store.ts';
 import { encodeCursor, NO_SEQ, pageOf, toRecord, type ObjectDbRow } from '../sqlite/objects.ts';
-import { EVERYTHING, sourceVisibility, type SourceShare, type Visibility } from '../sql/visibility.ts';
+import { EVERYTHING, sourceSubqueryVisibility, type Visibility } from '../sql/visibility.ts';
 import type { Sql } from './db.ts';
 
-/** A clearance as predicates over any alias, from one read of the sources (as they are now) per request. */
-async function clearanceOf(sql: Sql, clearance: Clearance | undefined): Promise<(alias: string) => Visibility> {
+/** A clearance as predicates over any alias, the sources looked up inside the statement that applies it (no round trip of its own). */
+function clearanceOf(clearance: Clearance | undefined): (alias: string) => Visibility {
   if (!clearance) return () => EVERYTHING;
-  const sources = await sql.all<SourceShare>('SELECT id, distribution_id FROM sources');
-  return (alias) => sourceVisibility(sources, clearance, alias);
+  return (alias) => sourceSubqueryVisibility(clearance, alias);
 }
 
 /** The object a cursor names (its id and version), or undefined for text this store never issued. */
@@ -99,7 +98,7 @@ function versionsOf(query: ObjectQuery, visible: (alias: string) => Visibility, 
 
 /** One page of the object store in order of addition, filtered as TAXII filters (an AND of every filter given): one statement on the seq order. */
 export async function listObjects(sql: Sql, query: ObjectQuery): Promise<ObjectPage> {
-  const visible = await clearanceOf(sql, query.clearance);
+  const visible = clearanceOf(query.clearance);
   const where = new Where();
   // added_at never decreases along seq, so seq alone is the order: a range on the primary key
   const named = query.after === undefined ? undefined : parseCursor(query.after);
@@ -133,7 +132,7 @@ export async function listObjects(sql: Sql, query: ObjectQuery): Promise<ObjectP
 }
 
 export async function objectVersions(sql: Sql, id: string, clearance?: Clearance): Promise<ObjectVersions | undefined> {
-  const visible = (await clearanceOf(sql, clearance))('o');
+  const visible = clearanceOf(clearance)('o');
   const rows = await sql.all<{ json: string; added_at: number }>(
     `SELECT o.json, o.added_at FROM stix_objects o WHERE o.id = ? AND ${visible.sql} ORDER BY o.modified COLLATE "C"`,
     [id, ...visible.params],
