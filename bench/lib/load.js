@@ -1,7 +1,8 @@
 // The HTTP load generator of the loopback benchmarks (autocannon), run as its own process so it does
 // not share the server's event loop: CONNECTIONS concurrent keep-alive connections, each requesting
 // the URLs of a list in turn (cycled) for SECONDS, each connection from its own place in the list, so
-// that concurrent requests never ask for the same thing.
+// that concurrent requests never ask for the same thing. The same load runs unmeasured for
+// TIX_BENCH_WARMUP_SECONDS (2) first: a process just started has neither its JIT nor its caches warm.
 //   node bench/lib/load.js URLS_FILE SECONDS CONNECTIONS [AUTHORIZATION [ACCEPT]]
 // Prints one JSON line: { requests, errors, seconds, rps, p50, p90, p99, max } (latencies in ms;
 // errors counts failed requests and non-200 answers).
@@ -22,6 +23,7 @@ const result = await autocannon({
   duration: Number(seconds),
   headers,
   requests,
+  warmup: { connections: Number(connections), duration: Number(process.env.TIX_BENCH_WARMUP_SECONDS ?? 2) },
   setupClient(client) {
     const from = Math.floor((clients++ * requests.length) / Number(connections));
     client.setRequests([...requests.slice(from), ...requests.slice(0, from)]);
