@@ -205,6 +205,7 @@ describe('screened scans find exactly what full scans find', () => {
       '{"src_ip":"10.0.0.1","src_ip":"192.9.135.73","src_port":1194}',
       '  {"src_ip" : "192.9.135.73", "src_port" : 1194}  ',
       '{"timestamp": broken',
+      '{"event_type":"flow" x" "src_ip":"103.41.26.58" y"}',
       '',
     ].join('\n'),
   };

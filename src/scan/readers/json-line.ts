@@ -87,8 +87,9 @@ export class JsonFieldScanner {
    * string or number that follows a wanted key, or sits in an array that
    * does, is screened as the key's kind; slots are filled from the first
    * value of their key, as read() fills them. A string with an escape, a
-   * slot key seen twice or holding an array, and a line that is not an
-   * object are left to read().
+   * slot key seen twice or holding an array, a line that is not an object,
+   * and anything that is not JSON between the strings (where read()'s
+   * pattern could pair quotes differently) are left to read().
    */
   screen(bytes: Uint8Array, start: number, end: number, screen: ValueScreen): boolean {
     while (start < end && bytes[start]! <= 32) start++;
@@ -143,6 +144,8 @@ export class JsonFieldScanner {
       } else {
         // an object's values have keys of their own; an array's items keep the array's key
         if (c === 123 || c === 125 || c === 93) current = undefined;
+        // anything else outside a string but JSON's punctuation and literals: not JSON, and read() may still find keys in it
+        else if (!JSON_BETWEEN[c]) return this.leave();
         i++;
       }
     }
@@ -173,6 +176,10 @@ function keyHash(bytes: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   return h >>> 0;
 }
+
+/** Bytes JSON allows between its strings and numbers: white space, punctuation, and the letters of true, false and null. */
+const JSON_BETWEEN = new Uint8Array(256);
+for (const c of ' \t\r\n{}[],:truefalsnl') JSON_BETWEEN[c.charCodeAt(0)] = 1;
 
 const isNumberByte = (c: number): boolean => (c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45;
 
