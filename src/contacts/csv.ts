@@ -1,4 +1,4 @@
-import { headerIndex, splitCsvLine } from '../formats/shared/csv.ts';
+import { headerIndex, splitCsvLine } from '../formats/common/csv.ts';
 import type { Issue } from '../model/index.ts';
 import { CONTACT_ROLES, CONTACT_SCOPES, contactKey, type Contact, type ContactRole, type ContactScope } from './directory.ts';
 

@@ -1,4 +1,4 @@
-import { splitCsvLine } from '../formats/shared/csv.ts';
+import { splitCsvLine } from '../formats/common/csv.ts';
 import type { Issue } from '../model/index.ts';
 import { ipv4Number, ipv6Halves } from './ip.ts';
 import { RangeBuilder, type IpRanges } from './ranges.ts';

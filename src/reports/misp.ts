@@ -1,5 +1,5 @@
 import { EXPORT_TYPES } from '../formats/misp/index.ts';
-import { TIX_NAMESPACE, uuidV5 } from '../formats/shared/uuid.ts';
+import { TIX_NAMESPACE, uuidV5 } from '../formats/common/uuid.ts';
 import type { Tlp } from '../model/index.ts';
 import type { ReportForStix } from './stix.ts';
 

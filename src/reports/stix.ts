@@ -1,6 +1,6 @@
 import { InputError } from '../errors.ts';
 import { indicatorValues, patternOf, TLP2_MARKINGS, tlpMarkingDefinition, tlpOfMarking } from '../formats/stix/index.ts';
-import { TIX_NAMESPACE, uuidV5 } from '../formats/shared/uuid.ts';
+import { TIX_NAMESPACE, uuidV5 } from '../formats/common/uuid.ts';
 import type { IndicatorType, Pap, Tlp } from '../model/index.ts';
 import type { ReportContent, ReportDraft } from './report.ts';
 

@@ -1,7 +1,7 @@
 import type { StixObject } from '../model/index.ts';
 import type { PendingSighting } from '../store/sync.ts';
 import { taxiiTimestamp } from '../taxii/time.ts';
-import { uuidV5 } from '../formats/shared/uuid.ts';
+import { uuidV5 } from '../formats/common/uuid.ts';
 
 /** The UUID namespace of pushed sightings (a v4 UUID chosen once): the same local sighting always becomes the same STIX id. */
 const SIGHTING_NAMESPACE = '0f6d2b8e-4c1a-4e7b-9d53-7a2e91c0b6f4';

@@ -1,4 +1,4 @@
-import { uuidV5 } from '../formats/shared/uuid.ts';
+import { uuidV5 } from '../formats/common/uuid.ts';
 import type { Principal } from '../auth/index.ts';
 import { isActive, type Agreement } from '../policy/index.ts';
 import type { ObjectQuery } from '../store/store.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { emitRecord } from '../../formats/shared/record.ts';
+import { emitRecord } from '../../formats/common/record.ts';
 import { IndicatorTypeSchema, ThreatTypeSchema, TlpSchema, type Observation } from '../../model/index.ts';
 import { normalise } from '../../normalise/index.ts';
 import type { Clearance } from '../../policy/index.ts';

@@ -1,9 +1,9 @@
 import { parseIndicatorType, parseThreatType, parseTlp } from '../../model/index.ts';
 import type { FormatModule } from '../format.ts';
-import { headerIndex, splitCsvLine } from '../shared/csv.ts';
-import { createCsvTableParser } from '../shared/csv-table.ts';
-import { parseFeedDate } from '../shared/dates.ts';
-import { badField, emitRecord, parseConfidence, present, splitTags } from '../shared/record.ts';
+import { headerIndex, splitCsvLine } from '../common/csv.ts';
+import { createCsvTableParser } from '../common/csv-table.ts';
+import { parseFeedDate } from '../common/dates.ts';
+import { badField, emitRecord, parseConfidence, present, splitTags } from '../common/record.ts';
 
 /** Model fields a CSV column can be mapped to, and the header names recognised without a mapping. */
 const FIELDS = {

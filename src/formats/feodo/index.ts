@@ -1,7 +1,7 @@
 import type { FormatModule } from '../format.ts';
-import { createCsvTableParser, headerScore } from '../shared/csv-table.ts';
-import { parseFeedDate } from '../shared/dates.ts';
-import { badField, emitRecord, present } from '../shared/record.ts';
+import { createCsvTableParser, headerScore } from '../common/csv-table.ts';
+import { parseFeedDate } from '../common/dates.ts';
+import { badField, emitRecord, present } from '../common/record.ts';
 
 /**
  * abuse.ch Feodo Tracker botnet C2 IP blocklist (CSV). Its header is not

@@ -1,5 +1,5 @@
 import type { FormatModule } from '../format.ts';
-import { emitRecord } from '../shared/record.ts';
+import { emitRecord } from '../common/record.ts';
 import { extractIndicators } from './extract.ts';
 
 /**

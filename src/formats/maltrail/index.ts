@@ -1,6 +1,6 @@
 import type { ThreatType } from '../../model/index.ts';
 import type { FormatModule } from '../format.ts';
-import { emitRecord } from '../shared/record.ts';
+import { emitRecord } from '../common/record.ts';
 
 /**
  * maltrail static trails: a comment header with `# Aliases: a, b`, then

@@ -1,7 +1,7 @@
 import type { IndicatorType, ThreatType } from '../../model/index.ts';
 import type { ParseContext, ParseSink } from '../format.ts';
-import { parseFeedDate } from '../shared/dates.ts';
-import { badField, emitRecord } from '../shared/record.ts';
+import { parseFeedDate } from '../common/dates.ts';
+import { badField, emitRecord } from '../common/record.ts';
 import { isRecord, readTags, type TagMeaning, tagNames } from './tags.ts';
 import { IMPORT_TYPES, IP_PORT_TYPES, MISP_ATTRIBUTE_TYPES, PAIR_TYPES } from './types.ts';
 

@@ -2,7 +2,7 @@ import { ConfigError } from '../../errors.ts';
 import type { Tlp } from '../../model/index.ts';
 import type { ExportModule } from '../../export/exporter.ts';
 import { EVENT_HEAD, serialiseAttribute, serialiseEventTail, stricterTlp } from './serialise.ts';
-import { TIX_NAMESPACE, uuidV5 } from '../shared/uuid.ts';
+import { TIX_NAMESPACE, uuidV5 } from '../common/uuid.ts';
 import { isUuid } from './uuid.ts';
 
 /**

@@ -3,7 +3,7 @@ import { ConfigError } from '../../errors.ts';
 import type { Indicator } from '../../model/index.ts';
 import type { ExportContext } from '../../export/exporter.ts';
 import { EVENT_HEAD, type EventSummary, manifestEntry, serialiseAttribute, serialiseEventTail, stricterTlp } from './serialise.ts';
-import { TIX_NAMESPACE, uuidV5 } from '../shared/uuid.ts';
+import { TIX_NAMESPACE, uuidV5 } from '../common/uuid.ts';
 
 /** Append `chunk` to the file `path` of the feed directory; the first write to a path creates it. */
 export interface FeedWrite {

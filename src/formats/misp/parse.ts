@@ -1,6 +1,6 @@
 import type { Issue } from '../../model/index.ts';
 import type { ParseContext, ParseSink, TextParser } from '../format.ts';
-import { badField } from '../shared/record.ts';
+import { badField } from '../common/record.ts';
 import { epochSeconds, type EventScope, flag, isoDate, readAttribute } from './attribute.ts';
 import { scanJson } from './json-scan.ts';
 import { isRecord, readTags, tagNames } from './tags.ts';

@@ -8,7 +8,7 @@ import type { ExportContext } from '../../export/exporter.ts';
 import { INDICATOR_TYPES, type Indicator } from '../../model/index.ts';
 import { createMispFeedWriter, type FeedWrite, mispExport, readMispFeedHashes, readMispFeedManifest } from './index.ts';
 import { EXPORT_TYPES, MISP_ATTRIBUTE_TYPES } from './types.ts';
-import { TIX_NAMESPACE, uuidV5 } from '../shared/uuid.ts';
+import { TIX_NAMESPACE, uuidV5 } from '../common/uuid.ts';
 
 const REFERENCE = fileURLToPath(new URL('../../../test/fixtures/misp/reference/', import.meta.url));
 /** The JSON Schema of the MISP core format draft, cut out of the draft unchanged. */

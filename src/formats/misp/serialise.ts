@@ -1,7 +1,7 @@
 import type { Evaluation, Indicator, Tlp } from '../../model/index.ts';
 import { tlpRank } from './tags.ts';
 import { EXPORT_TYPES } from './types.ts';
-import { TIX_NAMESPACE, uuidV5 } from '../shared/uuid.ts';
+import { TIX_NAMESPACE, uuidV5 } from '../common/uuid.ts';
 
 /** One indicator as a MISP attribute. */
 export interface SerialisedAttribute {

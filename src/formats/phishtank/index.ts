@@ -1,7 +1,7 @@
 import type { FormatModule } from '../format.ts';
-import { createCsvTableParser, headerScore } from '../shared/csv-table.ts';
-import { parseFeedDate } from '../shared/dates.ts';
-import { badField, emitRecord, present } from '../shared/record.ts';
+import { createCsvTableParser, headerScore } from '../common/csv-table.ts';
+import { parseFeedDate } from '../common/dates.ts';
+import { badField, emitRecord, present } from '../common/record.ts';
 
 /** PhishTank verified_online CSV, in its full 8-column or cut 4-column layout. */
 export const phishtank: FormatModule = {

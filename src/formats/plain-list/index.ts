@@ -1,6 +1,6 @@
 import { normalise } from '../../normalise/index.ts';
 import type { FormatModule } from '../format.ts';
-import { emitRecord } from '../shared/record.ts';
+import { emitRecord } from '../common/record.ts';
 
 const COMMENT = /^\s*(#|;|\/\/)/;
 

@@ -1,7 +1,7 @@
 import type { Indicator, IndicatorType, ThreatType } from '../../model/index.ts';
 import { TLP_LEVELS } from '../../model/index.ts';
 import type { ExportContext, ExportModule, Exporter } from '../../export/exporter.ts';
-import { STIX_SCO_NAMESPACE, TIX_NAMESPACE, uuidV5 } from '../shared/uuid.ts';
+import { STIX_SCO_NAMESPACE, TIX_NAMESPACE, uuidV5 } from '../common/uuid.ts';
 import { TLP2_MARKINGS, tlpMarkingDefinition } from './vocab.ts';
 
 /** A string literal of the STIX pattern grammar: quote and backslash escaped. */

@@ -1,7 +1,7 @@
 import { clip } from '../../errors.ts';
 import { TLP_LEVELS, timestampKey, type Issue, type Observation, type StixObject, type Tlp } from '../../model/index.ts';
 import type { DocumentSink, ParseContext, TextParser } from '../format.ts';
-import { JsonStream } from '../shared/json-stream.ts';
+import { JsonStream } from '../common/json-stream.ts';
 import { observablesOf, valuesOfIndicator } from './values.ts';
 import { isStix20, upgradeTo21 } from './upgrade.ts';
 import { STIX_ID, kindOf, tlpOfMarking } from './vocab.ts';

@@ -1,7 +1,7 @@
 import { clip } from '../../errors.ts';
 import type { IndicatorType, StixObject, ThreatType, Tlp } from '../../model/index.ts';
 import type { DocumentSink, ParseContext } from '../format.ts';
-import { emitRecord, type RawRecord } from '../shared/record.ts';
+import { emitRecord, type RawRecord } from '../common/record.ts';
 import { STIX_HASH_TYPES } from '../../pattern/index.ts';
 import { indicatorValues } from './pattern-values.ts';
 

@@ -1,9 +1,9 @@
 import type { IndicatorType } from '../../model/index.ts';
 import { parseThreatType } from '../../model/index.ts';
 import type { FormatModule } from '../format.ts';
-import { createCsvTableParser, headerScore } from '../shared/csv-table.ts';
-import { parseFeedDate } from '../shared/dates.ts';
-import { badField, emitRecord, parseConfidence, present, splitTags } from '../shared/record.ts';
+import { createCsvTableParser, headerScore } from '../common/csv-table.ts';
+import { parseFeedDate } from '../common/dates.ts';
+import { badField, emitRecord, parseConfidence, present, splitTags } from '../common/record.ts';
 
 const IOC_TYPES = new Map<string, IndicatorType>([
   ['url', 'url'],

@@ -1,7 +1,7 @@
 import type { FormatModule } from '../format.ts';
-import { createCsvTableParser, headerScore } from '../shared/csv-table.ts';
-import { parseFeedDate } from '../shared/dates.ts';
-import { badField, emitRecord, present } from '../shared/record.ts';
+import { createCsvTableParser, headerScore } from '../common/csv-table.ts';
+import { parseFeedDate } from '../common/dates.ts';
+import { badField, emitRecord, present } from '../common/record.ts';
 
 /** ViriBack C2 tracker dump: `Family,URL,IP,FirstSeen`, dates DD-MM-YYYY. The panel URL and its IP are both C2 indicators. */
 export const viriback: FormatModule = {

@@ -1,4 +1,4 @@
-import { headerIndex, splitCsvLine } from '../../formats/shared/csv.ts';
+import { headerIndex, splitCsvLine } from '../../formats/common/csv.ts';
 import type { Issue } from '../../model/index.ts';
 import { normaliseIp } from '../../normalise/index.ts';
 import { ipv4Number } from '../../enrich/ip.ts';

@@ -2,7 +2,7 @@ import { rsitOf } from '../../enrich/index.ts';
 import { countryOf } from '../../enrich/countries.ts';
 import { stixExport, stixIdentityId, stixIndicatorId } from '../../formats/stix/export.ts';
 import { TLP2_MARKINGS } from '../../formats/stix/vocab.ts';
-import { STIX_SCO_NAMESPACE, TIX_NAMESPACE, uuidV5 } from '../../formats/shared/uuid.ts';
+import { STIX_SCO_NAMESPACE, TIX_NAMESPACE, uuidV5 } from '../../formats/common/uuid.ts';
 import { TLP_LEVELS, type ThreatType, type Tlp } from '../../model/index.ts';
 import { asIndicator, PACKAGE_LISTS, type PackageItem, type PackageList, type PackageSummary } from './items.ts';
 

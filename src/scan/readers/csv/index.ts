@@ -1,4 +1,4 @@
-import { splitCsvLine } from '../../../formats/shared/csv.ts';
+import { splitCsvLine } from '../../../formats/common/csv.ts';
 import { recordReader, type FieldKind, type LogReader, type Observed, type ReadProblem, type RecordReader, type ScanRecord } from '../../record.ts';
 
 /** Column names that say what a column holds; any other column is searched as text. */
