@@ -66,6 +66,15 @@ function parseDate(text: string, option: string, what: string): number {
   return ms;
 }
 
+/** A whole number option (digits only: `1e3` and `2.5` are refused) from `min`, up to `max` when given. */
+export function parseCount(text: string, option: string, min: number, max?: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || (max !== undefined && value > max)) {
+    throw new ConfigError(`${option}: "${text}" is not a number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}`);
+  }
+  return value;
+}
+
 export function parseLimit(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 1_000_000) throw new ConfigError(`--limit: "${text}" is not a number from 1 to 1000000`);
   return Number(text);

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import { compileWarninglists } from '../../enrich/warninglists.ts';
 import { ConfigError } from '../../errors.ts';
+import { parseCount } from '../options.ts';
 import { expandPaths, stdinInput, type Input } from '../../io/input.ts';
 import { scanEvidence } from '../../ops/scan/evidence.ts';
 import { scanTree } from '../../ops/scan/files.ts';
@@ -36,11 +37,6 @@ function parseReportFormat(text: string): ReportFormat {
   const format = text === 'json' ? 'jsonl' : text;
   if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new ConfigError(`--report: "${text}" is not one of ${REPORT_FORMATS.join(', ')}`);
   return format as ReportFormat;
-}
-
-function parseCount(text: string, option: string, max: number): number {
-  if (!/^\d+$/.test(text) || Number(text) > max) throw new ConfigError(`${option}: "${text}" is not a number from 0 to ${max}`);
-  return Number(text);
 }
 
 /** The intel to match against: a snapshot file, or every active indicator of the store. */
@@ -90,8 +86,8 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .action(async (paths: string[], flags: ScanFlags) => {
       const format = flags.json ? 'jsonl' : parseReportFormat(flags.report);
       if (flags.recordSightings && !flags.org) throw new ConfigError('--record-sightings needs --org NAME: the organisation that scanned');
-      const threads = flags.threads === undefined ? availableParallelism() : parseCount(flags.threads, '--threads', 64);
-      const maxLineBytes = parseCount(flags.maxLineBytes ?? '1048576', '--max-line-bytes', 2 ** 31);
+      const threads = flags.threads === undefined ? availableParallelism() : parseCount(flags.threads, '--threads', 0, 64);
+      const maxLineBytes = parseCount(flags.maxLineBytes ?? '1048576', '--max-line-bytes', 0, 2 ** 31);
       const startedAt = ctx.now();
       const intel = await loadIntel(ctx, flags.intel);
       if (intel.index.size === 0) ctx.err.write(`warning: the intel (${intel.facts.origin}) holds no indicators to match; nothing can hit\n`);
@@ -124,7 +120,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
         ...(flags.format ? { format: flags.format } : {}),
         maxLineBytes,
         threads: threads > 1 ? threads : 0,
-        threadMinBytes: parseCount(flags.threadMinBytes, '--thread-min-bytes', Number.MAX_SAFE_INTEGER),
+        threadMinBytes: parseCount(flags.threadMinBytes, '--thread-min-bytes', 0),
         progress: show,
       });
       progress?.done();

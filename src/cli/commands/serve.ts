@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { Option, type Command } from 'commander';
 import { buildServer } from '../../api/server.ts';
 import { ConfigError } from '../../errors.ts';
+import { parseCount } from '../options.ts';
 import { DEMO_PASSWORD_SUFFIX, hasDemo, seedDemo } from '../../ops/demo.ts';
 import { openStore } from '../../store/open.ts';
 import type { Store } from '../../store/store.ts';
@@ -48,12 +49,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .action(async (flags: ServeFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port: "${flags.port}" is not a TCP port`);
-      const workers = Number(flags.workers);
-      if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new ConfigError(`--workers: "${flags.workers}" is not a number of processes from 1 to 64`);
-      const rateLimit = Number(flags.rateLimit);
-      if (!Number.isInteger(rateLimit) || rateLimit < 1) throw new ConfigError(`--rate-limit: "${flags.rateLimit}" is not a number of requests a minute`);
-      const scanMib = Number(flags.scanMaxMib);
-      if (!Number.isInteger(scanMib) || scanMib < 1 || scanMib > 4096) throw new ConfigError(`--scan-max-mib: "${flags.scanMaxMib}" is not a number of MiB from 1 to 4096`);
+      const workers = parseCount(flags.workers, '--workers', 1, 64);
+      const rateLimit = parseCount(flags.rateLimit, '--rate-limit', 1);
+      const scanMib = parseCount(flags.scanMaxMib, '--scan-max-mib', 1, 4096);
       const scanBytes = scanMib * 2 ** 20;
       const mail = mailSettings(flags);
       if (cluster.isWorker) {

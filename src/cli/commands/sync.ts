@@ -5,7 +5,7 @@ import type { SyncDefinition } from '../../store/sync.ts';
 import { runSync, type SyncOutcome } from '../../sync/pull.ts';
 import { isSyncDue } from '../../sync/scheduler.ts';
 import { EXIT, type CliContext } from '../context.ts';
-import { parseDuration, parseTlpOption } from '../options.ts';
+import { parseCount, parseDuration, parseTlpOption } from '../options.ts';
 import { isoDate, parseOutputFormat, RowWriter } from '../output.ts';
 
 interface AddFlags {
@@ -95,10 +95,8 @@ export function registerSync(program: Command, ctx: CliContext): void {
     .option('--page-size <n>', 'objects asked for per page', '1000')
     .option('--timeout <interval>', 'how long the remote has to answer each request', '30s')
     .action(async (name: string | undefined, flags: { maxPages?: string; pageSize: string; timeout: string }) => {
-      const maxPages = flags.maxPages === undefined ? undefined : Number(flags.maxPages);
-      if (maxPages !== undefined && (!Number.isInteger(maxPages) || maxPages < 1)) throw new ConfigError(`--max-pages: "${flags.maxPages}" is not a number of pages`);
-      const pageSize = Number(flags.pageSize);
-      if (!Number.isInteger(pageSize) || pageSize < 1) throw new ConfigError(`--page-size: "${flags.pageSize}" is not a number of objects`);
+      const maxPages = flags.maxPages === undefined ? undefined : parseCount(flags.maxPages, '--max-pages', 1);
+      const pageSize = parseCount(flags.pageSize, '--page-size', 1);
       const timeoutMs = parseDuration(flags.timeout, '--timeout');
       await ctx.withStore(async (store) => {
         const all = name ? [await store.getSync(name)] : await store.listSyncs();

@@ -1,7 +1,9 @@
 import { ConflictError, TixError } from '../../errors.ts';
 import type { Investigation, InvestigationItem, InvestigationStore } from '../investigations.ts';
 import {
+  INVESTIGATION_COLUMNS,
   INVESTIGATION_SELECT as SELECT,
+  investigationParams,
   ITEMS_SELECT,
   MEMBER_OF,
   membersSelect,
@@ -47,18 +49,8 @@ export function postgresInvestigations(db: Db): InvestigationStore {
       return db.transaction(async (sql) => {
         // the case number is unique per organisation: of two processes opening the same one, the second is refused
         const inserted = await sql.get<{ id: number }>(
-          `INSERT INTO investigations (org_id, case_number, title, countries, lead_officer, tlp, pap, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (org_id, case_number) DO NOTHING RETURNING id`,
-          [
-            investigation.org,
-            investigation.caseNumber,
-            investigation.title,
-            investigation.countries.join(','),
-            investigation.leadOfficer ?? null,
-            investigation.tlp,
-            investigation.pap ?? null,
-            investigation.createdAt,
-          ],
+          `INSERT INTO investigations ${INVESTIGATION_COLUMNS} ON CONFLICT (org_id, case_number) DO NOTHING RETURNING id`,
+          investigationParams(investigation),
         );
         if (!inserted) throw new ConflictError(`your organisation already has an investigation "${investigation.caseNumber}"`);
         await sql.run('INSERT INTO investigation_members (investigation_id, org_id, added_at) VALUES (?, ?, ?)', [inserted.id, investigation.org, investigation.createdAt]);

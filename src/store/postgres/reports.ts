@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, InputError, TixError } from '../../errors.ts';
+import { ConflictError, TixError } from '../../errors.ts';
 import type { StixObject } from '../../model/index.ts';
 import type { AttachmentMeta, ReportContent } from '../../reports/report.ts';
 import { reportBundle } from '../../reports/stix.ts';
 import type { Report, ReportReader, ReportStore } from '../reports.ts';
-import { readableReport, REPORT_SELECT as SELECT, toReport, type ReportRow } from '../sql/reports.ts';
+import { readableReport, REPORT_SELECT as SELECT, reportListQuery, reportPage, toReport, type ReportRow } from '../sql/reports.ts';
 import { objectRow } from '../sqlite/objects.ts';
 import { pgCode, type Db, type Sql } from './db.ts';
 import { storable } from './text.ts';
@@ -133,31 +133,9 @@ export function postgresReports(db: Db): ReportStore {
     },
 
     async listReports(query) {
-      const where: string[] = ['v.version = r.version'];
-      const params: unknown[] = [];
-      if (query.investigation !== undefined) {
-        where.push('r.investigation_id = ?');
-        params.push(query.investigation);
-      }
-      if (query.indicator) {
-        if (!storable(query.indicator.value)) return { items: [] };
-        where.push('r.id IN (SELECT ri.report_id FROM report_indicators ri WHERE ri.value = ? AND ri.type = ?)');
-        params.push(query.indicator.value, query.indicator.type);
-      }
-      if (query.after !== undefined) {
-        if (!/^\d{1,15}$/.test(query.after)) throw new InputError('TIX_QUERY_INVALID', `not a cursor this store issued: "${query.after.slice(0, 40)}"`);
-        where.push('r.id < ?');
-        params.push(Number(query.after));
-      }
-      const visible = readableReport(query.reader);
-      where.push(visible.sql);
-      params.push(...visible.params);
-      const rows = await db.all<ReportRow>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY r.id DESC LIMIT ?`, [...params, query.limit + 1]);
-      const more = rows.length > query.limit;
-      if (more) rows.pop();
-      const items = rows.map(toReport);
-      const last = items[items.length - 1];
-      return more && last ? { items, next: String(last.id) } : { items };
+      if (query.indicator && !storable(query.indicator.value)) return { items: [] };
+      const list = reportListQuery(query);
+      return reportPage(await db.all<ReportRow>(list.sql, list.params), query.limit);
     },
 
     async getAttachment(reportId, sha256, reader) {

@@ -6,8 +6,9 @@ import { valueHash } from '../../normalise/index.ts';
 import type { Investigation, InvestigationStore, Outcome, Rfi } from '../investigations.ts';
 import {
   outcomesQuery,
-  RFI_ORDER,
   RFI_SELECT as SELECT,
+  rfiListQuery,
+  rfiMember,
   threadSelect,
   toOutcome,
   toRfi,
@@ -32,11 +33,8 @@ async function withThreads(sql: Sql, rows: readonly RfiRow[]): Promise<Rfi[]> {
   return rows.map((row) => toRfi(row, messages.filter((message) => message.rfi_id === row.id).map(toRfiMessage)));
 }
 
-const member = (org: number | undefined): { sql: string; params: unknown[] } =>
-  org === undefined ? { sql: '1 = 1', params: [] } : { sql: 'EXISTS (SELECT 1 FROM investigation_members m WHERE m.investigation_id = r.investigation_id AND m.org_id = ?)', params: [org] };
-
 async function read(sql: Sql, id: number, org?: number): Promise<Rfi | undefined> {
-  const visible = member(org);
+  const visible = rfiMember(org);
   const row = await sql.get<RfiRow>(`${SELECT} WHERE r.id = ? AND ${visible.sql}`, [id, ...visible.params]);
   return row && (await withThreads(sql, [row]))[0];
 }
@@ -91,28 +89,8 @@ export function postgresRfis(db: Db, findInvestigation: Find): RfiPart {
     },
 
     async listRfis(query) {
-      const visible = member(query.org);
-      const where: string[] = [visible.sql];
-      const params: unknown[] = [...visible.params];
-      if (query.role) {
-        where.push(query.role === 'to' ? 'r.to_org_id = ?' : 'r.from_org_id = ?');
-        params.push(query.org);
-      }
-      if (query.status) {
-        where.push('r.status = ?');
-        params.push(query.status);
-      }
-      if (query.investigation !== undefined) {
-        where.push('r.investigation_id = ?');
-        params.push(query.investigation);
-      }
-      if (query.overdueAt !== undefined) {
-        // as isOverdue decides it, inside the query so the limit applies to overdue requests alone
-        where.push("r.status = 'open' AND r.due_at IS NOT NULL AND r.due_at < ?");
-        params.push(query.overdueAt);
-      }
-      const rows = await db.all<RfiRow>(`${SELECT} WHERE ${where.join(' AND ')} ${RFI_ORDER} LIMIT ?`, [...params, query.limit]);
-      return withThreads(db, rows);
+      const list = rfiListQuery(query);
+      return withThreads(db, await db.all<RfiRow>(list.sql, list.params));
     },
 
     async replyRfi(id, reply) {

@@ -1,16 +1,11 @@
 import type { IndicatorType, ThreatType, Tlp } from '../../model/index.ts';
 import type { ScopeQuery, ScopeRow } from '../operations.ts';
 import { likeEscape } from '../sql/operations.ts';
+import type { IndicatorRow } from '../sqlite/rows.ts';
 import type { Db } from './db.ts';
 import { visibility } from './visibility.ts';
 
-interface Row {
-  id: number;
-  type: string;
-  value: string;
-  first_seen: number;
-  last_seen: number;
-  added_at: number;
+interface Row extends IndicatorRow {
   country: string | null;
   asn: number | null;
   source_id: number;

@@ -1,6 +1,6 @@
 import type { OutcomeKind, RfiPriority, RfiStatus } from '../../investigations/rules.ts';
 import type { IndicatorType, Pap, Tlp } from '../../model/index.ts';
-import type { Investigation, InvestigationItem, ItemKind, Outcome, Rfi, RfiMessage } from '../investigations.ts';
+import type { Investigation, InvestigationItem, ItemKind, NewInvestigation, Outcome, Rfi, RfiMessage, RfiQuery } from '../investigations.ts';
 
 /** Rows of case work as both backends read them, and what they stand for. */
 
@@ -26,6 +26,19 @@ export const MEMBER_OF = (alias: string): string => `EXISTS (SELECT 1 FROM inves
 /** The member organisations of the investigations `where` picks (over investigation_members m), in id order. */
 export const membersSelect = (where: string): string =>
   `SELECT m.investigation_id, o.id, o.name FROM investigation_members m JOIN organisations o ON o.id = m.org_id WHERE ${where} ORDER BY o.id`;
+
+/** An investigation's columns and markers, and its values in their order. */
+export const INVESTIGATION_COLUMNS = '(org_id, case_number, title, countries, lead_officer, tlp, pap, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+export const investigationParams = (investigation: NewInvestigation): unknown[] => [
+  investigation.org,
+  investigation.caseNumber,
+  investigation.title,
+  investigation.countries.join(','),
+  investigation.leadOfficer ?? null,
+  investigation.tlp,
+  investigation.pap ?? null,
+  investigation.createdAt,
+];
 
 export const MEMBERS_SELECT = membersSelect('m.investigation_id = ?');
 
@@ -107,6 +120,36 @@ export const RFI_SELECT = `SELECT r.id, r.investigation_id, i.case_number, r.fro
 
 /** Requests in the order of a queue: the most urgent, then the soonest due, then the oldest. */
 export const RFI_ORDER = "ORDER BY CASE r.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, coalesce(r.due_at, 9e15), r.id";
+
+/** Who may read a request (alias r): the members of its investigation; no organisation (the operator) reads every one. */
+export function rfiMember(org: number | undefined): { sql: string; params: unknown[] } {
+  return org === undefined ? { sql: '1 = 1', params: [] } : { sql: MEMBER_OF('r.investigation_id'), params: [org] };
+}
+
+/** listRfis as one statement: the reader's requests, filtered, in queue order, the limit last. */
+export function rfiListQuery(query: RfiQuery): { sql: string; params: unknown[] } {
+  const visible = rfiMember(query.org);
+  const where: string[] = [visible.sql];
+  const params: unknown[] = [...visible.params];
+  if (query.role) {
+    where.push(query.role === 'to' ? 'r.to_org_id = ?' : 'r.from_org_id = ?');
+    params.push(query.org);
+  }
+  if (query.status) {
+    where.push('r.status = ?');
+    params.push(query.status);
+  }
+  if (query.investigation !== undefined) {
+    where.push('r.investigation_id = ?');
+    params.push(query.investigation);
+  }
+  if (query.overdueAt !== undefined) {
+    // as isOverdue decides it, inside the query so the limit applies to overdue requests alone
+    where.push("r.status = 'open' AND r.due_at IS NOT NULL AND r.due_at < ?");
+    params.push(query.overdueAt);
+  }
+  return { sql: `${RFI_SELECT} WHERE ${where.join(' AND ')} ${RFI_ORDER} LIMIT ?`, params: [...params, query.limit] };
+}
 
 export function toRfi(row: RfiRow, thread: RfiMessage[]): Rfi {
   return {

@@ -1,6 +1,7 @@
 import type { Pap, Tlp } from '../../model/index.ts';
 import type { AttachmentMeta, ReportLinks } from '../../reports/report.ts';
-import type { Report, ReportReader } from '../reports.ts';
+import { InputError } from '../../errors.ts';
+import type { Report, ReportQuery, ReportReader } from '../reports.ts';
 import { distributionVisibility, type Visibility } from './visibility.ts';
 
 /** A report version as both backends read it: the report row joined with one of its versions. */
@@ -65,4 +66,35 @@ export function readableReport(reader: ReportReader | undefined, alias = 'r'): V
       OR (${alias}.investigation_id IS NOT NULL AND EXISTS (SELECT 1 FROM investigation_members m WHERE m.investigation_id = ${alias}.investigation_id AND m.org_id = ?)))`,
     params: [reader.org, ...shared.params, reader.org],
   };
+}
+
+/** listReports as one statement: the latest versions the reader may read, newest first, one more than the page. */
+export function reportListQuery(query: ReportQuery): { sql: string; params: unknown[] } {
+  const where: string[] = ['v.version = r.version'];
+  const params: unknown[] = [];
+  if (query.investigation !== undefined) {
+    where.push('r.investigation_id = ?');
+    params.push(query.investigation);
+  }
+  if (query.indicator) {
+    where.push('r.id IN (SELECT ri.report_id FROM report_indicators ri WHERE ri.value = ? AND ri.type = ?)');
+    params.push(query.indicator.value, query.indicator.type);
+  }
+  if (query.after !== undefined) {
+    if (!/^\d{1,15}$/.test(query.after)) throw new InputError('TIX_QUERY_INVALID', `not a cursor this store issued: "${query.after.slice(0, 40)}"`);
+    where.push('r.id < ?');
+    params.push(Number(query.after));
+  }
+  const visible = readableReport(query.reader);
+  where.push(visible.sql);
+  params.push(...visible.params);
+  return { sql: `${REPORT_SELECT} WHERE ${where.join(' AND ')} ORDER BY r.id DESC LIMIT ?`, params: [...params, query.limit + 1] };
+}
+
+/** A page of reports from reportListQuery's rows: `next` when one more row came back. */
+export function reportPage(rows: ReportRow[], limit: number): { items: Report[]; next?: string } {
+  const more = rows.length > limit;
+  const items = rows.slice(0, limit).map(toReport);
+  const last = items[items.length - 1];
+  return more && last ? { items, next: String(last.id) } : { items };
 }

@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import { ConflictError, TixError } from '../../errors.ts';
 import type { Investigation, InvestigationItem, InvestigationStore } from '../investigations.ts';
 import {
+  INVESTIGATION_COLUMNS,
   INVESTIGATION_SELECT as SELECT,
+  investigationParams,
   ITEMS_SELECT,
   MEMBER_OF,
   MEMBERS_SELECT,
@@ -41,20 +43,7 @@ export function sqliteInvestigations(db: Database.Database): InvestigationStore 
         if (db.prepare('SELECT 1 FROM investigations WHERE org_id = ? AND case_number = ?').get(investigation.org, investigation.caseNumber)) {
           throw new ConflictError(`your organisation already has an investigation "${investigation.caseNumber}"`);
         }
-        const id = Number(
-          db
-            .prepare('INSERT INTO investigations (org_id, case_number, title, countries, lead_officer, tlp, pap, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-            .run(
-              investigation.org,
-              investigation.caseNumber,
-              investigation.title,
-              investigation.countries.join(','),
-              investigation.leadOfficer ?? null,
-              investigation.tlp,
-              investigation.pap ?? null,
-              investigation.createdAt,
-            ).lastInsertRowid,
-        );
+        const id = Number(db.prepare(`INSERT INTO investigations ${INVESTIGATION_COLUMNS}`).run(...investigationParams(investigation)).lastInsertRowid);
         db.prepare('INSERT INTO investigation_members (investigation_id, org_id, added_at) VALUES (?, ?, ?)').run(id, investigation.org, investigation.createdAt);
         return requireCase(id);
       }).immediate();

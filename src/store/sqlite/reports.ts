@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { ConflictError, InputError, TixError } from '../../errors.ts';
+import { ConflictError, TixError } from '../../errors.ts';
 import type { StixObject } from '../../model/index.ts';
 import type { AttachmentMeta, ReportContent } from '../../reports/report.ts';
 import { reportBundle } from '../../reports/stix.ts';
 import type { Report, ReportReader, ReportStore } from '../reports.ts';
 import { objectRow } from './objects.ts';
-import { readableReport, REPORT_SELECT as SELECT, toReport, type ReportRow } from '../sql/reports.ts';
+import { readableReport, REPORT_SELECT as SELECT, reportListQuery, reportPage, toReport, type ReportRow } from '../sql/reports.ts';
 import { visibility } from './visibility.ts';
 
 /** Reports in SQLite: every version kept whole, the current one's values indexed, attachments stored once by hash. */
@@ -115,30 +115,8 @@ export function sqliteReports(db: Database.Database): ReportStore {
     },
 
     async listReports(query) {
-      const where: string[] = ['v.version = r.version'];
-      const params: unknown[] = [];
-      if (query.investigation !== undefined) {
-        where.push('r.investigation_id = ?');
-        params.push(query.investigation);
-      }
-      if (query.indicator) {
-        where.push('r.id IN (SELECT ri.report_id FROM report_indicators ri WHERE ri.value = ? AND ri.type = ?)');
-        params.push(query.indicator.value, query.indicator.type);
-      }
-      if (query.after !== undefined) {
-        if (!/^\d{1,15}$/.test(query.after)) throw new InputError('TIX_QUERY_INVALID', `not a cursor this store issued: "${query.after.slice(0, 40)}"`);
-        where.push('r.id < ?');
-        params.push(Number(query.after));
-      }
-      const visible = readableReport(query.reader);
-      where.push(visible.sql);
-      params.push(...visible.params);
-      const rows = db.prepare(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY r.id DESC LIMIT ?`).all(...params, query.limit + 1) as ReportRow[];
-      const more = rows.length > query.limit;
-      if (more) rows.pop();
-      const items = rows.map(toReport);
-      const last = items[items.length - 1];
-      return more && last ? { items, next: String(last.id) } : { items };
+      const list = reportListQuery(query);
+      return reportPage(db.prepare(list.sql).all(...list.params) as ReportRow[], query.limit);
     },
 
     async getAttachment(reportId, sha256, reader) {

@@ -7,8 +7,9 @@ import type { Investigation, InvestigationStore, Outcome, Rfi, RfiMessage } from
 import { replyEvent } from '../../mail/notice.ts';
 import {
   outcomesQuery,
-  RFI_ORDER,
   RFI_SELECT as SELECT,
+  rfiListQuery,
+  rfiMember,
   THREAD_SELECT,
   toOutcome,
   toRfi,
@@ -30,11 +31,8 @@ export function sqliteRfis(
 
   const asRfi = (row: RfiRow): Rfi => toRfi(row, thread(row.id));
 
-  const member = (org: number | undefined): { sql: string; params: unknown[] } =>
-    org === undefined ? { sql: '1', params: [] } : { sql: 'EXISTS (SELECT 1 FROM investigation_members m WHERE m.investigation_id = r.investigation_id AND m.org_id = ?)', params: [org] };
-
   const read = (id: number, org?: number): Rfi | undefined => {
-    const visible = member(org);
+    const visible = rfiMember(org);
     const row = db.prepare(`${SELECT} WHERE r.id = ? AND ${visible.sql}`).get(id, ...visible.params) as RfiRow | undefined;
     return row && asRfi(row);
   };
@@ -80,32 +78,8 @@ export function sqliteRfis(
     },
 
     async listRfis(query) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const visible = member(query.org);
-      where.push(visible.sql);
-      params.push(...visible.params);
-      if (query.role) {
-        where.push(query.role === 'to' ? 'r.to_org_id = ?' : 'r.from_org_id = ?');
-        params.push(query.org);
-      }
-      if (query.status) {
-        where.push('r.status = ?');
-        params.push(query.status);
-      }
-      if (query.investigation !== undefined) {
-        where.push('r.investigation_id = ?');
-        params.push(query.investigation);
-      }
-      if (query.overdueAt !== undefined) {
-        // as isOverdue decides it, inside the query so the limit applies to overdue requests alone
-        where.push("r.status = 'open' AND r.due_at IS NOT NULL AND r.due_at < ?");
-        params.push(query.overdueAt);
-      }
-      const rows = db
-        .prepare(`${SELECT} WHERE ${where.join(' AND ')} ${RFI_ORDER} LIMIT ?`)
-        .all(...params, query.limit) as RfiRow[];
-      return rows.map(asRfi);
+      const list = rfiListQuery(query);
+      return (db.prepare(list.sql).all(...list.params) as RfiRow[]).map(asRfi);
     },
 
     async replyRfi(id, reply) {
