@@ -100,7 +100,9 @@ export function registerScan(program: Command, ctx: CliContext): void {
           try {
             inputs.push(...(await expandPaths([path])));
           } catch (error) {
-            builder.problem({ file: path, code: 'TIX_INPUT_UNREADABLE', message: (error as Error).message });
+            // the problem is listed under its file already: its message without the path in front
+            const message = (error as Error).message;
+            builder.problem({ file: path, code: 'TIX_INPUT_UNREADABLE', message: message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message });
           }
         }
       }
