@@ -93,7 +93,7 @@ export class RecordMatcher implements ValueSink {
   constructor(private readonly index: IntelIndex) {
     const patterns = index.parts.info.patterns ?? [];
     this.patterns = patterns.length ? new PatternSet(patterns) : undefined;
-    this.valueScreen = this.patterns ? undefined : new ByteScreen(index);
+    this.valueScreen = this.patterns ? undefined : ByteScreen.of(index);
   }
 
   /** A line screen for a reader (see LineHandler.screen): false for a line none of whose values can hit; undefined when every line must be read. */

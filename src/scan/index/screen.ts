@@ -13,6 +13,15 @@ import { hashFinish, hashSeed, hashStep } from './table.ts';
  * backslash (a reader's escape) is never taken as canonical.
  */
 export class ByteScreen implements ValueScreen {
+  private static readonly built = new WeakMap<IntelIndex, ByteScreen>();
+
+  /** The screen of an index, built once (its CIDR ranges are sorted and merged then) for every file scanned with it. */
+  static of(index: IntelIndex): ByteScreen {
+    let screen = ByteScreen.built.get(index);
+    if (!screen) ByteScreen.built.set(index, (screen = new ByteScreen(index)));
+    return screen;
+  }
+
   /** The IPv4 CIDR indicators as merged, sorted ranges [first, last]: one binary search answers "inside some network". */
   private readonly rangeFirst: Uint32Array;
   private readonly rangeLast: Uint32Array;
