@@ -97,7 +97,7 @@ describe('format registry', () => {
     const folderOf = (id: string): string => (id === 'suricata-dataset' ? 'suricata' : id);
     const expected = new Set([...ids, ...listExporters().map((format) => folderOf(format.id))]);
     const folders = readdirSync(fileURLToPath(new URL('.', import.meta.url)), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && entry.name !== 'shared')
+      .filter((entry) => entry.isDirectory() && entry.name !== 'common')
       .map((entry) => entry.name)
       .sort();
     assert.deepEqual([...expected].sort(), folders);
