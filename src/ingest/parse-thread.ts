@@ -67,7 +67,7 @@ export function threadExecArgv(): string[] {
 /**
  * Parses a line-format input on a second thread while this one writes: the
  * bytes go over as transferred buffers (no copy), and batches come back
- * merged, hashed and keyed (`encodeBatch`), two at most waiting, so parsing
+ * merged, hashed and keyed (`encodeBatch`), a few at most waiting, so parsing
  * and writing overlap with bounded memory. Returns the number of lines read.
  * Any failure (of the stream, the parser or `hooks.batch`) stops the thread
  * and rejects; the caller rolls back.

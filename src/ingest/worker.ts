@@ -2,7 +2,7 @@
  * The parser thread of an ingest (see `parse-thread.ts`): receives the input's
  * bytes chunk by chunk, splits, parses and normalises them, and posts back
  * batches ready for the store (`encodeBatch`: merged, hashed, keyed) with the
- * issues found on the way. It holds at most two batches the writer has not
+ * issues found on the way. It holds at most a few batches the writer has not
  * taken; while it waits, the chunks it was sent queue up (the sender sends
  * only a few ahead).
  */
@@ -14,7 +14,8 @@ import type { Issue, Observation } from '../model/index.ts';
 import { encodeBatch } from '../store/batch.ts';
 import type { ParserConfig, ToParser, FromParser } from './parse-thread.ts';
 
-const MAX_BATCHES_WAITING = 2;
+/** Batches parsed ahead of the writer: a few, to ride out the writer's uneven pace (a commit of many rows, a page cache spill). */
+const MAX_BATCHES_WAITING = 6;
 
 function run(config: ParserConfig, port: NonNullable<typeof parentPort>): void {
   const post = (message: FromParser): void => port.postMessage(message);

@@ -87,17 +87,16 @@ export function encodeBatch(batch: readonly Observation[]): ObservationBatch {
   const numberWidth = numberCells(bare);
   const numbers = new Float64Array(rowCount * numberWidth);
   const ends = new Uint32Array(rowCount * textCells(bare));
-  const parts: string[] = [];
-  let length = 0;
+  // appended piece by piece: V8 builds a rope and flattens it once, which is cheaper than joining an array of pieces
+  let joined = '';
   let cell = 0;
   const text = (value: string | undefined | null): void => {
     if (value === undefined || value === null) {
-      ends[cell++] = length | ABSENT;
+      ends[cell++] = joined.length | ABSENT;
       return;
     }
-    parts.push(value);
-    length += value.length;
-    ends[cell++] = length;
+    joined += value;
+    ends[cell++] = joined.length;
   };
   for (let i = 0; i < rowCount; i++) {
     const o = rows[i]!;
@@ -125,7 +124,7 @@ export function encodeBatch(batch: readonly Observation[]): ObservationBatch {
       text(o.objectId);
     }
   }
-  return { length: rowCount, bare, numbers, text: parts.join(''), ends };
+  return { length: rowCount, bare, numbers, text: joined, ends };
 }
 
 /** Largest batch whose positions fit beside 32 bits of hash in a double (53 bits). */

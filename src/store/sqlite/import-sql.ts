@@ -31,7 +31,8 @@ const observationsFrom = (id: string, where: string): string => `
 
 /** New values cannot have an observation yet; values already held merge into this source's. */
 export const INSERT_NEW_OBSERVATIONS = observationsFrom('s.indicator_id', 's.is_new = 1');
-export const UPSERT_OBSERVATIONS = `${observationsFrom('s.indicator_id', 's.is_new IS NULL')}
+// in the order of the observations' key, so that each page of them is read and written once
+export const UPSERT_OBSERVATIONS = `${observationsFrom('s.indicator_id', 's.is_new IS NULL ORDER BY s.indicator_id')}
   ON CONFLICT (indicator_id, source_id) DO UPDATE SET
     first_seen = min(first_seen, excluded.first_seen),
     last_seen = max(last_seen, excluded.last_seen),

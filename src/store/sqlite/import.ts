@@ -16,6 +16,11 @@ const BULK_MIN_VALUES = 500_000;
 const SORT_CACHE = -2000;
 /** Helper threads SQLite may use to sort while building indexes; the import's parser thread is idle by then. */
 const SORT_THREADS = Math.min(2, Math.max(0, availableParallelism() - 1));
+/**
+ * Page cache while a first load merges the rows it held back: each merge reads and rewrites rows spread over the
+ * whole store, so it wants the cache the appends did not need. The parser thread has ended by then.
+ */
+const HELD_MERGE_CACHE = -65536;
 
 interface IndexDefinition {
   name: string;
@@ -234,6 +239,7 @@ export class SqliteImportSession implements ImportSession {
   private mergeHeld(): void {
     if (!this.fresh || this.fresh.held === 0) return;
     const db = this.db;
+    db.pragma(`cache_size = ${HELD_MERGE_CACHE}`);
     db.exec(`UPDATE temp.import_held SET round = r.n
       FROM (SELECT rowid AS id, row_number() OVER (PARTITION BY hash, type, value ORDER BY rowid) AS n FROM temp.import_held) AS r
       WHERE import_held.rowid = r.id`);
