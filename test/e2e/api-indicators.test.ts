@@ -68,6 +68,24 @@ describe('REST API: indicators', () => {
     assert.deepEqual((police.body.items as Json[]).map((item) => item.value).sort(), ['192.0.2.10', '2001:db8::1', 'd41d8cd98f00b204e9800998ecf8427e']);
   });
 
+  it('reports an item with a NUL character by its index and field; the others land', async () => {
+    const reply = await create([
+      { value: '192.0.2.30', tlp: 'green', tags: ['ok'] },
+      { value: '192.0.2.31', tlp: 'green', tags: ['bad\u0000tag'] },
+      { value: '192.0.2.32', tlp: 'green', malware: 'Emo\u0000tet' },
+    ]);
+    assert.equal(reply.status, 201, reply.text);
+    assert.deepEqual((reply.body.items as Json[]).map((item) => item.value), ['192.0.2.30']);
+    assert.deepEqual(
+      (reply.body.errors as Json[]).map((error) => [error.index, error.path]),
+      [
+        [1, '1.tags'],
+        [2, '2.malware'],
+      ],
+    );
+    assert.match((reply.body.errors as Json[])[0]!.message, /NUL character/);
+  });
+
   it('refuses a body where no item can be read (422, every item named), more than the bulk limit, and a non-array non-object', async () => {
     const none = await create([{ value: '' }, { type: 'ipv4', value: 'example.org' }]);
     assert.ok(isProblem(none, 422), none.text);

@@ -29,6 +29,11 @@ export interface RawRecord {
  * has passed the same checks.
  */
 export function emitRecord(sink: ParseSink, ctx: ParseContext, no: number, raw: string, record: RawRecord): boolean {
+  const withNul = fieldWithNul(raw, record);
+  if (withNul) {
+    badField(sink, ctx, no, withNul, 'holds a NUL character, which is not text; record skipped');
+    return false;
+  }
   const normalised = normalise(record.value, record.type);
   if (!normalised.ok) {
     sink.reject({
@@ -62,6 +67,21 @@ export function emitRecord(sink: ParseSink, ctx: ParseContext, no: number, raw: 
   if (record.objectId) observation.objectId = record.objectId;
   sink.accept(observation);
   return true;
+}
+
+/**
+ * The first text field of a record that holds a NUL character, if any. No feed means one, and one such record
+ * must not cost the rest of its import: PostgreSQL refuses NUL in text, and SQLite would keep it where no reader
+ * expects it.
+ */
+function fieldWithNul(raw: string, record: RawRecord): string | undefined {
+  if (record.value.includes('\0')) return record.field ?? 'value';
+  if (record.malware?.includes('\0')) return 'malware';
+  if (record.reference?.includes('\0')) return 'reference';
+  if (record.objectId?.includes('\0')) return 'id';
+  if (record.tags?.some((tag) => tag.includes('\0'))) return 'tags';
+  // the line itself, kept as evidence
+  return raw.includes('\0') ? 'line' : undefined;
 }
 
 export function badField(sink: ParseSink, ctx: ParseContext, no: number, field: string, message: string): void {
