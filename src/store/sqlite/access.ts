@@ -15,7 +15,8 @@ function unique<T>(work: () => T, what: string): T {
 }
 
 /** The organisations, users, keys, agreements, distributions and audit log of a SQLite store. */
-export function sqliteAccess(db: Database.Database): AccessStore {
+/** `onAudit` hears of every audit entry appended (the store keeps those appended while an import is open). */
+export function sqliteAccess(db: Database.Database, onAudit?: (entries: readonly AuditEntry[]) => void): AccessStore {
   // every statement here has a fixed text: prepared once, not on each request's authentication
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
@@ -49,7 +50,12 @@ export function sqliteAccess(db: Database.Database): AccessStore {
     }
     return lists;
   };
-  const append = (entries: readonly AuditEntry[]): AuditRecord[] =>
+  const append = (entries: readonly AuditEntry[]): AuditRecord[] => {
+    const records = appendNow(entries);
+    onAudit?.(entries);
+    return records;
+  };
+  const appendNow = (entries: readonly AuditEntry[]): AuditRecord[] =>
     db.transaction((): AuditRecord[] => {
       const last = prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
       let seq = last?.seq ?? 0;

@@ -75,7 +75,8 @@ export class SqliteImportSession implements ImportSession {
   constructor(
     private readonly db: Database.Database,
     private readonly meta: ImportMeta,
-    private readonly onFinish: () => void,
+    /** Called once the transaction is over, committed or rolled back. */
+    private readonly onFinish: (committed: boolean) => Promise<void> | undefined,
   ) {
     // Every reference an import writes is to a row it made or looked up itself (its source, its import, the ids it
     // gives values). Checked anyway, a foreign key makes each multi-row insert keep a statement journal (a copy of
@@ -312,22 +313,23 @@ export class SqliteImportSession implements ImportSession {
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
-      this.finish();
+      // the commit's own failure is the one to report
+      await this.finish(false)?.catch(() => {});
       throw error;
     }
-    this.finish();
+    await this.finish(true);
     return { ...this.counts };
   }
 
   async rollback(): Promise<void> {
     if (!this.open) return;
     this.db.exec('ROLLBACK');
-    this.finish();
+    await this.finish(false);
   }
 
-  private finish(): void {
+  private finish(committed: boolean): Promise<void> | undefined {
     this.open = false;
     this.db.pragma(`foreign_keys = ${this.foreignKeys}`);
-    this.onFinish();
+    return this.onFinish(committed);
   }
 }

@@ -16,6 +16,7 @@ import { sqliteEnrichment } from './enrichment.ts';
 import { sqliteOperations } from './operations.ts';
 import { sqliteMail } from './mail.ts';
 import { sqliteCoordination } from './coordination.ts';
+import { auditContent, verifyChain } from '../../policy/index.ts';
 
 const directories: string[] = [];
 after(() => {
@@ -82,4 +83,44 @@ describe('sqlite: the parts of the store', () => {
     assert.deepEqual(clashes, []);
     db.close();
   });
+});
+
+describe('sqlite: audit entries written while an import is open', () => {
+  const open = (): SqliteStore => {
+    const directory = mkdtempSync(join(tmpdir(), 'tix-store-'));
+    directories.push(directory);
+    return SqliteStore.open(directory);
+  };
+  const observation = { type: 'ipv4' as const, value: '192.0.2.1', firstSeen: 1, lastSeen: 1, tags: [], raw: '192.0.2.1', line: 1 };
+  const meta = { source: 'feed', origin: 'feed.txt', format: 'plain-list', startedAt: 1, tlp: 'clear' as const };
+
+  for (const outcome of ['rolled back', 'committed'] as const) {
+    it(`are kept, once each and chained, when the import is ${outcome}`, async () => {
+      const store = open();
+      await store.appendAudit({ at: 1, action: 'read:indicators', target: '/before', detail: {} });
+      const session = await store.beginImport(meta);
+      await session.add([observation]);
+      // another request, served while the import runs on the same connection
+      await store.appendAudits([
+        { at: 2, action: 'read:indicators', target: '/during', detail: { q: 'x' }, count: 1 },
+        { at: 3, action: 'write:key', target: 'tix_ab12', detail: {} },
+      ]);
+      if (outcome === 'committed') await session.commit({ read: 1, accepted: 1, rejected: 0 });
+      else await session.rollback();
+      await store.appendAudit({ at: 4, action: 'read:indicators', target: '/after', detail: {} });
+      const log = await store.listAudit({ limit: 10 });
+      assert.deepEqual(
+        log.map((record) => [record.seq, record.target]),
+        [
+          [1, '/before'],
+          [2, '/during'],
+          [3, 'tix_ab12'],
+          [4, '/after'],
+        ],
+      );
+      assert.equal(verifyChain(log.map((record) => ({ seq: record.seq, prevHash: record.prevHash, hash: record.hash, entry: auditContent(record) }))), undefined);
+      assert.equal((await store.stats()).indicators, outcome === 'committed' ? 1 : 0);
+      await store.close();
+    });
+  }
 });

@@ -5,7 +5,7 @@ import { StoreError } from '../../errors.ts';
 import { valueHash } from '../../normalise/index.ts';
 import type { IndicatorDetail, IndicatorType } from '../../model/index.ts';
 import type { Clearance } from '../../policy/index.ts';
-import type { AccessStore } from '../access.ts';
+import type { AccessStore, AuditEntry } from '../access.ts';
 import type { SightingStore } from '../sightings.ts';
 import type { InvestigationStore } from '../investigations.ts';
 import type { ReportStore } from '../reports.ts';
@@ -80,6 +80,11 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private prefixes: { v4: number[]; v6: number[] } | undefined;
   private importing = false;
+  /**
+   * Audit entries of other requests appended while an import was open. On this one connection they are part of
+   * the import's transaction: if it is rolled back they are appended again, for the audit log must not lose them.
+   */
+  private auditedDuringImport: AuditEntry[] = [];
   private readonly statements = new Map<string, Database.Statement>();
   private overviewCounter: OverviewCounter | undefined;
 
@@ -92,7 +97,9 @@ export class SqliteStore implements Store {
       this.db.pragma(`cache_size = ${READ_CACHE}`);
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
-      Object.assign(this, sqliteAccess(this.db), sqliteSightings(this.db), sqliteReports(this.db), sqliteInvestigations(this.db), sqliteWarninglists(this.db), sqliteEnrichment(this.db), sqliteOperations(this.db), sqliteMail(this.db), sqliteCoordination(this.db), sqliteSync(this.db));
+      Object.assign(this, sqliteAccess(this.db, (entries) => {
+          if (this.importing) this.auditedDuringImport.push(...entries);
+        }), sqliteSightings(this.db), sqliteReports(this.db), sqliteInvestigations(this.db), sqliteWarninglists(this.db), sqliteEnrichment(this.db), sqliteOperations(this.db), sqliteMail(this.db), sqliteCoordination(this.db), sqliteSync(this.db));
     } catch (error) {
       if (error instanceof StoreError) throw error;
       throw new StoreError('TIX_STORE_FAILED', `cannot open the store at ${file}: ${(error as Error).message}`, { cause: error });
@@ -124,10 +131,14 @@ export class SqliteStore implements Store {
     this.importing = true;
     try {
       this.db.pragma(`cache_size = ${IMPORT_CACHE}`);
-      const session = new SqliteImportSession(this.db, meta, () => {
+      const session = new SqliteImportSession(this.db, meta, (committed) => {
         this.importing = false;
         this.prefixes = undefined;
         this.db.pragma(`cache_size = ${READ_CACHE}`);
+        const audited = this.auditedDuringImport;
+        this.auditedDuringImport = [];
+        if (!committed && audited.length) return this.appendAudits(audited).then(() => undefined);
+        return undefined;
       });
       // inside the import's transaction: a failed import does not re-share the source either
       if (meta.distribution !== undefined) this.statement('UPDATE sources SET distribution_id = ? WHERE name = ?').run(meta.distribution, meta.source);
