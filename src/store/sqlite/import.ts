@@ -28,8 +28,10 @@ interface IndexDefinition {
 }
 
 /**
- * An import as one SQLite transaction. Readers (WAL) see the store as it was
- * until commit.
+ * An import as one SQLite transaction. Other connections (other processes:
+ * WAL) see the store as it was until commit. The store's own connection is
+ * shared: what else it writes while the import is open joins the import's
+ * transaction (the store appends its audit entries again after a rollback).
  *
  * Into an empty store (a first load) the indicator indexes are dropped and
  * each value is appended as it comes, bound many rows to a statement straight
