@@ -14,8 +14,10 @@ function unique<T>(work: () => T, what: string): T {
   }
 }
 
-/** The organisations, users, keys, agreements, distributions and audit log of a SQLite store. */
-/** `onAudit` hears of every audit entry appended (the store keeps those appended while an import is open). */
+/**
+ * The organisations, users, keys, agreements, distributions and audit log of a SQLite store. `onAudit` hears of
+ * every audit entry appended (the store keeps those appended while an import is open).
+ */
 export function sqliteAccess(db: Database.Database, onAudit?: (entries: readonly AuditEntry[]) => void): AccessStore {
   // every statement here has a fixed text: prepared once, not on each request's authentication
   const statements = new Map<string, Database.Statement>();
