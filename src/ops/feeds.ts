@@ -2,7 +2,7 @@ import { TixError } from '../errors.ts';
 import { ingest, type IngestResult } from '../ingest/ingest.ts';
 import type { Issue } from '../model/index.ts';
 import type { FeedState, Store } from '../store/store.ts';
-import { fetchFeed } from './fetch.ts';
+import { fetchFeed, spool } from './fetch.ts';
 
 export type PullResult =
   | { feed: string; status: 'not-modified' }
@@ -18,37 +18,52 @@ export function isDue(feed: FeedState, now: number): boolean {
   return feed.lastPullAt === undefined || feed.lastPullAt + feed.everyMs <= now;
 }
 
-type PullHooks = { onIssue?: (issue: Issue) => void; onProgress?: (p: { bytes: number; lines: number }) => void };
+interface PullOptions {
+  onIssue?: (issue: Issue) => void;
+  onProgress?: (p: { bytes: number; lines: number }) => void;
+  /** Give the download up after this long without data (default `BODY_IDLE_MS`). */
+  idleMs?: number;
+  /** Where the download is saved before it is imported (default: the system's temporary directory). */
+  spoolDirectory?: string;
+}
 
 /**
- * Pulls one feed: conditional GET, then an atomic import under the feed's
- * name. A full-dump feed delists what it no longer lists. The ETag is kept
+ * Pulls one feed: conditional GET, the body saved to a temporary file, then
+ * an atomic import of it under the feed's name: the import's transaction
+ * never waits on the network. A full-dump feed delists what it no longer lists. The ETag is kept
  * only after a successful import, so a failed one is fetched again. Every
  * process of the store (API nodes, `tix feeds pull` from cron) pulls a feed
  * under its lock, so a feed is pulled by one of them at a time.
  */
-export async function pullFeed(store: Store, feed: FeedState, now: number, hooks: PullHooks = {}): Promise<PullResult> {
-  const outcome = await store.exclusively(`feed:${feed.name}`, () => pullLocked(store, feed, now, hooks), { now, leaseMs: PULL_LEASE_MS });
+export async function pullFeed(store: Store, feed: FeedState, now: number, options: PullOptions = {}): Promise<PullResult> {
+  const outcome = await store.exclusively(`feed:${feed.name}`, () => pullLocked(store, feed, now, options), { now, leaseMs: PULL_LEASE_MS });
   return outcome.ran ? outcome.value : { feed: feed.name, status: 'busy' };
 }
 
-async function pullLocked(store: Store, feed: FeedState, now: number, hooks: PullHooks): Promise<PullResult> {
+async function pullLocked(store: Store, feed: FeedState, now: number, options: PullOptions): Promise<PullResult> {
+  const { idleMs, spoolDirectory, ...hooks } = options;
   try {
-    const outcome = await fetchFeed(feed.url, { etag: feed.etag, lastModified: feed.lastModified });
+    const outcome = await fetchFeed(feed.url, { etag: feed.etag, lastModified: feed.lastModified }, idleMs === undefined ? {} : { idleMs });
     if (outcome.status === 'not-modified') {
       await store.recordPull(feed.name, { lastPullAt: now, lastStatus: 'not-modified', lastError: '' });
       return { feed: feed.name, status: 'not-modified' };
     }
-    const result = await ingest(store, outcome.input, {
-      source: feed.name,
-      ...(feed.format ? { format: feed.format } : {}),
-      ...(feed.tlp ? { tlp: feed.tlp } : {}),
-      ...(feed.confidence === undefined ? {} : { confidence: feed.confidence }),
-      ...(feed.mode === 'full' ? { fullDump: feed.expireAfterMs === undefined ? {} : { expireAfterMs: feed.expireAfterMs } } : {}),
-      now,
-      observedAt: now,
-      ...hooks,
-    });
+    const saved = await spool(outcome.input, spoolDirectory);
+    let result: IngestResult;
+    try {
+      result = await ingest(store, saved.input, {
+        source: feed.name,
+        ...(feed.format ? { format: feed.format } : {}),
+        ...(feed.tlp ? { tlp: feed.tlp } : {}),
+        ...(feed.confidence === undefined ? {} : { confidence: feed.confidence }),
+        ...(feed.mode === 'full' ? { fullDump: feed.expireAfterMs === undefined ? {} : { expireAfterMs: feed.expireAfterMs } } : {}),
+        now,
+        observedAt: now,
+        ...hooks,
+      });
+    } finally {
+      await saved.remove();
+    }
     await store.recordPull(feed.name, {
       etag: outcome.etag ?? '',
       lastModified: outcome.lastModified ?? '',

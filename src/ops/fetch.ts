@@ -1,4 +1,9 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { TixError } from '../errors.ts';
 import type { Input } from '../io/input.ts';
 
@@ -12,13 +17,17 @@ export type FetchOutcome =
   | { status: 'ok'; input: Input; etag?: string; lastModified?: string };
 
 const HEADER_TIMEOUT_MS = 60_000;
+/** A body that sends nothing for this long is given up: a stalled server must not hold an import open. */
+export const BODY_IDLE_MS = 60_000;
 
 /**
  * GETs a feed over HTTP(S), conditionally when a previous ETag or
  * Last-Modified is known. The body is streamed, never buffered whole;
  * gzip transfer encoding is undone by fetch, gzip files by the reader.
+ * A body that stops sending for `idleMs` is aborted with an error that
+ * names the URL.
  */
-export async function fetchFeed(url: string, conditional: Conditional = {}): Promise<FetchOutcome> {
+export async function fetchFeed(url: string, conditional: Conditional = {}, options: { idleMs?: number } = {}): Promise<FetchOutcome> {
   const headers: Record<string, string> = { 'user-agent': 'tix (threat-intelligence exchange)', accept: '*/*' };
   if (conditional.etag) headers['if-none-match'] = conditional.etag;
   if (conditional.lastModified) headers['if-modified-since'] = conditional.lastModified;
@@ -43,17 +52,83 @@ export async function fetchFeed(url: string, conditional: Conditional = {}): Pro
   const length = Number(response.headers.get('content-length'));
   const modified = response.headers.get('last-modified') ?? undefined;
   const modifiedAt = modified ? Date.parse(modified) : Number.NaN;
+  const idleMs = options.idleMs ?? BODY_IDLE_MS;
   const input: Input = {
     name: url,
     ...(Number.isFinite(length) && length > 0 && !response.headers.get('content-encoding') ? { size: length } : {}),
     ...(Number.isFinite(modifiedAt) ? { modifiedAt } : {}),
-    open: () => Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
+    open: () => watched(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), url, idleMs, controller),
   };
   const outcome: FetchOutcome = { status: 'ok', input };
   const etag = response.headers.get('etag');
   if (etag) outcome.etag = etag;
   if (modified) outcome.lastModified = modified;
   return outcome;
+}
+
+/** The body's chunks, the download aborted if none comes for `idleMs`; any failure of it named as the feed's. */
+async function* watched(body: Readable, url: string, idleMs: number, controller: AbortController): AsyncGenerator<Buffer> {
+  let stalled = false;
+  let bytes = 0;
+  let timer = setTimeout(() => {
+    stalled = true;
+    controller.abort();
+  }, idleMs);
+  try {
+    for await (const chunk of body) {
+      clearTimeout(timer);
+      bytes += (chunk as Buffer).length;
+      yield chunk as Buffer;
+      timer = setTimeout(() => {
+        stalled = true;
+        controller.abort();
+      }, idleMs);
+    }
+  } catch (error) {
+    const reason = stalled ? `no data for ${idleMs / 1000}s` : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+    throw new TixError('TIX_FEED_FETCH', `${url}: the download broke off after ${bytes} bytes (${reason})`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A download saved to a temporary file first, so that the import that reads
+ * it holds the store's write lock only for local work, never while a remote
+ * server sends (or stalls). Messages still name the URL. `remove` deletes
+ * the file; a failed download leaves nothing behind.
+ */
+export async function spool(input: Input, directory = tmpdir()): Promise<{ input: Input; remove: () => Promise<void> }> {
+  const folder = await mkdtemp(join(directory, 'tix-feed-'));
+  const remove = (): Promise<void> => rm(folder, { recursive: true, force: true });
+  const path = join(folder, 'body');
+  let size = 0;
+  try {
+    await pipeline(
+      Readable.from(input.open()),
+      async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          size += chunk.length;
+          yield chunk;
+        }
+      },
+      createWriteStream(path),
+    );
+  } catch (error) {
+    await remove();
+    if (error instanceof TixError) throw error;
+    throw new TixError('TIX_FEED_FETCH', `${input.name}: cannot save the download (${(error as Error).message})`, { cause: error });
+  }
+  return {
+    input: {
+      name: input.name,
+      path,
+      size,
+      ...(input.modifiedAt === undefined ? {} : { modifiedAt: input.modifiedAt }),
+      open: () => createReadStream(path, { highWaterMark: 256 * 1024 }),
+    },
+    remove,
+  };
 }
 
 /** A URL named on `tix ingest`: fetched unconditionally. */
