@@ -10,6 +10,7 @@ import { MailSender } from './sender.ts';
 
 const NOW = Date.UTC(2026, 10, 2, 9);
 const MINUTE = 60_000;
+const DAY = 86_400_000;
 
 describe('notices of requests for information', () => {
   it('name the request, the case and who acted, and link to the request', () => {
@@ -99,6 +100,25 @@ describe('the mail outbox in SQLite', () => {
       await w.ask();
       assert.deepEqual(await w.store.claimMail(NOW + 8 * 86_400_000, MINUTE, 10), []);
       assert.deepEqual((await w.store.listMail({ status: 'failed', limit: 10 })).map((item) => item.lastError), ['not sent within 7 days', 'not sent within 7 days']);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('forgets notices settled more than 90 days ago, and keeps the younger ones', async () => {
+    const w = await caseWorld();
+    try {
+      await w.ask();
+      const [sent, givenUp] = await w.store.claimMail(NOW, MINUTE, 10);
+      await w.store.settleMail(sent!.id, { sent: NOW });
+      await w.store.settleMail(givenUp!.id, { failedAt: NOW + 30 * DAY, error: '550 no such user' });
+      await w.ask();
+      await w.store.claimMail(NOW + 100 * DAY, MINUTE, 10);
+      // the first request's notices: one settled 100 days ago (gone), one 70 days ago (kept); the second's given up as stale
+      const left = await w.store.listMail({ limit: 10 });
+      assert.equal(left.some((item) => item.id === sent!.id), false);
+      assert.deepEqual(left.filter((item) => item.id === givenUp!.id).map((item) => item.lastError), ['550 no such user']);
+      assert.equal(left.length, 3);
     } finally {
       await w.close();
     }

@@ -1,5 +1,5 @@
 import type { MailStore, OutgoingMail } from '../mail.ts';
-import { claimedRowsSql, FAIL_MAIL_SQL, listMailSql, mailExpiryParams, outgoing, settleStatement, toMailRecord, type MailListRow, type OutboxRow } from '../sql/mail.ts';
+import { claimedRowsSql, FAIL_MAIL_SQL, listMailSql, mailExpiryParams, mailPruneParams, outgoing, PRUNE_MAIL_SQL, settleStatement, toMailRecord, type MailListRow, type OutboxRow } from '../sql/mail.ts';
 import type { Db } from './db.ts';
 
 /**
@@ -25,6 +25,7 @@ export function postgresMail(db: Db): MailStore {
     async claimMail(now, leaseMs, limit) {
       return db.transaction(async (sql) => {
         await sql.run(EXPIRE, mailExpiryParams(now));
+        await sql.run(PRUNE_MAIL_SQL, mailPruneParams(now));
         const ids = (await sql.all<{ id: number }>(CLAIM, [now + leaseMs, now, now, limit])).map((row) => row.id);
         if (ids.length === 0) return [];
         const out: OutgoingMail[] = [];

@@ -114,3 +114,9 @@ export function settleStatement(id: number, outcome: MailOutcome): { sql: string
 export const EXPIRE_MAIL_SQL = 'UPDATE mail_outbox SET failed_at = ?, last_error = ? WHERE sent_at IS NULL AND failed_at IS NULL AND created_at < ?';
 export const mailExpiryParams = (now: number): unknown[] => [now, MAIL_EXPIRED, now - MAIL_EXPIRY_DAYS * 86_400_000];
 export const FAIL_MAIL_SQL = 'UPDATE mail_outbox SET failed_at = ?, last_error = ? WHERE id = ?';
+
+/** Days a settled notice (sent, or given up) stays in the outbox: a queue with some history, not an archive (the audit log keeps who did what). */
+export const MAIL_KEPT_DAYS = 90;
+/** Deletes the notices settled before the history kept (params: oldest settlement kept). */
+export const PRUNE_MAIL_SQL = 'DELETE FROM mail_outbox WHERE coalesce(sent_at, failed_at) < ?';
+export const mailPruneParams = (now: number): unknown[] => [now - MAIL_KEPT_DAYS * 86_400_000];

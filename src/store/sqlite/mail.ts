@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { noticeAudience, type RfiEvent } from '../../mail/notice.ts';
 import type { MailStore, OutgoingMail } from '../mail.ts';
-import { claimedRowsSql, EXPIRE_MAIL_SQL, FAIL_MAIL_SQL, listMailSql, mailExpiryParams, outgoing, settleStatement, RFI_NOTICE_SQL, rfiNoticeOf, toMailRecord, type MailListRow, type OutboxRow, type RfiNoticeRow } from '../sql/mail.ts';
+import { claimedRowsSql, EXPIRE_MAIL_SQL, FAIL_MAIL_SQL, listMailSql, mailExpiryParams, mailPruneParams, outgoing, PRUNE_MAIL_SQL, settleStatement, RFI_NOTICE_SQL, rfiNoticeOf, toMailRecord, type MailListRow, type OutboxRow, type RfiNoticeRow } from '../sql/mail.ts';
 
 export { MAIL_EXPIRY_DAYS } from '../sql/mail.ts';
 
@@ -33,6 +33,7 @@ export function queueRfiNotices(db: Database.Database, event: RfiEvent, rfi: num
 export function sqliteMail(db: Database.Database): MailStore {
   const claim = db.transaction((now: number, leaseMs: number, limit: number): OutgoingMail[] => {
     db.prepare(EXPIRE_MAIL_SQL).run(...mailExpiryParams(now));
+    db.prepare(PRUNE_MAIL_SQL).run(...mailPruneParams(now));
     const ids = (
       db
         .prepare(
