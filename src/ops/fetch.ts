@@ -1,11 +1,11 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { TixError } from '../errors.ts';
-import type { Input } from '../io/input.ts';
+import { fileInput, type Input } from '../io/input.ts';
 
 export interface Conditional {
   etag?: string;
@@ -70,19 +70,20 @@ export async function fetchFeed(url: string, conditional: Conditional = {}, opti
 async function* watched(body: Readable, url: string, idleMs: number, controller: AbortController): AsyncGenerator<Buffer> {
   let stalled = false;
   let bytes = 0;
-  let timer = setTimeout(() => {
-    stalled = true;
-    controller.abort();
-  }, idleMs);
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    timer = setTimeout(() => {
+      stalled = true;
+      controller.abort();
+    }, idleMs);
+  };
   try {
-    for await (const chunk of body) {
+    arm();
+    for await (const chunk of body as AsyncIterable<Buffer>) {
       clearTimeout(timer);
-      bytes += (chunk as Buffer).length;
-      yield chunk as Buffer;
-      timer = setTimeout(() => {
-        stalled = true;
-        controller.abort();
-      }, idleMs);
+      bytes += chunk.length;
+      yield chunk;
+      arm();
     }
   } catch (error) {
     const reason = stalled ? `no data for ${idleMs / 1000}s` : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
@@ -102,33 +103,15 @@ export async function spool(input: Input, directory = tmpdir()): Promise<{ input
   const folder = await mkdtemp(join(directory, 'tix-feed-'));
   const remove = (): Promise<void> => rm(folder, { recursive: true, force: true });
   const path = join(folder, 'body');
-  let size = 0;
+  const file = createWriteStream(path);
   try {
-    await pipeline(
-      Readable.from(input.open()),
-      async function* (chunks: AsyncIterable<Buffer>) {
-        for await (const chunk of chunks) {
-          size += chunk.length;
-          yield chunk;
-        }
-      },
-      createWriteStream(path),
-    );
+    await pipeline(input.open(), file);
   } catch (error) {
     await remove();
     if (error instanceof TixError) throw error;
     throw new TixError('TIX_FEED_FETCH', `${input.name}: cannot save the download (${(error as Error).message})`, { cause: error });
   }
-  return {
-    input: {
-      name: input.name,
-      path,
-      size,
-      ...(input.modifiedAt === undefined ? {} : { modifiedAt: input.modifiedAt }),
-      open: () => createReadStream(path, { highWaterMark: 256 * 1024 }),
-    },
-    remove,
-  };
+  return { input: { ...fileInput(path, file.bytesWritten, input.modifiedAt), name: input.name, path }, remove };
 }
 
 /** A URL named on `tix ingest`: fetched unconditionally. */

@@ -78,7 +78,7 @@ export class SqliteImportSession implements ImportSession {
     private readonly db: Database.Database,
     private readonly meta: ImportMeta,
     /** Called once the transaction is over, committed or rolled back. */
-    private readonly onFinish: (committed: boolean) => Promise<void> | undefined,
+    private readonly onFinish: (committed: boolean) => Promise<void>,
   ) {
     // Every reference an import writes is to a row it made or looked up itself (its source, its import, the ids it
     // gives values). Checked anyway, a foreign key makes each multi-row insert keep a statement journal (a copy of
@@ -316,7 +316,7 @@ export class SqliteImportSession implements ImportSession {
     } catch (error) {
       this.db.exec('ROLLBACK');
       // the commit's own failure is the one to report
-      await this.finish(false)?.catch(() => {});
+      await this.finish(false).catch(() => {});
       throw error;
     }
     await this.finish(true);
@@ -329,7 +329,7 @@ export class SqliteImportSession implements ImportSession {
     await this.finish(false);
   }
 
-  private finish(committed: boolean): Promise<void> | undefined {
+  private finish(committed: boolean): Promise<void> {
     this.open = false;
     this.db.pragma(`foreign_keys = ${this.foreignKeys}`);
     return this.onFinish(committed);

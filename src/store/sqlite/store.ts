@@ -131,14 +131,13 @@ export class SqliteStore implements Store {
     this.importing = true;
     try {
       this.db.pragma(`cache_size = ${IMPORT_CACHE}`);
-      const session = new SqliteImportSession(this.db, meta, (committed) => {
+      const session = new SqliteImportSession(this.db, meta, async (committed) => {
         this.importing = false;
         this.prefixes = undefined;
         this.db.pragma(`cache_size = ${READ_CACHE}`);
         const audited = this.auditedDuringImport;
         this.auditedDuringImport = [];
-        if (!committed && audited.length) return this.appendAudits(audited).then(() => undefined);
-        return undefined;
+        if (!committed && audited.length) await this.appendAudits(audited);
       });
       // inside the import's transaction: a failed import does not re-share the source either
       if (meta.distribution !== undefined) this.statement('UPDATE sources SET distribution_id = ? WHERE name = ?').run(meta.distribution, meta.source);
