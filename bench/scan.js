@@ -84,7 +84,7 @@ function loadFigures(snapshot) {
     globalThis.gc?.();
     const after = process.memoryUsage();
     const arrays = intel.index.parts.table;
-    const bytes = arrays.hashes.byteLength + arrays.values.byteLength + arrays.dir.byteLength + arrays.arena.byteLength + intel.index.parts.cidr.nets.byteLength * 2;
+    const bytes = arrays.fingerprints.byteLength + arrays.filter.byteLength + arrays.values.byteLength + arrays.dir.byteLength + arrays.arena.byteLength + intel.index.parts.cidr.nets.byteLength * 2;
     console.log(JSON.stringify({ ms, rss: after.rss - before.rss, heap: after.heapUsed - before.heapUsed, arrays: bytes }));`;
   const run = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(run.stderr);

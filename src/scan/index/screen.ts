@@ -173,6 +173,7 @@ export class ByteScreen implements ValueScreen {
   }
 
   private inRange(ip: number): boolean {
+    if (!this.index.nearCidr4(ip)) return false;
     const first = this.rangeFirst;
     let lo = 0;
     let hi = first.length - 1;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IntelIndex, IntelIndexBuilder } from './intel-index.ts';
-import { decodeSnapshot, encodeSnapshot } from './snapshot.ts';
+import { decodeSnapshot, encodeSections, encodeSnapshot } from './snapshot.ts';
+import { hashBytes, tableEntries } from './table.ts';
 
 const facts = { createdAt: '2026-11-23T10:00:00.000Z', tool: 'tix test', filters: { source: 'feodo' }, indicators: 3 };
 
@@ -45,5 +46,31 @@ describe('intel snapshot', () => {
     assert.throws(() => decodeSnapshot(changed, 'x.tixsnap'), (error: Error & { code?: string }) => error.code === 'TIX_SNAPSHOT_INVALID' && /content hash mismatch/.test(error.message));
     assert.throws(() => decodeSnapshot(new TextEncoder().encode('{"type":"bundle"}'), 'x.json'), /not a tix intel snapshot/);
     assert.throws(() => decodeSnapshot(bytes.subarray(0, 20), 'x.tixsnap'), /cut short/);
+  });
+
+  it('loads a first-version snapshot, which kept whole 32-bit key hashes instead of fingerprints and a filter', () => {
+    const parts = build(10).build();
+    const encoder = new TextEncoder();
+    const whole = Uint32Array.from([...tableEntries(parts.table)].map((entry) => hashBytes(entry.tag, encoder.encode(entry.text))));
+    const bytes = (array: ArrayBufferView): Uint8Array => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+    const { chunks, id } = encodeSections([
+      ['info', encoder.encode(JSON.stringify({ info: parts.info, facts }))],
+      ['warninglists', encoder.encode('[]')],
+      ['hashes', bytes(whole)],
+      ['values', bytes(parts.table.values)],
+      ['dir', bytes(parts.table.dir)],
+      ['arena', bytes(parts.table.arena)],
+      ['cidrGroups', bytes(parts.cidr.groups)],
+      ['cidrNets', bytes(parts.cidr.nets)],
+      ['cidrValues', bytes(parts.cidr.values)],
+    ], 1);
+    const decoded = decodeSnapshot(new Uint8Array(Buffer.concat(chunks)), 'old.tixsnap');
+    assert.equal(decoded.id, id);
+    assert.deepEqual([...decoded.parts.table.fingerprints], [...parts.table.fingerprints]);
+    assert.deepEqual([...decoded.parts.table.filter], [...parts.table.filter]);
+    const index = new IntelIndex(decoded.parts);
+    assert.equal(index.ip('192.9.135.73')!.indicator, '192.9.135.73');
+    assert.equal(index.host('a.h3.evil.example.com')!.indicator, 'h3.evil.example.com');
+    assert.equal(index.host('h3.good.example.com'), undefined);
   });
 });

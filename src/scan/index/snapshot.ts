@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../../errors.ts';
 import type { Warninglist } from '../../enrich/warninglists.ts';
 import type { IndexInfo, IndexParts } from './intel-index.ts';
+import { fromWholeHashes, type TableArrays } from './table.ts';
 
 /**
  * The portable intel snapshot: the matching index's typed arrays as they lie
@@ -10,6 +11,9 @@ import type { IndexInfo, IndexParts } from './intel-index.ts';
  *
  *   "TIXSNAP\x01"  u32 header length  u32 0  header JSON  padding to 8
  *   body: sections, each padded to 8 (so typed arrays view them in place)
+ *
+ * Version 2 keeps the table's 16-bit fingerprints and its filter; version 1
+ * kept whole 32-bit hashes, from which both are derived on load.
  *
  * The header names each section's offset and length within the body and the
  * body's SHA-256; the body holds everything else, the JSON facts included, so
@@ -29,7 +33,7 @@ export interface SnapshotFacts {
 
 interface SnapshotHeader {
   format: 'tix-snapshot';
-  version: 1;
+  version: 1 | 2;
   sha256: string;
   sections: Array<{ name: string; offset: number; length: number }>;
 }
@@ -41,7 +45,8 @@ function sectionsOf(parts: IndexParts, facts: SnapshotFacts, warninglists: reado
   return [
     ['info', Buffer.from(JSON.stringify({ info: parts.info, facts }), 'utf8')],
     ['warninglists', Buffer.from(JSON.stringify(warninglists), 'utf8')],
-    ['hashes', bytes(parts.table.hashes)],
+    ['fingerprints', bytes(parts.table.fingerprints)],
+    ['filter', bytes(parts.table.filter)],
     ['values', bytes(parts.table.values)],
     ['dir', bytes(parts.table.dir)],
     ['arena', bytes(parts.table.arena)],
@@ -53,7 +58,11 @@ function sectionsOf(parts: IndexParts, facts: SnapshotFacts, warninglists: reado
 
 /** The snapshot as a list of buffers to write one after the other, and its id (the body's SHA-256). */
 export function encodeSnapshot(parts: IndexParts, facts: SnapshotFacts, warninglists: readonly Warninglist[] = []): { chunks: Uint8Array[]; id: string } {
-  const sections = sectionsOf(parts, facts, warninglists);
+  return encodeSections(sectionsOf(parts, facts, warninglists), 2);
+}
+
+/** Named sections laid out as a snapshot of a given version (the older version only to test that it still loads). */
+export function encodeSections(sections: Array<[string, Uint8Array]>, version: SnapshotHeader['version']): { chunks: Uint8Array[]; id: string } {
   const hash = createHash('sha256');
   const body: Uint8Array[] = [];
   const layout: SnapshotHeader['sections'] = [];
@@ -67,7 +76,7 @@ export function encodeSnapshot(parts: IndexParts, facts: SnapshotFacts, warningl
     offset += pad8(data.byteLength);
   }
   const id = hash.digest('hex');
-  const header: SnapshotHeader = { format: 'tix-snapshot', version: 1, sha256: id, sections: layout };
+  const header: SnapshotHeader = { format: 'tix-snapshot', version, sha256: id, sections: layout };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const prefix = Buffer.alloc(pad8(16 + headerBytes.length));
   MAGIC.copy(prefix, 0);
@@ -98,7 +107,7 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   } catch {
     throw bad('the header is not JSON');
   }
-  if (header.format !== 'tix-snapshot' || header.version !== 1 || !Array.isArray(header.sections)) throw bad('an unknown snapshot version');
+  if (header.format !== 'tix-snapshot' || (header.version !== 1 && header.version !== 2) || !Array.isArray(header.sections)) throw bad('an unknown snapshot version');
   const bodyStart = bytes.byteOffset + pad8(16 + headerLength);
   const body = new Uint8Array(bytes.buffer, bodyStart, bytes.byteOffset + bytes.byteLength - bodyStart);
   if (verify) {
@@ -116,12 +125,22 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   };
   const infoSection = section('info');
   const { info, facts } = JSON.parse(Buffer.from(body.buffer, body.byteOffset + infoSection.offset, infoSection.length).toString('utf8')) as { info: IndexInfo; facts: SnapshotFacts };
+  const dir = u32('dir');
+  const keys = dir.length > 0 ? dir[dir.length - 2]! : 0;
   // the numbers beside the keys are 16 or 32 bits wide, as many bytes per key as the section says
   const values = (): Uint16Array<ArrayBufferLike> | Uint32Array<ArrayBufferLike> => {
     const s = section('values');
-    const keys = section('hashes').length / 4;
     if (keys > 0 && s.length >= keys * 4) return new Uint32Array(body.buffer, body.byteOffset + s.offset, keys);
+    if (s.length < keys * 2) throw bad('section values is shorter than its keys');
     return new Uint16Array(body.buffer, body.byteOffset + s.offset, keys);
+  };
+  const keyed = (): Pick<TableArrays, 'fingerprints' | 'filter'> => {
+    if (header.version === 1) return fromWholeHashes(u32('hashes'));
+    const s = section('fingerprints');
+    if (s.length < keys * 2) throw bad('section fingerprints is shorter than its keys');
+    const filter = u32('filter');
+    if (filter.length === 0) throw bad('section filter is empty');
+    return { fingerprints: new Uint16Array(body.buffer, body.byteOffset + s.offset, keys), filter };
   };
   const lists = section('warninglists');
   const warninglists = JSON.parse(Buffer.from(body.buffer, body.byteOffset + lists.offset, lists.length).toString('utf8')) as Warninglist[];
@@ -129,7 +148,7 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   return {
     warninglists,
     parts: {
-      table: { hashes: u32('hashes'), values: values(), dir: u32('dir'), arena: new Uint8Array(body.buffer, body.byteOffset + arena.offset, arena.length) },
+      table: { ...keyed(), values: values(), dir, arena: new Uint8Array(body.buffer, body.byteOffset + arena.offset, arena.length) },
       cidr: { groups: u32('cidrGroups'), nets: u32('cidrNets'), values: u32('cidrValues') },
       info,
     },

@@ -1,19 +1,24 @@
+import { filterAdd, filterMayHold, filterWords } from './filter.ts';
+
 /**
  * A read-only set of (tag, text) keys with a small number attached to each,
  * in a few typed arrays instead of one JavaScript string per key: 10 million
- * keys cost their UTF-8 bytes plus about 10 bytes each, and the arrays can be
+ * keys cost their UTF-8 bytes plus about 8 bytes each, and the arrays can be
  * written to a file and mapped back without parsing.
  *
- * Layout: keys are sorted by a 32-bit fingerprint; its top bits pick a
- * bucket of 8 to 16 keys (`dir` holds where each bucket starts in the key
- * order and in the byte arena). A lookup hashes the probe, scans the bucket's
- * fingerprints (the "definitely absent" filter: almost every miss ends here
- * without touching the arena), and verifies a matching fingerprint byte for
- * byte. The arena holds each key as tag, length (LEB128) and bytes.
+ * Layout: a small Bloom filter (filter.ts) turns most absent keys away
+ * first. Keys are sorted by a 32-bit hash; its top bits pick a bucket of 8
+ * to 16 keys (`dir` holds where each bucket starts in the key order and in
+ * the byte arena), and its low 16 bits are kept per key as a fingerprint. A
+ * lookup hashes the probe, asks the filter, scans the bucket's fingerprints,
+ * and verifies a matching fingerprint byte for byte. The arena holds each
+ * key as tag, length (LEB128) and bytes.
  */
 export interface TableArrays {
-  /** Fingerprint of each key, ascending. */
-  hashes: Uint32Array<ArrayBufferLike>;
+  /** The low 16 bits of each key's hash, in key order (keys are sorted by the whole hash). */
+  fingerprints: Uint16Array<ArrayBufferLike>;
+  /** The Bloom filter over the keys' hashes. */
+  filter: Uint32Array<ArrayBufferLike>;
   /** The number attached to each key (an index into the report metadata): 16 bits wide when every number fits. */
   values: Uint32Array<ArrayBufferLike> | Uint16Array<ArrayBufferLike>;
   /** For bucket b: dir[2b] the first key, dir[2b+1] its byte offset in the arena; dir[2·buckets] and dir[2·buckets+1] close the last. */
@@ -71,7 +76,7 @@ export class CompactTable {
   }
 
   get size(): number {
-    return this.arrays.hashes.length;
+    return this.arrays.fingerprints.length;
   }
 
   /** The number attached to (tag, text), or -1 when the table does not hold it. */
@@ -92,15 +97,14 @@ export class CompactTable {
     return this.probe(tag, hashBytes(tag, bytes), text, 0, bytes);
   }
 
-  /** Whether some key has the finished hash `h`: false means the key is certainly absent (a probe that never leaves the bucket's fingerprints). */
+  /** Whether some key has the finished hash `h`: false means the key is certainly absent (a probe that never leaves the filter or the bucket's fingerprints). */
   mayHold(h: number): boolean {
-    const { hashes, dir } = this.arrays;
+    const { fingerprints, dir, filter } = this.arrays;
+    if (!filterMayHold(filter, h)) return false;
     const bucket = this.shift === 32 ? 0 : h >>> this.shift;
     const last = dir[bucket * 2 + 2]!;
-    for (let i = dir[bucket * 2]!; i < last; i++) {
-      const candidate = hashes[i]!;
-      if (candidate >= h) return candidate === h;
-    }
+    const fingerprint = h & 0xffff;
+    for (let i = dir[bucket * 2]!; i < last; i++) if (fingerprints[i] === fingerprint) return true;
     return false;
   }
 
@@ -109,21 +113,16 @@ export class CompactTable {
    * hash, or -1; `bytes` when the text is not ASCII (then `start` is 0).
    */
   probe(tag: number, h: number, text: string, start: number, bytes?: Uint8Array): number {
-    const { hashes, dir, arena } = this.arrays;
+    const { fingerprints, dir, arena, filter } = this.arrays;
+    if (!filterMayHold(filter, h)) return -1;
     const bucket = this.shift === 32 ? 0 : h >>> this.shift;
     const first = dir[bucket * 2]!;
     const last = dir[bucket * 2 + 2]!;
-    let at = -1;
+    const fingerprint = h & 0xffff;
+    let at = dir[bucket * 2 + 1]!;
     for (let i = first; i < last; i++) {
-      const candidate = hashes[i]!;
-      if (candidate < h) continue;
-      if (candidate > h) return -1;
-      // walk the arena to key i (keys before it in the bucket are skipped by their lengths)
-      if (at < 0) {
-        at = dir[bucket * 2 + 1]!;
-        for (let k = first; k < i; k++) at = skip(arena, at);
-      }
-      if (equals(arena, at, tag, text, start, bytes)) return this.arrays.values[i]!;
+      // keys before a matching fingerprint are skipped in the arena by their lengths
+      if (fingerprints[i] === fingerprint && equals(arena, at, tag, text, start, bytes)) return this.arrays.values[i]!;
       at = skip(arena, at);
     }
     return -1;
@@ -168,7 +167,7 @@ function equals(arena: Uint8Array<ArrayBufferLike>, at: number, tag: number, tex
 export function* tableEntries(arrays: TableArrays): Generator<{ tag: number; text: string; value: number }> {
   const decoder = new TextDecoder();
   let at = 0;
-  for (let i = 0; i < arrays.hashes.length; i++) {
+  for (let i = 0; i < arrays.fingerprints.length; i++) {
     const tag = arrays.arena[at]!;
     const next = skip(arrays.arena, at);
     let p = at + 1;
@@ -176,6 +175,17 @@ export function* tableEntries(arrays: TableArrays): Generator<{ tag: number; tex
     yield { tag, text: decoder.decode(arrays.arena.subarray(p + 1, next)), value: arrays.values[i]! };
     at = next;
   }
+}
+
+/** The fingerprints and filter of keys whose whole 32-bit hashes are known (in key order): a snapshot of the first version kept those. */
+export function fromWholeHashes(hashes: Uint32Array<ArrayBufferLike>): Pick<TableArrays, 'fingerprints' | 'filter'> {
+  const fingerprints = new Uint16Array(hashes.length);
+  const filter = new Uint32Array(filterWords(hashes.length));
+  for (let i = 0; i < hashes.length; i++) {
+    fingerprints[i] = hashes[i]! & 0xffff;
+    filterAdd(filter, hashes[i]!);
+  }
+  return { fingerprints, filter };
 }
 
 /**
@@ -266,10 +276,11 @@ export class TableBuilder {
       }
       if (keep[i]) arenaBytes += this.keyLength(key);
     }
-    const hashes = new Uint32Array(alloc(kept * 4));
+    const fingerprints = new Uint16Array(alloc(Math.max(kept * 2, 2)), 0, kept);
+    const filter = new Uint32Array(alloc(filterWords(kept) * 4));
     let widest = 0;
     for (let i = 0; i < n; i++) if (this.values[i]! > widest) widest = this.values[i]!;
-    const values = widest < 65536 ? new Uint16Array(alloc(Math.max(kept * 2, 2))) : new Uint32Array(alloc(kept * 4));
+    const values = widest < 65536 ? new Uint16Array(alloc(Math.max(kept * 2, 2)), 0, kept) : new Uint32Array(alloc(Math.max(kept * 4, 4)), 0, kept);
     const dir = new Uint32Array(alloc((buckets + 1) * 8));
     const arena = new Uint8Array(alloc(Math.max(arenaBytes, 1)));
     let out = 0;
@@ -284,7 +295,8 @@ export class TableBuilder {
         b++;
       }
       if (!keep[i]) continue;
-      hashes[out] = this.hashes[key]!;
+      fingerprints[out] = this.hashes[key]! & 0xffff;
+      filterAdd(filter, this.hashes[key]!);
       values[out] = this.values[key]!;
       const length = this.keyLength(key);
       arena.set(this.staged.subarray(this.starts[key]!, this.starts[key]! + length), at);
@@ -296,7 +308,7 @@ export class TableBuilder {
       dir[b * 2 + 1] = at;
       b++;
     }
-    return { hashes, values, dir, arena };
+    return { fingerprints, filter, values, dir, arena };
   }
 
   private keyLength(key: number): number {
