@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { IntelIndex, IntelIndexBuilder } from './index/intel-index.ts';
 import { RecordMatcher } from './match.ts';
 import { renderCsv, renderHtml, renderJsonl } from './render.ts';
-import { ReportBuilder } from './report.ts';
+import { ReportBuilder, iso } from './report.ts';
 
 describe('scan report', () => {
   const builder = new IntelIndexBuilder();
@@ -47,5 +47,16 @@ describe('scan report', () => {
     assert.match(renderCsv(built), /"'=HYPERLINK\(""x""\)"/);
     built.findings[0]!.value = '<script>alert(1)</script>';
     assert.doesNotMatch(renderHtml(built), /<script>/);
+  });
+});
+
+describe('report times', () => {
+  it('writes every time as Date.toISOString does', () => {
+    const times = [0, 1, 999, 1000, 59_999, 60_000, 1_763_892_000_048, 1_763_892_059_999, 946_684_799_999, 253_402_300_799_999, -1, 253_402_300_800_000, 1.5, -62_198_755_200_000];
+    for (let ms = 1_700_000_000_000; ms < 1_700_000_000_000 + 200_000; ms += 997) times.push(ms);
+    for (const ms of times) assert.equal(iso(ms), new Date(ms).toISOString(), String(ms));
+    assert.equal(iso(undefined), undefined);
+    assert.equal(iso(Number.NaN), undefined);
+    assert.equal(iso(8.65e15), undefined, 'beyond what a Date holds');
   });
 });

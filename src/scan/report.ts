@@ -5,11 +5,29 @@ import type { EvidenceFile, FileProblem, IndicatorSummary, IntelFacts, ReportFin
 
 export type { EvidenceFile, FileProblem, IndicatorSummary, IntelFacts, ReportFinding, ScanReport, Verdict } from './report-wire.ts';
 
-const iso = (ms: number | undefined): string | undefined => {
+/** The last minute formatted: findings come in time order, and a log holds many per minute. */
+let isoMinute = Number.NaN;
+let isoPrefix = '';
+
+/** `Date.prototype.toISOString` of an epoch-ms time, or undefined; times in years 1970-9999 without a Date per call. */
+export const iso = (ms: number | undefined): string | undefined => {
   if (ms === undefined || !Number.isFinite(ms)) return undefined;
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  if (ms < 0 || ms > 253402300799999 || !Number.isInteger(ms)) {
+    const date = new Date(ms);
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  }
+  const minute = Math.floor(ms / 60000);
+  if (minute !== isoMinute) {
+    isoMinute = minute;
+    isoPrefix = new Date(minute * 60000).toISOString().slice(0, 17);
+  }
+  const rest = ms - minute * 60000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  return `${isoPrefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 100 ? (millis < 10 ? '00' : '0') : ''}${millis}Z`;
 };
+
+type Summary = IndicatorSummary & { first?: number; last?: number; fileSet: Set<string>; lastFile?: string };
 
 /** A warninglist check: the names of the lists that hold a canonical value, or none. */
 export type BenignCheck = (type: IndicatorType, value: string) => string[];
@@ -22,7 +40,7 @@ export type BenignCheck = (type: IndicatorType, value: string) => string[];
 export class ReportBuilder {
   private readonly findings: ReportFinding[] = [];
   private dropped = 0;
-  private readonly summaries = new Map<string, IndicatorSummary & { first?: number; last?: number; fileSet: Set<string> }>();
+  private readonly summaries = new Map<string, Summary[]>();
   private readonly files: EvidenceFile[] = [];
   private readonly problems: FileProblem[] = [];
 
@@ -71,8 +89,10 @@ export class ReportBuilder {
   }
 
   private summarise(finding: ReportFinding, time: number | undefined): void {
-    const key = `${finding.verdict}\u0000${finding.indicatorType}\u0000${finding.indicator}`;
-    let summary = this.summaries.get(key);
+    // keyed by the indicator's text alone (no key string built per finding); its few verdicts and types side by side
+    let group = this.summaries.get(finding.indicator);
+    if (!group) this.summaries.set(finding.indicator, (group = []));
+    let summary = group.find((s) => s.verdict === finding.verdict && s.indicatorType === finding.indicatorType);
     if (!summary) {
       summary = {
         indicator: finding.indicator,
@@ -84,10 +104,13 @@ export class ReportBuilder {
         sources: finding.sources,
         malware: finding.malware,
       };
-      this.summaries.set(key, summary);
+      group.push(summary);
     }
     summary.count++;
-    summary.fileSet.add(finding.file);
+    if (summary.lastFile !== finding.file) {
+      summary.fileSet.add(finding.file);
+      summary.lastFile = finding.file;
+    }
     if (time !== undefined && Number.isFinite(time)) {
       if (summary.first === undefined || time < summary.first) summary.first = time;
       if (summary.last === undefined || time > summary.last) summary.last = time;
@@ -108,7 +131,8 @@ export class ReportBuilder {
 
   build(intel: IntelFacts, version: string, startedAt: number, finishedAt: number): ScanReport {
     const indicators = [...this.summaries.values()]
-      .map(({ fileSet, first, last, ...summary }): IndicatorSummary => {
+      .flat()
+      .map(({ fileSet, first, last, lastFile: _lastFile, ...summary }): IndicatorSummary => {
         const out: IndicatorSummary = { ...summary, files: [...fileSet].sort() };
         const firstTime = iso(first);
         const lastTime = iso(last);

@@ -28,6 +28,12 @@ export class ByteScreen implements ValueScreen {
   /** Whether any IPv6 address or network is held: if none, an IPv6 value cannot hit. */
   private readonly hasIpv6: boolean;
   private readonly hasIpPort: boolean;
+  /**
+   * IPv4 addresses lately found unable to hit, by their low 12 bits: logs
+   * repeat their resolvers, gateways and busy clients on line after line.
+   * Slot i starts as i ^ 1, which no address of that slot equals.
+   */
+  private readonly absentIpv4 = Int32Array.from({ length: 4096 }, (_, i) => i ^ 1);
 
   constructor(private readonly index: IntelIndex) {
     const { cidr, info } = index.parts;
@@ -169,7 +175,11 @@ export class ByteScreen implements ValueScreen {
       }
       return colon && (dot || mapped || this.hasIpv6);
     }
-    return this.holds(TAG.ip, bytes, start, end) || this.inRange(v4);
+    const slot = v4 & 4095;
+    if (this.absentIpv4[slot] === (v4 | 0)) return false;
+    if (this.holds(TAG.ip, bytes, start, end) || this.inRange(v4)) return true;
+    this.absentIpv4[slot] = v4 | 0;
+    return false;
   }
 
   private inRange(ip: number): boolean {
