@@ -18,8 +18,17 @@ function custodyLines(report: ScanReport): string[] {
 
 /** JSON lines: one object per finding (`kind: "finding"`), then one per problem, then the summary with the chain of custody. */
 export function renderJsonl(report: ScanReport): string {
-  // the kind put in front of the object's own JSON: a spread copy per finding would cost twice the stringify
-  const out: string[] = report.findings.map((f) => `{"kind":"finding",${JSON.stringify(f).slice(1)}`);
+  return `${report.findings.map(jsonlFinding).join('')}${jsonlTail(report)}`;
+}
+
+/** One finding as a JSON line: the kind put in front of the object's own JSON (a spread copy per finding would cost twice the stringify). */
+export function jsonlFinding(finding: ReportFinding): string {
+  return `{"kind":"finding",${JSON.stringify(finding).slice(1)}\n`;
+}
+
+/** The JSON lines after the findings: problems, then the summary (a streamed report writes its findings before). */
+export function jsonlTail(report: ScanReport): string {
+  const out: string[] = [];
   for (const problem of report.problems) out.push(JSON.stringify({ kind: 'problem', ...problem }));
   const { findings: _findings, problems: _problems, ...summary } = report;
   out.push(JSON.stringify({ kind: 'summary', ...summary }));

@@ -44,10 +44,17 @@ export class ReportBuilder {
   private readonly files: EvidenceFile[] = [];
   private readonly problems: FileProblem[] = [];
 
+  /**
+   * `maxFindings`: how many findings the built report lists (the rest are
+   * counted). `onFinding`: each finding is handed on as it is judged and
+   * none is kept, so a report streamed as JSON lines holds every finding
+   * whatever the evidence's size, in constant memory.
+   */
   constructor(
     private readonly index: IntelIndex,
     private readonly benign: BenignCheck | undefined,
     private readonly maxFindings = 1_000_000,
+    private readonly onFinding?: (finding: ReportFinding) => void,
   ) {}
 
   /** Judges findings of one file and adds them; returns them as reported, for streaming output. */
@@ -81,7 +88,8 @@ export class ReportBuilder {
         else counts.knownBenign++;
       }
       this.summarise(report, finding.time);
-      if (this.findings.length < this.maxFindings) this.findings.push(report);
+      if (this.onFinding) this.onFinding(report);
+      else if (this.findings.length < this.maxFindings) this.findings.push(report);
       else this.dropped++;
       out.push(report);
     }

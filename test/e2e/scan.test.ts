@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync, symlinkSync, copyFileSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, symlinkSync, copyFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
@@ -276,5 +276,26 @@ describe('tix scan', () => {
     assert.match(html, /^<!doctype html>/);
     assert.match(html, /195\.113\.232\.73/);
     assert.doesNotMatch(html, /<script/);
+  });
+
+  it('JSON lines to -o hold every finding, then the summary; a scan that fails leaves the old report and no partial file', () => {
+    const out = join(work.path, 'report.jsonl');
+    writeFileSync(out, 'the old report\n');
+    const big = join(work.path, 'many-eve.json');
+    writeFileSync(big, readFileSync(join(LOGS, 'eve.json'), 'utf8').repeat(40));
+    const run = tix(data.path, ['scan', big, '--json', '-o', out, '--threads', '0']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.stdout, '', 'the report went to the file');
+    const written = { stdout: readFileSync(out, 'utf8'), stderr: '', code: 0 } as Run;
+    assert.equal(findings(written).length, 40 * expected('eve').length);
+    assert.ok(written.stdout.trimEnd().split('\n').at(-1)!.startsWith('{"kind":"summary"'), 'the summary comes last');
+    assert.equal(summary(written).files[0]!.path, big);
+    // an unknown format is refused once the scan has begun: the report before stays, nothing is left beside it
+    const before = readFileSync(out, 'utf8');
+    const failed = tix(data.path, ['scan', big, '--json', '-o', out, '--format', 'no-such-format']);
+    assert.equal(failed.code, 2);
+    assert.match(failed.stderr, /no-such-format/);
+    assert.equal(readFileSync(out, 'utf8'), before);
+    assert.deepEqual(readdirSync(work.path).filter((name) => name.startsWith('report.jsonl.tmp')), []);
   });
 });

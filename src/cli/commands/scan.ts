@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { outputFile } from '../../io/output-file.ts';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { outputFile, type OutputFile } from '../../io/output-file.ts';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import type { Command } from 'commander';
@@ -11,8 +11,8 @@ import { scanEvidence } from '../../ops/scan/evidence.ts';
 import { scanTree } from '../../ops/scan/files.ts';
 import { recordSightings } from '../../ops/scan/sightings.ts';
 import { buildFromStore, intelFromParts, loadSnapshot, type LoadedIntel } from '../../ops/scan/intel.ts';
-import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../scan/render.ts';
-import { ReportBuilder } from '../../scan/report.ts';
+import { REPORT_FORMATS, jsonlFinding, jsonlTail, renderReport, type ReportFormat } from '../../scan/render.ts';
+import { ReportBuilder, type ScanReport } from '../../scan/report.ts';
 import { EXIT, type CliContext } from '../context.ts';
 import { Progress } from '../progress.ts';
 
@@ -50,20 +50,56 @@ export async function loadIntel(ctx: CliContext, snapshot: string | undefined): 
   });
 }
 
-/** Writes a report to -o (replaced only when complete) or stdout. */
-export function writeReport(ctx: CliContext, text: string, output: string | undefined): void {
-  if (!output) {
-    ctx.out.write(text);
-    return;
+/**
+ * Where a report goes: -o (written beside itself, put in place only when
+ * complete) or stdout, in chunks of about a megabyte, so a JSON-lines
+ * report can be written while the scan runs.
+ */
+class ReportOutput {
+  private fd: number | undefined;
+  private readonly file: OutputFile | undefined;
+  private pending = '';
+
+  constructor(
+    private readonly ctx: CliContext,
+    output: string | undefined,
+  ) {
+    if (output) {
+      this.file = outputFile(output);
+      this.fd = openSync(this.file.path, 'w');
+    }
   }
-  const file = outputFile(output);
-  try {
-    writeFileSync(file.path, text);
-  } catch (error) {
-    file.abort();
-    throw error;
+
+  write(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= 1 << 20) this.flush();
   }
-  file.commit();
+
+  finish(): void {
+    this.flush();
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+    this.file!.commit();
+  }
+
+  abort(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+    this.file!.abort();
+  }
+
+  private flush(): void {
+    if (this.pending === '') return;
+    if (this.fd === undefined) this.ctx.out.write(this.pending);
+    else {
+      // a pipe or device named by -o may take less than all at once
+      const bytes = Buffer.from(this.pending, 'utf8');
+      for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at);
+    }
+    this.pending = '';
+  }
 }
 
 export function registerScan(program: Command, ctx: CliContext): void {
@@ -93,41 +129,51 @@ export function registerScan(program: Command, ctx: CliContext): void {
       if (intel.index.size === 0) ctx.err.write(`warning: the intel (${intel.facts.origin}) holds no indicators to match; nothing can hit\n`);
       const inputs: Input[] = [];
       const guard = flags.warninglists && intel.warninglists.length ? compileWarninglists(intel.warninglists) : undefined;
-      const builder = new ReportBuilder(intel.index, guard);
-      for (const path of flags.files ? [] : paths) {
-        if (path === '-') inputs.push(stdinInput());
-        else {
-          try {
-            inputs.push(...(await expandPaths([path])));
-          } catch (error) {
-            // the problem is listed under its file already: its message without the path in front
-            const message = (error as Error).message;
-            builder.problem({ file: path, code: 'TIX_INPUT_UNREADABLE', message: message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message });
+      // JSON lines are written as the findings come, every one of them; the other formats are laid out at the end
+      const output = new ReportOutput(ctx, flags.output);
+      const streamed = format === 'jsonl';
+      const builder = new ReportBuilder(intel.index, guard, undefined, streamed ? (finding) => output.write(jsonlFinding(finding)) : undefined);
+      let report: ScanReport;
+      try {
+        for (const path of flags.files ? [] : paths) {
+          if (path === '-') inputs.push(stdinInput());
+          else {
+            try {
+              inputs.push(...(await expandPaths([path])));
+            } catch (error) {
+              // the problem is listed under its file already: its message without the path in front
+              const message = (error as Error).message;
+              builder.problem({ file: path, code: 'TIX_INPUT_UNREADABLE', message: message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message });
+            }
           }
         }
+        let progress: Progress | undefined;
+        let label = '';
+        const show = (file: string, bytes: number, total: number | undefined, lines: number): void => {
+          if (file !== label) {
+            progress?.done();
+            progress = new Progress(file, total);
+            label = file;
+          }
+          progress!.update(bytes, lines);
+        };
+        if (flags.files) {
+          for (const path of paths) await scanTree(path, intel.index, builder, (file, bytes) => show(file, bytes, undefined, 0));
+        } else await scanEvidence(inputs, intel.index, builder, {
+          ...(flags.format ? { format: flags.format } : {}),
+          maxLineBytes,
+          threads: threads > 1 ? threads : 0,
+          threadMinBytes: parseCount(flags.threadMinBytes, '--thread-min-bytes', 0),
+          progress: show,
+        });
+        progress?.done();
+        report = builder.build(intel.facts, TIX_VERSION, startedAt, ctx.now());
+        output.write(streamed ? jsonlTail(report) : renderReport(report, format));
+        output.finish();
+      } catch (error) {
+        output.abort();
+        throw error;
       }
-      let progress: Progress | undefined;
-      let label = '';
-      const show = (file: string, bytes: number, total: number | undefined, lines: number): void => {
-        if (file !== label) {
-          progress?.done();
-          progress = new Progress(file, total);
-          label = file;
-        }
-        progress!.update(bytes, lines);
-      };
-      if (flags.files) {
-        for (const path of paths) await scanTree(path, intel.index, builder, (file, bytes) => show(file, bytes, undefined, 0));
-      } else await scanEvidence(inputs, intel.index, builder, {
-        ...(flags.format ? { format: flags.format } : {}),
-        maxLineBytes,
-        threads: threads > 1 ? threads : 0,
-        threadMinBytes: parseCount(flags.threadMinBytes, '--thread-min-bytes', 0),
-        progress: show,
-      });
-      progress?.done();
-      const report = builder.build(intel.facts, TIX_VERSION, startedAt, ctx.now());
-      writeReport(ctx, renderReport(report, format), flags.output);
       if (flags.recordSightings) {
         const counts = await ctx.withStore((store) => recordSightings(store, report, flags.org!, ctx.now()));
         ctx.err.write(`recorded ${counts.recorded} sighting${counts.recorded === 1 ? '' : 's'} for ${flags.org}${counts.unknown ? ` (${counts.unknown} hit value${counts.unknown === 1 ? '' : 's'} not held by this store or not readable by ${flags.org})` : ''}\n`);
