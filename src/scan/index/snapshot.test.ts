@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IntelIndex, IntelIndexBuilder } from './intel-index.ts';
-import { decodeSnapshot, encodeSections, encodeSnapshot } from './snapshot.ts';
+import { decodeSnapshot, encodeSections, encodeSnapshot, sectionsOf } from './snapshot.ts';
 import { hashBytes, tableEntries } from './table.ts';
 
 const facts = { createdAt: '2026-11-23T10:00:00.000Z', tool: 'tix test', filters: { source: 'feodo' }, indicators: 3 };
@@ -52,18 +52,12 @@ describe('intel snapshot', () => {
     const parts = build(10).build();
     const encoder = new TextEncoder();
     const whole = Uint32Array.from([...tableEntries(parts.table)].map((entry) => hashBytes(entry.tag, encoder.encode(entry.text))));
-    const bytes = (array: ArrayBufferView): Uint8Array => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-    const { chunks, id } = encodeSections([
-      ['info', encoder.encode(JSON.stringify({ info: parts.info, facts }))],
-      ['warninglists', encoder.encode('[]')],
-      ['hashes', bytes(whole)],
-      ['values', bytes(parts.table.values)],
-      ['dir', bytes(parts.table.dir)],
-      ['arena', bytes(parts.table.arena)],
-      ['cidrGroups', bytes(parts.cidr.groups)],
-      ['cidrNets', bytes(parts.cidr.nets)],
-      ['cidrValues', bytes(parts.cidr.values)],
-    ], 1);
+    // the sections of today, with whole hashes where the fingerprints and the filter are
+    const sections = sectionsOf(parts, facts, []).flatMap(([name, data]): Array<[string, Uint8Array]> => {
+      if (name === 'fingerprints') return [['hashes', new Uint8Array(whole.buffer)]];
+      return name === 'filter' ? [] : [[name, data]];
+    });
+    const { chunks, id } = encodeSections(sections, 1);
     const decoded = decodeSnapshot(new Uint8Array(Buffer.concat(chunks)), 'old.tixsnap');
     assert.equal(decoded.id, id);
     assert.deepEqual([...decoded.parts.table.fingerprints], [...parts.table.fingerprints]);

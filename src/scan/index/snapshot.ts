@@ -40,7 +40,8 @@ interface SnapshotHeader {
 
 const pad8 = (n: number): number => (n + 7) & ~7;
 
-function sectionsOf(parts: IndexParts, facts: SnapshotFacts, warninglists: readonly Warninglist[]): Array<[string, Uint8Array]> {
+/** The named sections of a snapshot, in file order. */
+export function sectionsOf(parts: IndexParts, facts: SnapshotFacts, warninglists: readonly Warninglist[]): Array<[string, Uint8Array]> {
   const bytes = (array: ArrayBufferView): Uint8Array => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
   return [
     ['info', Buffer.from(JSON.stringify({ info: parts.info, facts }), 'utf8')],
