@@ -1,5 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { outputFile, type OutputFile } from '../../io/output-file.ts';
+import { openOutput, type OutputWriter } from '../../io/output-file.ts';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import type { Command } from 'commander';
@@ -56,18 +55,14 @@ export async function loadIntel(ctx: CliContext, snapshot: string | undefined): 
  * report can be written while the scan runs.
  */
 class ReportOutput {
-  private fd: number | undefined;
-  private readonly file: OutputFile | undefined;
+  private readonly file: OutputWriter | undefined;
   private pending = '';
 
   constructor(
     private readonly ctx: CliContext,
     output: string | undefined,
   ) {
-    if (output) {
-      this.file = outputFile(output);
-      this.fd = openSync(this.file.path, 'w');
-    }
+    this.file = output ? openOutput(output) : undefined;
   }
 
   write(text: string): void {
@@ -77,27 +72,17 @@ class ReportOutput {
 
   finish(): void {
     this.flush();
-    if (this.fd === undefined) return;
-    closeSync(this.fd);
-    this.fd = undefined;
-    this.file!.commit();
+    this.file?.commit();
   }
 
   abort(): void {
-    if (this.fd === undefined) return;
-    closeSync(this.fd);
-    this.fd = undefined;
-    this.file!.abort();
+    this.file?.abort();
   }
 
   private flush(): void {
     if (this.pending === '') return;
-    if (this.fd === undefined) this.ctx.out.write(this.pending);
-    else {
-      // a pipe or device named by -o may take less than all at once
-      const bytes = Buffer.from(this.pending, 'utf8');
-      for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at);
-    }
+    if (this.file) this.file.write(this.pending);
+    else this.ctx.out.write(this.pending);
     this.pending = '';
   }
 }

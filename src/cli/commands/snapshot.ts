@@ -1,5 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { outputFile } from '../../io/output-file.ts';
+import { openOutput } from '../../io/output-file.ts';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.ts';
 import { buildFromStore, loadSnapshot } from '../../ops/scan/intel.ts';
@@ -29,16 +28,13 @@ export function registerSnapshot(program: Command, ctx: CliContext): void {
         warninglists: await store.listWarninglists(),
       }));
       const { chunks, id } = encodeSnapshot(built.parts, built.snapshot, warninglists);
-      const file = outputFile(flags.output);
-      const fd = openSync(file.path, 'w');
+      const file = openOutput(flags.output);
       let bytes = 0;
       try {
         for (const chunk of chunks) {
-          let written = 0;
-          while (written < chunk.byteLength) written += writeSync(fd, chunk, written, chunk.byteLength - written);
+          file.write(chunk);
           bytes += chunk.byteLength;
         }
-        closeSync(fd);
         file.commit();
       } catch (error) {
         file.abort();
