@@ -154,3 +154,33 @@ export class FreshLoad {
     this.prefix.run(family, prefix);
   }
 }
+
+/** Inputs from this size (bytes) up are first loads worth writing outside the WAL. */
+export const DIRECT_WRITE_MIN_BYTES = 16 * 2 ** 20;
+
+/**
+ * Before the first load of a large input into an empty store: leaves WAL mode for a rollback journal when no
+ * other connection has the store open, so each page is written once into the file, not into the WAL and then
+ * again by the checkpoint (a 1M-row CSV writes some 550 MB; this took a fifth off its load). Pages added at the
+ * end of the file need no journal, so the journal stays small, and a crash still leaves the empty store behind.
+ * Until the load commits, other processes that open the store wait for it (the store was empty: they miss nothing).
+ * Returns whether it switched; `restoreWal` undoes it once the transaction is over.
+ */
+export function leaveWalForFirstLoad(db: Database.Database, sizeHint: number | undefined): boolean {
+  if ((sizeHint ?? 0) < DIRECT_WRITE_MIN_BYTES) return false;
+  if (db.prepare('SELECT 1 FROM indicators LIMIT 1').get() !== undefined) return false;
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  // another connection in WAL mode makes the switch fail at once: then the load goes through the WAL as usual
+  db.pragma('busy_timeout = 0');
+  try {
+    return db.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
+  } catch {
+    return false;
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
+}
+
+export function restoreWal(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+}

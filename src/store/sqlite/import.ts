@@ -4,7 +4,7 @@ import type { Observation } from '../../model/index.ts';
 import { BatchReader, encodeBatch, type ObservationBatch } from '../batch.ts';
 import type { ImportCounts, ImportMeta, ImportSession, StoredObject } from '../store.ts';
 import { ObjectWriter } from './import-objects.ts';
-import { FreshLoad, KEPT_IN_FRESH_LOAD } from './import-fresh.ts';
+import { FreshLoad, KEPT_IN_FRESH_LOAD, leaveWalForFirstLoad, restoreWal } from './import-fresh.ts';
 import { BARE_COLUMNS, CELL_COLUMNS, FULL_COLUMNS, INSERT_NEW_OBSERVATIONS, placeholder, ROWS_PER_INSERT, STAGE_COLUMNS, UPSERT_OBSERVATIONS } from './import-sql.ts';
 
 const BULK_MIN_VALUES = 500_000;
@@ -73,6 +73,8 @@ export class SqliteImportSession implements ImportSession {
   private dropped: IndexDefinition[] = [];
   /** The connection's foreign-key setting before the import, restored after it. */
   private readonly foreignKeys: number;
+  /** A first load written outside the WAL (see `leaveWalForFirstLoad`): WAL mode comes back when it ends. */
+  private readonly directWrite: boolean;
 
   constructor(
     private readonly db: Database.Database,
@@ -86,7 +88,14 @@ export class SqliteImportSession implements ImportSession {
     // The setting takes effect only outside a transaction: off before BEGIN, back when the import ends.
     this.foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
     db.pragma('foreign_keys = OFF');
-    db.exec('BEGIN IMMEDIATE');
+    this.directWrite = leaveWalForFirstLoad(db, meta.sizeHint);
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      if (this.directWrite) restoreWal(db);
+      db.pragma(`foreign_keys = ${this.foreignKeys}`);
+      throw error;
+    }
     try {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS import_stage (${STAGE_COLUMNS})`);
       db.exec('DELETE FROM temp.import_stage');
@@ -140,6 +149,7 @@ export class SqliteImportSession implements ImportSession {
     } catch (error) {
       db.exec('ROLLBACK');
       db.pragma(`foreign_keys = ${this.foreignKeys}`);
+      if (this.directWrite) restoreWal(db);
       throw error;
     }
   }
@@ -331,6 +341,7 @@ export class SqliteImportSession implements ImportSession {
 
   private finish(committed: boolean): Promise<void> {
     this.open = false;
+    if (this.directWrite) restoreWal(this.db);
     this.db.pragma(`foreign_keys = ${this.foreignKeys}`);
     return this.onFinish(committed);
   }

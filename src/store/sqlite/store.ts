@@ -102,7 +102,9 @@ export class SqliteStore implements Store {
         }), sqliteSightings(this.db), sqliteReports(this.db), sqliteInvestigations(this.db), sqliteWarninglists(this.db), sqliteEnrichment(this.db), sqliteOperations(this.db), sqliteMail(this.db), sqliteCoordination(this.db), sqliteSync(this.db));
     } catch (error) {
       if (error instanceof StoreError) throw error;
-      throw new StoreError('TIX_STORE_FAILED', `cannot open the store at ${file}: ${(error as Error).message}`, { cause: error });
+      // a first load of a large feed writes the file outside the WAL and holds it until it commits (import-fresh.ts)
+      const busy = (error as { code?: string }).code === 'SQLITE_BUSY' ? ' (another tix process is writing it, as a first load of a large feed does until it commits: try again when it has finished)' : '';
+      throw new StoreError('TIX_STORE_FAILED', `cannot open the store at ${file}: ${(error as Error).message}${busy}`, { cause: error });
     }
   }
 
