@@ -13,9 +13,13 @@ import { compileWarninglists, warninglistIssue, type Warninglist } from '../enri
 /**
  * Values handed to the store at a time. Small enough that a batch's objects die young (a 50,000-row batch
  * outlived the young generation: garbage collection then cost a ThreatFox CSV load a fifth of its time and
- * 140 MB more memory); large enough that each write's fixed cost is spread thin.
+ * 140 MB more memory); large enough that each write's fixed cost is spread thin. A batch ends at the end of
+ * a chunk of input, once it holds `BATCH_ROWS` values or `BATCH_BYTES` of input: a CSV's long lines make a
+ * batch of a few thousand rows a megabyte of text, which the parser thread then built, and the writer read,
+ * well out of the processor's caches (one 256 KiB chunk a batch took a tenth off a ThreatFox load).
  */
 const BATCH_ROWS = 5_000;
+const BATCH_BYTES = 256 * 1024;
 /** STIX objects are larger than values, and written apart from them. */
 const OBJECT_BATCH = 5_000;
 /** Line inputs at least this large (or of unknown size) are parsed on a second thread while this one writes. */
@@ -140,14 +144,17 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
         objects = [];
         await session.addObjects(full);
       }
-      if (batch.length && (force || batch.length >= batchSize)) {
+      if (batch.length && (force || batch.length >= batchSize || batchBytes >= BATCH_BYTES)) {
         const full = batch;
         batch = [];
+        batchBytes = 0;
         await session.add(full);
       }
     };
     const ctx = { file: input.name, now: options.observedAt ?? input.modifiedAt ?? options.now, options: options.formatOptions ?? {} };
     let bytes = 0;
+    /** Input read since the last batch of values. */
+    let batchBytes = 0;
     if (format.reads === 'document') {
       const parser = format.createParser(ctx, sink);
       const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -155,6 +162,7 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
       try {
         for await (const chunk of stream) {
           bytes += chunk.length;
+          batchBytes += chunk.length;
           const text = decoder.decode(chunk, { stream: true });
           lines += countNewlines(text);
           parser.write(text);
@@ -175,7 +183,7 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
       parser.end();
       result.read = lines + (bytes > 0 ? 1 : 0);
     } else if (options.parseThread ?? (input.size === undefined || input.size >= THREAD_MIN_BYTES)) {
-      const config = { format: format.id, file: ctx.file, now: ctx.now, options: { ...ctx.options }, batchSize, maxLineBytes: options.maxLineBytes, validForMs: options.validForMs, ...(options.warninglists?.length ? { warninglists: options.warninglists } : {}) };
+      const config = { format: format.id, file: ctx.file, now: ctx.now, options: { ...ctx.options }, batchSize, batchBytes: BATCH_BYTES, maxLineBytes: options.maxLineBytes, validForMs: options.validForMs, ...(options.warninglists?.length ? { warninglists: options.warninglists } : {}) };
       result.read = await parseOnThread(stream, config, {
         batch: (rows) => session.addBatch(rows),
         progress: (report) => {
@@ -196,6 +204,7 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
           maxLineBytes: options.maxLineBytes,
           onChunk: async (size, lines) => {
             bytes += size;
+            batchBytes += size;
             await flush(false);
             options.onProgress?.({ bytes, lines });
           },

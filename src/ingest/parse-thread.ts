@@ -10,6 +10,8 @@ export interface ParserConfig {
   now: number;
   options: Record<string, string>;
   batchSize: number;
+  /** A batch also ends once this much input has gone into it (at the end of a chunk). */
+  batchBytes: number;
   maxLineBytes?: number;
   validForMs?: number;
   /** Values on these lists are flagged (a warning) as they are parsed. */

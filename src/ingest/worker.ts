@@ -55,11 +55,14 @@ function run(config: ParserConfig, port: NonNullable<typeof parentPort>): void {
   let waiting = 0;
   let ended = false;
   let bytes = 0;
+  /** Input parsed since the last batch. */
+  let batchBytes = 0;
 
   const flush = (force: boolean): void => {
-    if (batch.length === 0 || (!force && batch.length < config.batchSize)) return;
+    if (batch.length === 0 || (!force && batch.length < config.batchSize && batchBytes < config.batchBytes)) return;
     const full = batch;
     batch = [];
+    batchBytes = 0;
     waiting++;
     const encoded = encodeBatch(full);
     // the typed arrays move to the writer; the text is one string, copied in one piece
@@ -73,6 +76,7 @@ function run(config: ParserConfig, port: NonNullable<typeof parentPort>): void {
     while (queue.length > 0 && waiting < MAX_BATCHES_WAITING) {
       const chunk = queue.shift()!;
       bytes += chunk.length;
+      batchBytes += chunk.length;
       splitter.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       // batches end at chunk boundaries, as on the writer's own thread, so both read an input into the same batches
       flush(false);
