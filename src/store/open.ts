@@ -1,5 +1,4 @@
 import { ConfigError } from '../errors.ts';
-import { PostgresStore } from './postgres/store.ts';
 import { SqliteStore } from './sqlite/store.ts';
 import type { Store } from './store.ts';
 
@@ -9,7 +8,11 @@ import type { Store } from './store.ts';
  * `./tix-data`, or `TIX_DATA`) holding the embedded SQLite store.
  */
 export async function openStore(location: string, options: { poolSize?: number } = {}): Promise<Store> {
-  if (isDatabaseUrl(location)) return PostgresStore.open(location, options);
+  if (isDatabaseUrl(location)) {
+    // loaded when asked for: the embedded store's commands start without the PostgreSQL driver
+    const { PostgresStore } = await import('./postgres/store.ts');
+    return PostgresStore.open(location, options);
+  }
   return SqliteStore.open(location);
 }
 

@@ -3,8 +3,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.ts';
 import { formatIssue } from '../../model/index.ts';
-import { notifyVictims } from '../../ops/notify.ts';
-import { parseTemplate } from '../../ops/notify/message.ts';
 import { EXIT, type CliContext } from '../context.ts';
 
 export function registerNotify(program: Command, ctx: CliContext): void {
@@ -19,6 +17,8 @@ export function registerNotify(program: Command, ctx: CliContext): void {
     .option('--send <smtp-url>', 'send the drafts through this SMTP server (smtp://host:port) and record them')
     .action(async (files: string[], flags: { from: string; out: string; template?: string; sender?: string; send?: string }) => {
       if (flags.send && !/^smtps?:\/\//.test(flags.send)) throw new ConfigError(`--send: an smtp:// or smtps:// URL (got "${flags.send.slice(0, 60)}")`);
+      // the mail library is loaded by this command only
+      const [{ notifyVictims }, { parseTemplate }] = await Promise.all([import('../../ops/notify.ts'), import('../../ops/notify/message.ts')]);
       const template = flags.template ? parseTemplate(readFileSync(flags.template, 'utf8'), flags.template) : undefined;
       const result = await ctx.withStore((store) =>
         notifyVictims(store, {

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.ts';
-import { buildPackages } from '../../ops/packages.ts';
 import type { CliContext } from '../context.ts';
 
 export function registerOpPackage(op: Command, ctx: CliContext): void {
@@ -18,6 +17,8 @@ export function registerOpPackage(op: Command, ctx: CliContext): void {
       const expiresInDays = Number(flags.expires);
       if (!Number.isFinite(expiresInDays) || expiresInDays <= 0) throw new ConfigError(`--expires: a number of days > 0 (got "${flags.expires}")`);
       const started = performance.now();
+      // the package writer (maps, PDF) is loaded by this command only
+      const { buildPackages } = await import('../../ops/packages.ts');
       const built = await ctx.withStore((store) =>
         buildPackages(store, {
           operation: name,

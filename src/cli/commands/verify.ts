@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
-import { verifyPackageDir } from '../../ops/packages.ts';
 import { readPublicKey } from '../../ops/signing-key.ts';
 import type { CliContext } from '../context.ts';
 
@@ -11,6 +10,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .argument('<package>', 'the package directory')
     .option('--key <file>', 'the public key (PEM) you were given out of band; without it, the key in the manifest is used and only its fingerprint is shown')
     .action(async (dir: string, flags: { key?: string }) => {
+      const { verifyPackageDir } = await import('../../ops/packages.ts');
       const result = verifyPackageDir(dir, { now: ctx.now(), ...(flags.key ? { trustedKey: readPublicKey(flags.key) } : {}) });
       if (!result.ok) {
         for (const problem of result.problems) ctx.err.write(`${dir}: ${problem}\n`);
