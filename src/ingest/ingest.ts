@@ -5,21 +5,12 @@ import type { Issue, Observation, Tlp } from '../model/index.ts';
 import type { Input } from '../io/input.ts';
 import { peek } from '../io/input.ts';
 import { looksBinary, splitLines } from '../io/lines.ts';
+import { BATCH_LIMITS, batchIsFull } from './batching.ts';
 import { parseOnThread } from './parse-thread.ts';
 import type { ImportCounts, Store, StoredObject } from '../store/store.ts';
 import type { DocumentSink } from '../formats/index.ts';
 import { compileWarninglists, warninglistIssue, type Warninglist } from '../enrich/warninglists.ts';
 
-/**
- * Values handed to the store at a time. Small enough that a batch's objects die young (a 50,000-row batch
- * outlived the young generation: garbage collection then cost a ThreatFox CSV load a fifth of its time and
- * 140 MB more memory); large enough that each write's fixed cost is spread thin. A batch ends at the end of
- * a chunk of input, once it holds `BATCH_ROWS` values or `BATCH_BYTES` of input: a CSV's long lines make a
- * batch of a few thousand rows a megabyte of text, which the parser thread then built, and the writer read,
- * well out of the processor's caches (one 256 KiB chunk a batch took a tenth off a ThreatFox load).
- */
-const BATCH_ROWS = 5_000;
-const BATCH_BYTES = 256 * 1024;
 /** STIX objects are larger than values, and written apart from them. */
 const OBJECT_BATCH = 5_000;
 /** Line inputs at least this large (or of unknown size) are parsed on a second thread while this one writes. */
@@ -110,7 +101,7 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
     ...(input.size === undefined ? {} : { sizeHint: input.size }),
   });
   try {
-    const batchSize = options.batchSize ?? BATCH_ROWS;
+    const limits = { ...BATCH_LIMITS, ...(options.batchSize === undefined ? {} : { rows: options.batchSize }) };
     let batch: Observation[] = [];
     let objects: StoredObject[] = [];
     let objectCount = 0;
@@ -144,7 +135,7 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
         objects = [];
         await session.addObjects(full);
       }
-      if (batch.length && (force || batch.length >= batchSize || batchBytes >= BATCH_BYTES)) {
+      if (batch.length && (force || batchIsFull(batch.length, batchBytes, limits))) {
         const full = batch;
         batch = [];
         batchBytes = 0;
@@ -153,7 +144,7 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
     };
     const ctx = { file: input.name, now: options.observedAt ?? input.modifiedAt ?? options.now, options: options.formatOptions ?? {} };
     let bytes = 0;
-    /** Input read since the last batch of values. */
+    /** Line input read since the last batch of values (a document's values are batched by count alone). */
     let batchBytes = 0;
     if (format.reads === 'document') {
       const parser = format.createParser(ctx, sink);
@@ -162,7 +153,6 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
       try {
         for await (const chunk of stream) {
           bytes += chunk.length;
-          batchBytes += chunk.length;
           const text = decoder.decode(chunk, { stream: true });
           lines += countNewlines(text);
           parser.write(text);
@@ -183,7 +173,7 @@ export async function ingest(store: Store, input: Input, options: IngestOptions)
       parser.end();
       result.read = lines + (bytes > 0 ? 1 : 0);
     } else if (options.parseThread ?? (input.size === undefined || input.size >= THREAD_MIN_BYTES)) {
-      const config = { format: format.id, file: ctx.file, now: ctx.now, options: { ...ctx.options }, batchSize, batchBytes: BATCH_BYTES, maxLineBytes: options.maxLineBytes, validForMs: options.validForMs, ...(options.warninglists?.length ? { warninglists: options.warninglists } : {}) };
+      const config = { format: format.id, file: ctx.file, now: ctx.now, options: { ...ctx.options }, limits, maxLineBytes: options.maxLineBytes, validForMs: options.validForMs, ...(options.warninglists?.length ? { warninglists: options.warninglists } : {}) };
       result.read = await parseOnThread(stream, config, {
         batch: (rows) => session.addBatch(rows),
         progress: (report) => {

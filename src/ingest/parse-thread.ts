@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Warninglist } from '../enrich/warninglists.ts';
 import type { Issue } from '../model/index.ts';
 import type { ObservationBatch } from '../store/batch.ts';
+import type { BatchLimits } from './batching.ts';
 
 /** What the parser thread needs to know: plain data, copied to it when it starts. */
 export interface ParserConfig {
@@ -9,9 +10,7 @@ export interface ParserConfig {
   file: string;
   now: number;
   options: Record<string, string>;
-  batchSize: number;
-  /** A batch also ends once this much input has gone into it (at the end of a chunk). */
-  batchBytes: number;
+  limits: BatchLimits;
   maxLineBytes?: number;
   validForMs?: number;
   /** Values on these lists are flagged (a warning) as they are parsed. */

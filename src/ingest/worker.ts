@@ -12,6 +12,7 @@ import { getFormat, type LineFormat } from '../formats/index.ts';
 import { LineSplitter } from '../io/lines.ts';
 import type { Issue, Observation } from '../model/index.ts';
 import { encodeBatch } from '../store/batch.ts';
+import { batchIsFull } from './batching.ts';
 import type { ParserConfig, ToParser, FromParser } from './parse-thread.ts';
 
 /** Batches parsed ahead of the writer: a few, to ride out the writer's uneven pace (a commit of many rows, a page cache spill). */
@@ -59,7 +60,7 @@ function run(config: ParserConfig, port: NonNullable<typeof parentPort>): void {
   let batchBytes = 0;
 
   const flush = (force: boolean): void => {
-    if (batch.length === 0 || (!force && batch.length < config.batchSize && batchBytes < config.batchBytes)) return;
+    if (batch.length === 0 || (!force && !batchIsFull(batch.length, batchBytes, config.limits))) return;
     const full = batch;
     batch = [];
     batchBytes = 0;
@@ -78,7 +79,7 @@ function run(config: ParserConfig, port: NonNullable<typeof parentPort>): void {
       bytes += chunk.length;
       batchBytes += chunk.length;
       splitter.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      // batches end at chunk boundaries, as on the writer's own thread, so both read an input into the same batches
+      // batches end at chunk boundaries, by the rule the writer's own thread follows (batching.ts)
       flush(false);
       report();
     }

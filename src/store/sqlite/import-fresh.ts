@@ -181,6 +181,14 @@ export function leaveWalForFirstLoad(db: Database.Database, sizeHint: number | u
   }
 }
 
+/**
+ * Back to WAL mode once the first load's transaction is over. It cannot fail the import: should another process
+ * hold the store at that moment, the store stays on its rollback journal until the next open sets WAL again.
+ */
 export function restoreWal(db: Database.Database): void {
-  db.pragma('journal_mode = WAL');
+  try {
+    db.pragma('journal_mode = WAL');
+  } catch {
+    // SQLITE_BUSY: see above
+  }
 }
