@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { BatchReader, type ObservationBatch } from '../batch.ts';
-import { CELL_COLUMNS, literal, placeholder, ROWS_PER_INSERT, STAGE_COLUMNS } from './import-sql.ts';
+import { CELL_COLUMNS, type ImportParams, literal, placeholder, ROWS_PER_INSERT, STAGE_COLUMNS } from './import-sql.ts';
 import { filterBits, SeenFilter } from './seen-filter.ts';
 
 /**
@@ -42,7 +42,7 @@ export class FreshLoad {
 
   constructor(
     db: Database.Database,
-    private readonly params: { source: number; import: number; now: number; tlp: string; confidence: number | null },
+    private readonly params: ImportParams,
     sizeHint: number | undefined,
   ) {
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS import_held (${STAGE_COLUMNS})`);

@@ -4,6 +4,15 @@
 const newerOr = (column: string): string =>
   `CASE WHEN excluded.last_seen > last_seen THEN coalesce(excluded.${column}, ${column}) ELSE coalesce(${column}, excluded.${column}) END`;
 
+/** The named parameters of an import's statements: its source, its own id, its time, and the defaults of its rows. */
+export interface ImportParams {
+  source: number;
+  import: number;
+  now: number;
+  tlp: string;
+  confidence: number | null;
+}
+
 /** Columns of the staging tables, in the order rows are bound: the first `BARE_COLUMNS` for a bare batch, all for the others. */
 export const CELL_COLUMNS = [
   'hash', 'type', 'value', 'ip_first', 'ip_last', 'host_key', 'first_seen', 'last_seen', 'raw', 'line', 'repeated',
@@ -22,17 +31,16 @@ export const placeholder = (column: string): string => (column === 'ip_first' ||
 /** Rows bound per INSERT statement when staging: one call and one statement step for many rows. */
 export const ROWS_PER_INSERT = 50;
 
-const observationsFrom = (id: string, where: string): string => `
+const observationsFrom = (id: string, where: string, from = 'temp.import_stage'): string => `
   INSERT INTO observations (indicator_id, source_id, first_seen, last_seen, confidence, threat_type, malware, tags,
     reference, tlp, valid_until, revoked_at, listed, raw, origin_import, origin_line, added_at, updated_at, object_id)
   SELECT ${id}, @source, s.first_seen, s.last_seen, coalesce(s.confidence, @confidence), s.threat_type, s.malware, s.tags,
     s.reference, coalesce(s.tlp, @tlp), s.valid_until, CASE WHEN s.revoked THEN @now END, 1, s.raw, @import, s.line, @now, @now, s.object_id
-  FROM temp.import_stage s WHERE ${where}`;
+  FROM ${from} s WHERE ${where}`;
 
 /** New values cannot have an observation yet; values already held merge into this source's. */
 export const INSERT_NEW_OBSERVATIONS = observationsFrom('s.indicator_id', 's.is_new = 1');
-// in the order of the observations' key, so that each page of them is read and written once
-export const UPSERT_OBSERVATIONS = `${observationsFrom('s.indicator_id', 's.is_new IS NULL ORDER BY s.indicator_id')}
+const MERGE_OBSERVATION = `
   ON CONFLICT (indicator_id, source_id) DO UPDATE SET
     first_seen = min(first_seen, excluded.first_seen),
     last_seen = max(last_seen, excluded.last_seen),
@@ -57,6 +65,16 @@ export const UPSERT_OBSERVATIONS = `${observationsFrom('s.indicator_id', 's.is_n
     OR (valid_until IS NULL AND excluded.valid_until IS NOT NULL)
     OR (tags = '' AND excluded.tags <> '')
     OR (revoked_at IS NULL AND excluded.revoked_at IS NOT NULL)`;
+
+// in the order of the observations' key, so that each page of them is read and written once
+export const UPSERT_OBSERVATIONS = `${observationsFrom('s.indicator_id', 's.is_new IS NULL ORDER BY s.indicator_id')} ${MERGE_OBSERVATION}`;
+
+/**
+ * The repeats a first load held back, of values it appended: all in one statement, each value's repeats one after
+ * the other in the order they were read, so that each merges into what the ones before it left (as if read in
+ * batches) while the value's observation is read and written once.
+ */
+export const UPSERT_HELD_OBSERVATIONS = `${observationsFrom('s.indicator_id', 's.indicator_id IS NOT NULL ORDER BY s.indicator_id, s.rowid', 'temp.import_held')} ${MERGE_OBSERVATION}`;
 
 /** SQL text of a constant of the import (ids, times, the default TLP and confidence), for statements prepared once per import. */
 export function literal(value: string | number | null): string {

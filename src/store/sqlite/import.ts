@@ -5,7 +5,8 @@ import { BatchReader, encodeBatch, type ObservationBatch } from '../batch.ts';
 import type { ImportCounts, ImportMeta, ImportSession, StoredObject } from '../store.ts';
 import { ObjectWriter } from './import-objects.ts';
 import { FreshLoad, KEPT_IN_FRESH_LOAD, leaveWalForFirstLoad, restoreWal } from './import-fresh.ts';
-import { BARE_COLUMNS, CELL_COLUMNS, FULL_COLUMNS, INSERT_NEW_OBSERVATIONS, placeholder, ROWS_PER_INSERT, STAGE_COLUMNS, UPSERT_OBSERVATIONS } from './import-sql.ts';
+import { mergeHeldRepeats } from './import-held.ts';
+import { BARE_COLUMNS, CELL_COLUMNS, FULL_COLUMNS, INSERT_NEW_OBSERVATIONS, type ImportParams, placeholder, ROWS_PER_INSERT, STAGE_COLUMNS, UPSERT_OBSERVATIONS } from './import-sql.ts';
 
 const BULK_MIN_VALUES = 500_000;
 /**
@@ -63,7 +64,7 @@ export class SqliteImportSession implements ImportSession {
   private readonly markSeen: Database.Statement | undefined;
   /** Writes this import's exchange objects, made with the first of them. */
   private objects: ObjectWriter | undefined;
-  private readonly params: { source: number; import: number; now: number; tlp: string; confidence: number | null };
+  private readonly params: ImportParams;
   private counts: ImportCounts = { new: 0, updated: 0, unchanged: 0, delisted: 0, objects: 0 };
   private open = true;
   /** Values the store held when the import began (its highest id). */
@@ -246,18 +247,24 @@ export class SqliteImportSession implements ImportSession {
 
   /**
    * The rows held back by a fresh import, merged once the indexes are back:
-   * in rounds, the n-th occurrence of each value in round n, so that each
-   * round stages distinct values, in the order they were read.
+   * first the repeats of values it appended (`mergeHeldRepeats`); the rest,
+   * values the filter only thought it had met, are staged like any batch, in
+   * rounds, the n-th occurrence of each value in round n, so that each round
+   * stages distinct values, in the order they were read.
    */
   private mergeHeld(): void {
     if (!this.fresh || this.fresh.held === 0) return;
     const db = this.db;
     db.pragma(`cache_size = ${HELD_MERGE_CACHE}`);
+    const repeats = mergeHeldRepeats(db, this.params);
+    this.counts.updated += repeats.changed;
+    this.counts.unchanged += repeats.rows - repeats.changed;
     db.exec(`UPDATE temp.import_held SET round = r.n
       FROM (SELECT rowid AS id, row_number() OVER (PARTITION BY hash, type, value ORDER BY rowid) AS n FROM temp.import_held) AS r
       WHERE import_held.rowid = r.id`);
     db.exec('CREATE INDEX temp.import_held_round ON import_held (round, hash)');
-    const rounds = (db.prepare('SELECT max(round) AS n FROM temp.import_held').get() as { n: number }).n;
+    // no rows left gives no round
+    const rounds = (db.prepare('SELECT coalesce(max(round), 0) AS n FROM temp.import_held').get() as { n: number }).n;
     const columns = CELL_COLUMNS.join(', ');
     const take = db.prepare(`INSERT INTO temp.import_stage (${columns}) SELECT ${columns} FROM temp.import_held WHERE round = ? ORDER BY hash`);
     for (let round = 1; round <= rounds; round++) {
