@@ -298,4 +298,22 @@ describe('tix scan', () => {
     assert.equal(readFileSync(out, 'utf8'), before);
     assert.deepEqual(readdirSync(work.path).filter((name) => name.startsWith('report.jsonl.tmp')), []);
   });
+
+  it('-o naming an evidence file, or a file inside an evidence directory, is refused before anything is read or written', () => {
+    const evidence = join(work.path, 'evidence-eve.json');
+    copyFileSync(join(LOGS, 'eve.json'), evidence);
+    const original = readFileSync(evidence);
+    const over = tix(data.path, ['scan', evidence, '--json', '-o', evidence]);
+    assert.equal(over.code, 2);
+    assert.match(over.stderr, /-o .*evidence-eve\.json: is the evidence file .*; evidence is never written/);
+    assert.equal(over.stdout, '');
+    assert.deepEqual(readFileSync(evidence), original, 'the evidence is as it was');
+    const tree = join(work.path, 'seized-tree');
+    mkdirSync(tree, { recursive: true });
+    copyFileSync(join(LOGS, 'eve.json'), join(tree, 'eve.json'));
+    const into = tix(data.path, ['scan', tree, '--report', 'html', '-o', join(tree, 'report.html')]);
+    assert.equal(into.code, 2);
+    assert.match(into.stderr, /is inside the evidence directory/);
+    assert.deepEqual(readdirSync(tree), ['eve.json'], 'nothing was added to the tree');
+  });
 });

@@ -8,6 +8,7 @@ import { parseCount } from '../options.ts';
 import { expandPaths, stdinInput, type Input } from '../../io/input.ts';
 import { scanEvidence } from '../../ops/scan/evidence.ts';
 import { scanTree } from '../../ops/scan/files.ts';
+import { checkReportTarget } from '../../ops/scan/report-target.ts';
 import { recordSightings } from '../../ops/scan/sightings.ts';
 import { buildFromStore, intelFromParts, loadSnapshot, type LoadedIntel } from '../../ops/scan/intel.ts';
 import { REPORT_FORMATS, jsonlFinding, jsonlTail, renderReport, type ReportFormat } from '../../scan/render.ts';
@@ -109,6 +110,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
       if (flags.recordSightings && !flags.org) throw new ConfigError('--record-sightings needs --org NAME: the organisation that scanned');
       const threads = flags.threads === undefined ? availableParallelism() : parseCount(flags.threads, '--threads', 0, 64);
       const maxLineBytes = parseCount(flags.maxLineBytes ?? '1048576', '--max-line-bytes', 0, 2 ** 31);
+      if (flags.output) checkReportTarget(flags.output, paths);
       const startedAt = ctx.now();
       const intel = await loadIntel(ctx, flags.intel);
       if (intel.index.size === 0) ctx.err.write(`warning: the intel (${intel.facts.origin}) holds no indicators to match; nothing can hit\n`);
