@@ -38,6 +38,13 @@ function journalMode(file: string): string {
   }
 }
 
+/** A large first load under way: 5,000 values added, not yet committed. */
+async function loading(store: SqliteStore) {
+  const session = await store.beginImport(meta(DIRECT_WRITE_MIN_BYTES));
+  await session.add(observations(5000));
+  return session;
+}
+
 const size = (file: string): number => (existsSync(file) ? statSync(file).size : 0);
 
 describe('sqlite: the first load of a large input', () => {
@@ -64,8 +71,7 @@ describe('sqlite: the first load of a large input', () => {
   it('holds the store until it commits: another process that opens it meanwhile is told why it cannot', async () => {
     const dir = directory();
     const store = SqliteStore.open(dir);
-    const session = await store.beginImport(meta(DIRECT_WRITE_MIN_BYTES));
-    await session.add(observations(5000));
+    const session = await loading(store);
     assert.throws(() => SqliteStore.open(dir), /database is locked \(another tix process is writing it, as a first load of a large feed does until it commits/);
     await session.commit({ read: 5000, accepted: 5000, rejected: 0 });
     const other = SqliteStore.open(dir);
@@ -77,8 +83,7 @@ describe('sqlite: the first load of a large input', () => {
   it('rolled back, leaves the empty store in WAL mode', async () => {
     const dir = directory();
     const store = SqliteStore.open(dir);
-    const session = await store.beginImport(meta(DIRECT_WRITE_MIN_BYTES));
-    await session.add(observations(5000));
+    const session = await loading(store);
     await session.rollback();
     assert.equal(journalMode(join(dir, 'tix.db')), 'wal');
     assert.equal((await store.stats()).indicators, 0);
@@ -95,8 +100,7 @@ describe('sqlite: the first load of a large input', () => {
     await small.rollback();
     const reader = new Database(file, { readonly: true });
     const count = reader.prepare('SELECT count(*) AS n FROM indicators');
-    const session = await store.beginImport(meta(DIRECT_WRITE_MIN_BYTES));
-    await session.add(observations(5000));
+    const session = await loading(store);
     assert.ok(size(`${file}-wal`) > 0);
     assert.equal((count.get() as { n: number }).n, 0);
     await session.commit({ read: 5000, accepted: 5000, rejected: 0 });

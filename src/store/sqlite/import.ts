@@ -93,8 +93,7 @@ export class SqliteImportSession implements ImportSession {
     try {
       db.exec('BEGIN IMMEDIATE');
     } catch (error) {
-      if (this.directWrite) restoreWal(db);
-      db.pragma(`foreign_keys = ${this.foreignKeys}`);
+      this.restoreConnection();
       throw error;
     }
     try {
@@ -149,8 +148,7 @@ export class SqliteImportSession implements ImportSession {
       }
     } catch (error) {
       db.exec('ROLLBACK');
-      db.pragma(`foreign_keys = ${this.foreignKeys}`);
-      if (this.directWrite) restoreWal(db);
+      this.restoreConnection();
       throw error;
     }
   }
@@ -348,8 +346,13 @@ export class SqliteImportSession implements ImportSession {
 
   private finish(committed: boolean): Promise<void> {
     this.open = false;
+    this.restoreConnection();
+    return this.onFinish(committed);
+  }
+
+  /** The connection as it was before the import: its journal mode and foreign-key setting (both set outside a transaction). */
+  private restoreConnection(): void {
     if (this.directWrite) restoreWal(this.db);
     this.db.pragma(`foreign_keys = ${this.foreignKeys}`);
-    return this.onFinish(committed);
   }
 }
