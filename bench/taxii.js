@@ -47,8 +47,10 @@ mkdirSync(DATA, { recursive: true });
 const rows = [];
 const load = async (file, authorization = '', accept = '') =>
   JSON.parse(await run(process.execPath, [join(BENCH, 'lib', 'load.js'), file, String(SECONDS), String(CONNECTIONS), authorization, accept]));
+const rates = new Map();
 const measure = async (name, file, auth) => {
   const result = await load(file, auth, TAXII);
+  rates.set(name, result.rps);
   rows.push([name, fmt.int(result.rps), fmt.ms(result.p50), fmt.ms(result.p99), fmt.int(result.errors)]);
 };
 
@@ -101,6 +103,11 @@ if (process.env.TIX_BENCH_PG) {
   });
 }
 out(table(['route', 'requests/s', 'p50', 'p99', 'errors'], rows));
+// each PostgreSQL figure as a share of the SQLite one measured the same way in this run
+for (const [name, rps] of rates) {
+  const sqlite = name.startsWith('postgres: ') && rates.get(name.replace('postgres: ', 'sqlite: '));
+  if (sqlite) out(`${name.replace('postgres: ', '')}: PostgreSQL at ${Math.round((100 * rps) / sqlite)}% of SQLite`);
+}
 out('targets: TAXII >= 2,000 requests/s with p99 < 50 ms; clearance within 20% of the owner; PostgreSQL within 30% of SQLite');
 
 /** TAXII pages over one store: in this process, then from `tix serve --workers N`. */

@@ -13,6 +13,8 @@ const HOLD_MS = 1_000;
  */
 export class RateLimiter {
   private readonly held = new Map<string, { tokens: number; at: number }>();
+  /** Takes from the shared bucket under way, per caller: requests that find the held tokens spent at once wait for one take instead of each making its own. */
+  private readonly taking = new Map<string, Promise<unknown>>();
   private readonly rule: RateRule;
   private readonly chunk: number;
 
@@ -27,18 +29,36 @@ export class RateLimiter {
 
   /** Takes one token; returns the seconds to wait when there is none. */
   async take(caller: string, now: number): Promise<{ ok: true } | { ok: false; retryAfter: number }> {
-    const held = this.held.get(caller);
-    if (held && held.tokens >= 1 && now - held.at < HOLD_MS) {
-      held.tokens -= 1;
-      return { ok: true };
+    if (this.spend(caller, now)) return { ok: true };
+    const under = this.taking.get(caller);
+    if (under) {
+      await under.catch(() => {});
+      if (this.spend(caller, now)) return { ok: true };
     }
-    const granted = await this.buckets.takeRateTokens(caller, this.chunk, now, this.rule);
+    const taking = this.buckets.takeRateTokens(caller, this.chunk, now, this.rule);
+    this.taking.set(caller, taking);
+    let granted: number;
+    try {
+      granted = await taking;
+    } finally {
+      if (this.taking.get(caller) === taking) this.taking.delete(caller);
+    }
     if (granted >= 1) {
       if (this.held.size > 100_000) this.held.clear();
-      this.held.set(caller, { tokens: granted - 1, at: now });
-      return { ok: true };
+      // added to what is still held: tokens taken by requests that met at the bucket are not lost
+      const held = this.held.get(caller);
+      const left = held && now - held.at < HOLD_MS ? held.tokens : 0;
+      this.held.set(caller, { tokens: left + granted, at: now });
     }
-    this.held.delete(caller);
+    if (this.spend(caller, now)) return { ok: true };
     return { ok: false, retryAfter: Math.max(1, Math.ceil(60 / this.rule.perMinute)) };
+  }
+
+  /** Spends a held token, if one is left and fresh. */
+  private spend(caller: string, now: number): boolean {
+    const held = this.held.get(caller);
+    if (!held || held.tokens < 1 || now - held.at >= HOLD_MS) return false;
+    held.tokens -= 1;
+    return true;
   }
 }

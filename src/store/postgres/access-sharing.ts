@@ -2,6 +2,7 @@ import { ConflictError } from '../../errors.ts';
 import { AUDIT_GENESIS, auditContent, auditHash, type Agreement } from '../../policy/index.ts';
 import type { AccessStore, AuditEntry, AuditRecord, NewAgreement } from '../access.ts';
 import { deepFreeze, idList, ids, toAgreement, toAuditRecord, toDistribution, type Row } from '../sql/access.ts';
+import type { AccessCache } from './access-cache.ts';
 import { pgCode, type Db, type Sql } from './db.ts';
 import { storable } from './text.ts';
 
@@ -84,15 +85,15 @@ async function append(db: Db, entries: readonly AuditEntry[]): Promise<AuditReco
 
 /**
  * Agreements, distributions, the grading and sharing of sources, and the
- * audit log. Agreements and distributions make every request's clearance;
- * they are read on each call (two small queries), so a change made by any
- * API node applies on every other at once. What is returned is frozen, as
- * the SQLite store's shared lists are.
+ * audit log. Agreements and distributions make every request's clearance:
+ * they are held in the process between changes (access-cache.ts), and a
+ * change made by any API node reaches every other as it commits. What is
+ * returned is frozen, as the SQLite store's shared lists are.
  */
-export function postgresSharing(db: Db): Sharing {
+export function postgresSharing(db: Db, cache: AccessCache): Sharing {
   return {
     async createAgreement(agreement: NewAgreement, now: number) {
-      return db.transaction(async (sql) => {
+      const stored = await db.transaction(async (sql) => {
         const created = await unique(
           sql.get<{ id: number }>(
             'INSERT INTO agreements (name, purpose, countries, starts_at, ends_at, max_tlp, may_share_onward, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
@@ -103,9 +104,11 @@ export function postgresSharing(db: Db): Sharing {
         await sql.run('INSERT INTO agreement_members (agreement_id, org_id) SELECT ?, unnest(?::bigint[]) ON CONFLICT DO NOTHING', [created!.id, [...new Set(agreement.members)]]);
         return (await findAgreement(sql, created!.id))!;
       });
+      cache.changed();
+      return stored;
     },
     async listAgreements() {
-      return (await db.all<Row>(`${AGREEMENTS} ORDER BY a.id`)).map((row) => deepFreeze(agreementOf(row)));
+      return [...(await cache.read('agreements', async () => (await db.all<Row>(`${AGREEMENTS} ORDER BY a.id`)).map((row) => deepFreeze(agreementOf(row)))))];
     },
     async findAgreement(nameOrId) {
       return findAgreement(db, nameOrId);
@@ -113,12 +116,12 @@ export function postgresSharing(db: Db): Sharing {
     async distribution(spec) {
       const columns = [spec.owner, idList(spec.agreements), idList(spec.recipientOrgs), idList(spec.recipientUsers)];
       // insert if new, then read: two processes asking for one combination at once get the same row
-      await db.run('INSERT INTO distributions (owner_org_id, agreements, recipient_orgs, recipient_users) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', columns);
+      if ((await db.run('INSERT INTO distributions (owner_org_id, agreements, recipient_orgs, recipient_users) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', columns)) > 0) cache.changed();
       const row = await db.get<Row>('SELECT * FROM distributions WHERE owner_org_id = ? AND agreements = ? AND recipient_orgs = ? AND recipient_users = ?', columns);
       return toDistribution(row!);
     },
     async listDistributions() {
-      return (await db.all<Row>('SELECT * FROM distributions ORDER BY id')).map((row) => deepFreeze(toDistribution(row)));
+      return [...(await cache.read('distributions', async () => (await db.all<Row>('SELECT * FROM distributions ORDER BY id')).map((row) => deepFreeze(toDistribution(row)))))];
     },
     async setSourceEvaluation(source, evaluation) {
       if (!storable(source)) return false;

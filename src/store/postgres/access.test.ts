@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ConflictError } from '../../errors.ts';
 import { auditContent, auditHash, AUDIT_GENESIS } from '../../policy/index.ts';
+import { eventually } from '../../../test/helpers/eventually.ts';
 import { freshDatabase } from '../../../test/helpers/stores.ts';
 import { PostgresStore } from './store.ts';
 
@@ -45,20 +46,23 @@ describe('postgres: two server processes on one database', () => {
     assert.equal(await one.findWebSession('h1'), undefined);
   });
 
-  it('answers listAgreements and listDistributions with the other process\'s changes at once, frozen', async () => {
+  it('answers listAgreements and listDistributions with the other process\'s changes as they commit, frozen', async () => {
     const vendor = await one.createOrganisation({ name: 'Agreement Vendor', kind: 'vendor', createdAt: 0 });
     const police = await one.createOrganisation({ name: 'Agreement Police', kind: 'national-police', createdAt: 0 });
     const before = (await two.listAgreements()).length;
     const agreement = await one.createAgreement({ name: 'op-x', members: [police.id, vendor.id], countries: ['NG'], purpose: 'p', startsAt: 0, maxTlp: 'amber', mayShareOnward: false }, NOW);
+    // the other process learns of the change by a notice, a moment after the commit
+    assert.ok(await eventually(async () => (await two.listAgreements()).some((a) => a.id === agreement.id)));
     const seen = (await two.listAgreements()).find((a) => a.id === agreement.id);
     assert.equal((await two.listAgreements()).length, before + 1);
     assert.deepEqual(seen?.members, [vendor.id, police.id].sort((a, b) => a - b));
     assert.throws(() => (seen!.members as number[]).push(99), TypeError);
-    // a change made behind the store's back (another node, or by hand) shows on the next call
+    // a change made behind the store's back (another node, or by hand) shows too
     await one.db.run('DELETE FROM agreement_members WHERE agreement_id = ? AND org_id = ?', [agreement.id, police.id]);
+    assert.ok(await eventually(async () => (await two.listAgreements()).find((a) => a.id === agreement.id)?.members.length === 1));
     assert.deepEqual((await two.listAgreements()).find((a) => a.id === agreement.id)?.members, [vendor.id]);
     const shared = await one.distribution({ owner: vendor.id, agreements: [agreement.id], recipientOrgs: [], recipientUsers: [] });
-    assert.ok((await two.listDistributions()).some((d) => d.id === shared.id));
+    assert.ok(await eventually(async () => (await two.listDistributions()).some((d) => d.id === shared.id)));
     // the same combination asked for by the other process is the same row
     assert.equal((await two.distribution({ owner: vendor.id, agreements: [agreement.id], recipientOrgs: [], recipientUsers: [] })).id, shared.id);
   });

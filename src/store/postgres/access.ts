@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AccessStore, User } from '../access.ts';
 import { publicKey, toKey, toOrganisation, toUser, toWebSession, type Row } from '../sql/access.ts';
+import type { AccessCache } from './access-cache.ts';
 import type { Db } from './db.ts';
 import { postgresSharing, unique } from './access-sharing.ts';
 import { storable } from './text.ts';
@@ -8,11 +9,12 @@ import { storable } from './text.ts';
 /**
  * Who may see what, in PostgreSQL: organisations, users, keys, web sessions,
  * exchange statuses and secrets here; agreements, distributions, the grading
- * of sources and the audit log in access-sharing.ts. Every call reads the
- * database: another API node may have changed any of it a moment ago.
+ * of sources and the audit log in access-sharing.ts. Organisations,
+ * agreements and distributions are held between changes (access-cache.ts);
+ * everything else, keys first, is read from the database on every call.
  */
-export function postgresAccess(db: Db): AccessStore {
-  return { ...postgresIdentities(db), ...postgresSessions(db), ...postgresSharing(db) };
+export function postgresAccess(db: Db, cache: AccessCache): AccessStore {
+  return { ...postgresIdentities(db, cache), ...postgresSessions(db), ...postgresSharing(db, cache) };
 }
 
 type Identities = Pick<
@@ -32,13 +34,14 @@ type Identities = Pick<
   | 'touchApiKey'
 >;
 
-function postgresIdentities(db: Db): Identities {
+function postgresIdentities(db: Db, cache: AccessCache): Identities {
   return {
     async createOrganisation(org) {
       const row = await unique(
         db.get<{ id: number }>('INSERT INTO organisations (name, kind, country, created_at) VALUES (?, ?, ?, ?) RETURNING id', [org.name, org.kind, org.country ?? null, org.createdAt]),
         `organisation "${org.name}"`,
       );
+      cache.changed();
       return { ...org, id: row!.id };
     },
     async listOrganisations() {
@@ -46,9 +49,15 @@ function postgresIdentities(db: Db): Identities {
     },
     async findOrganisation(nameOrId) {
       if (typeof nameOrId === 'string' && !storable(nameOrId)) return undefined;
+      // by id, as every request's key names it: held between changes
+      if (typeof nameOrId === 'number') {
+        return cache.read(`organisation:${nameOrId}`, async () => {
+          const row = await db.get<Row>('SELECT * FROM organisations WHERE id = ?', [nameOrId]);
+          return row && toOrganisation(row);
+        });
+      }
       // names are citext: found whatever their case, as in SQLite
-      const row =
-        typeof nameOrId === 'number' ? await db.get<Row>('SELECT * FROM organisations WHERE id = ?', [nameOrId]) : await db.get<Row>('SELECT * FROM organisations WHERE name = ?', [nameOrId]);
+      const row = await db.get<Row>('SELECT * FROM organisations WHERE name = ?', [nameOrId]);
       return row && toOrganisation(row);
     },
     async createUser(user) {

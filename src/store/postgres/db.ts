@@ -58,6 +58,8 @@ function withoutNul(value: unknown): unknown {
 export interface Sql {
   /** All rows, as objects keyed by column name. */
   all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** All rows, as arrays of the columns in the order selected: for the hottest reads, where naming each column of each row costs. */
+  tuples<T extends unknown[]>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** The first row, if any. */
   get<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
   /** Runs a statement; the number of rows it touched. */
@@ -71,11 +73,11 @@ type Queryable = pg.Pool | pg.PoolClient;
 class Statements implements Sql {
   constructor(protected readonly target: Queryable) {}
 
-  private async query(sql: string, params: readonly unknown[] = []): Promise<pg.QueryResult> {
+  private async query(sql: string, params: readonly unknown[] = [], rowMode?: 'array'): Promise<pg.QueryResult> {
     const { text, name } = toPostgres(sql);
     try {
       // named: each connection parses and plans a statement once
-      return await this.target.query({ name, text, values: params.map(withoutNul) });
+      return await this.target.query({ name, text, values: params.map(withoutNul), ...(rowMode && { rowMode }) });
     } catch (error) {
       throw asStoreError(error, text);
     }
@@ -83,6 +85,10 @@ class Statements implements Sql {
 
   async all<T>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     return (await this.query(sql, params)).rows as T[];
+  }
+
+  async tuples<T extends unknown[]>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return (await this.query(sql, params, 'array')).rows as T[];
   }
 
   async get<T>(sql: string, params?: readonly unknown[]): Promise<T | undefined> {

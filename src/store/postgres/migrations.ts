@@ -1,6 +1,6 @@
 import { StoreError } from '../../errors.ts';
 import type { Db } from './db.ts';
-import { ACCESS_SCHEMA } from './schema/access.ts';
+import { ACCESS_NOTIFY_SCHEMA, ACCESS_SCHEMA } from './schema/access.ts';
 import { CORE_SCHEMA } from './schema/core.ts';
 import { ACTIVITY_SCHEMA } from './schema/activity.ts';
 import { CASEWORK_SCHEMA } from './schema/casework.ts';
@@ -19,7 +19,10 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: Migration[] = [{ version: 1, sql: [ACCESS_SCHEMA, CORE_SCHEMA, ACTIVITY_SCHEMA, CASEWORK_SCHEMA, SYNC_SCHEMA, COORDINATION_SCHEMA].join('\n') }];
+export const MIGRATIONS: Migration[] = [
+  { version: 1, sql: [ACCESS_SCHEMA, CORE_SCHEMA, ACTIVITY_SCHEMA, CASEWORK_SCHEMA, SYNC_SCHEMA, COORDINATION_SCHEMA].join('\n') },
+  { version: 2, sql: ACCESS_NOTIFY_SCHEMA },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

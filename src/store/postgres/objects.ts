@@ -5,6 +5,7 @@ import type { ObjectPage, ObjectQuery, ObjectVersions } from '../store.ts';
 import { encodeCursor, NO_SEQ, pageOf, toRecord, type ObjectDbRow } from '../sqlite/objects.ts';
 import { EVERYTHING, sourceSubqueryVisibility, type Visibility } from '../sql/visibility.ts';
 import type { Sql } from './db.ts';
+import type { SourceNames } from './source-names.ts';
 
 /** A clearance as predicates over any alias, the sources looked up inside the statement that applies it (no round trip of its own). */
 function clearanceOf(clearance: Clearance | undefined): (alias: string) => Visibility {
@@ -97,7 +98,7 @@ function versionsOf(query: ObjectQuery, visible: (alias: string) => Visibility, 
 }
 
 /** One page of the object store in order of addition, filtered as TAXII filters (an AND of every filter given): one statement on the seq order. */
-export async function listObjects(sql: Sql, query: ObjectQuery): Promise<ObjectPage> {
+export async function listObjects(sql: Sql, sourceNames: SourceNames, query: ObjectQuery): Promise<ObjectPage> {
   const visible = clearanceOf(query.clearance);
   const where = new Where();
   // added_at never decreases along seq, so seq alone is the order: a range on the primary key
@@ -122,12 +123,15 @@ export async function listObjects(sql: Sql, query: ObjectQuery): Promise<ObjectP
   where.params.push(...own.params);
   if (query.maxTlp !== undefined) where.list('o.tlp', TLP_LEVELS.slice(0, TLP_LEVELS.indexOf(query.maxTlp) + 1));
   versionsOf(query, visible, where);
-  const rows = await sql.all<ObjectDbRow>(
-    `SELECT o.seq, o.id, o.modified, o.json, o.added_at, s.name AS source, o.tlp FROM stix_objects o JOIN sources s ON s.id = o.source_id
+  // sources named from memory, not joined (a join costs a third of the page's time on the server); rows as arrays, the page's hot path
+  const found = await sql.tuples<[seq: number, id: string, modified: string, json: string, addedAt: number, source: number, tlp: string]>(
+    `SELECT o.seq, o.id, o.modified, o.json, o.added_at, o.source_id, o.tlp FROM stix_objects o
      ${where.parts.length ? `WHERE ${where.parts.join(' AND ')}` : ''} ORDER BY o.seq LIMIT ?`,
     [...where.params, query.limit + 1],
   );
-  if (!rows.length && named) await checkCursor(sql, query.after!, named, visible('o'));
+  if (!found.length && named) await checkCursor(sql, query.after!, named, visible('o'));
+  const names = await sourceNames.of(found.map((row) => row[5]));
+  const rows = found.map(([seq, id, modified, json, addedAt, source, tlp]): ObjectDbRow => ({ seq, id, modified, json, added_at: addedAt, source: names.get(source)!, tlp }));
   return pageOf(rows, query);
 }
 

@@ -9,6 +9,7 @@ import type { ReportStore } from '../reports.ts';
 import type { SightingStore } from '../sightings.ts';
 import type { Store } from '../store.ts';
 import type { WarninglistStore } from '../warninglists.ts';
+import { AccessCache } from './access-cache.ts';
 import { postgresAccess } from './access.ts';
 import { Db } from './db.ts';
 import { postgresEnrichment } from './enrichment.ts';
@@ -30,20 +31,22 @@ export interface PostgresStore extends ImportsPart, ReadsPart, AccessStore, Sigh
 
 /**
  * The server store: one PostgreSQL database, shared by every `tix serve`
- * process and CLI command pointed at it. Nothing is cached in the process
- * that another process could change, so any number of API nodes behave as one.
+ * process and CLI command pointed at it. The only thing held in the process
+ * is the access lists, dropped whenever any process changes them, so any
+ * number of API nodes behave as one.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class PostgresStore implements Store {
   private constructor(
     readonly location: string,
     readonly db: Db,
+    readonly accessCache: AccessCache,
   ) {
     Object.assign(
       this,
       postgresImports(db),
       postgresReads(db),
-      postgresAccess(db),
+      postgresAccess(db, accessCache),
       postgresSightings(db),
       postgresReports(db),
       postgresInvestigations(db),
@@ -66,7 +69,7 @@ export class PostgresStore implements Store {
       if (error instanceof StoreError) throw error;
       throw new StoreError('TIX_STORE_FAILED', `cannot open the PostgreSQL store at ${redact(url)}: ${(error as Error).message}`, { cause: error });
     }
-    return new PostgresStore(redact(url), db);
+    return new PostgresStore(redact(url), db, new AccessCache(url));
   }
 
   private closed = false;
@@ -74,6 +77,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.accessCache.close();
     await this.db.close();
   }
 }

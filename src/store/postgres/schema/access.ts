@@ -117,3 +117,19 @@ CREATE INDEX exchange_statuses_created ON exchange_statuses(created_at);
 -- no access_generation here (SQLite's cache key for agreements and distributions): PostgreSQL reads them
 -- on every request, so a change by any API node applies at once, and no single row serializes their writers
 `;
+
+/**
+ * Schema version 2: every change to the lists a clearance is compiled from
+ * notifies the channel each server process listens on (access-cache.ts), so
+ * the lists it holds are dropped when any process changes them.
+ */
+export const ACCESS_NOTIFY_SCHEMA = `
+CREATE FUNCTION tix_access_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('tix_access', TG_TABLE_NAME);
+  RETURN NULL;
+END $$;
+${['organisations', 'agreements', 'agreement_members', 'distributions']
+  .map((table) => `CREATE TRIGGER ${table}_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION tix_access_changed();`)
+  .join('\n')}
+`;
