@@ -7,7 +7,8 @@ import { BatchReader, type ObservationBatch } from '../batch.ts';
 /**
  * The staging table of an import: every row of every batch, in the order
  * read (`n`), written by COPY. `round` is the how-manieth occurrence of its
- * value in the import, set at commit where a value came in several batches.
+ * value in the import: at commit, the later occurrences of a value that came
+ * in several batches move to `import_later` with their round.
  */
 export const STAGE_TABLE = `CREATE TEMP TABLE import_stage (
   n bigint NOT NULL, hash bigint NOT NULL, type text NOT NULL, value text NOT NULL, ip_first bytea, ip_last bytea, host_key text,
@@ -15,9 +16,11 @@ export const STAGE_TABLE = `CREATE TEMP TABLE import_stage (
   confidence integer, threat_type text, malware text, tags text NOT NULL DEFAULT '', reference text, tlp text,
   valid_until bigint, revoked integer NOT NULL DEFAULT 0, object_id text, round integer NOT NULL DEFAULT 1
 ) ON COMMIT DROP`;
+export const LATER_TABLE = 'CREATE TEMP TABLE import_later (LIKE import_stage) ON COMMIT DROP';
 
 const BARE = 'n, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, raw, line';
-const FULL = `${BARE}, confidence, threat_type, malware, tags, reference, tlp, valid_until, revoked, object_id`;
+/** Every column of a staged row but its round. */
+export const FULL = `${BARE}, confidence, threat_type, malware, tags, reference, tlp, valid_until, revoked, object_id`;
 
 /** Rows per chunk written to the COPY stream: large enough to keep the socket busy, small enough to keep memory flat. */
 const ROWS_PER_CHUNK = 2_000;

@@ -2,17 +2,19 @@ import type { Observation } from '../../model/index.ts';
 import { encodeBatch, type ObservationBatch } from '../batch.ts';
 import type { ImportCounts, ImportMeta, ImportSession, StoredObject } from '../store.ts';
 import type { Session } from './db.ts';
-import { copyBatch, STAGE_TABLE } from './import-copy.ts';
+import { copyBatch, FULL, LATER_TABLE, STAGE_TABLE } from './import-copy.ts';
 import { ObjectWriter } from './import-objects.ts';
 import {
   ADVANCE_IDS,
   bind,
   DELIST,
-  FILL_ROUND,
+  FILL_FIRST_ROUND,
+  FILL_LATER_ROUND,
   INSERT_INDICATORS,
+  LAST_ROUND,
+  MOVE_LATER_ROUNDS,
   INSERT_NEW_OBSERVATIONS,
   NOTE_PREFIXES,
-  NUMBER_ROUNDS,
   ROUND_TABLE,
   UPSERT_OBSERVATIONS,
   WIDEN_SEEN,
@@ -75,6 +77,7 @@ export class PostgresImportSession implements ImportSession {
       await sql.run("SELECT pg_advisory_xact_lock(hashtextextended('tix:import:' || ?::text, 0))", [meta.source]);
       await sql.exec(`SET LOCAL work_mem = '${MERGE_WORK_MEM}'; SET LOCAL maintenance_work_mem = '${MERGE_WORK_MEM}'`);
       await sql.exec(STAGE_TABLE);
+      await sql.exec(LATER_TABLE);
       await sql.exec(ROUND_TABLE);
       await sql.run('INSERT INTO sources (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [meta.source, meta.startedAt]);
       const source = (await sql.get<{ id: number }>('SELECT id FROM sources WHERE name = ?', [meta.source]))!.id;
@@ -115,12 +118,19 @@ export class PostgresImportSession implements ImportSession {
     this.open = false;
     try {
       // values of one batch are distinct already; only across batches can one come again
-      if (this.batches > 1) await this.sql.exec(NUMBER_ROUNDS);
-      await this.sql.exec('ANALYZE import_stage');
+      if (this.batches > 1) await this.sql.exec(MOVE_LATER_ROUNDS(FULL));
+      await this.sql.exec('ANALYZE import_stage, import_later');
       await this.sql.exec("SELECT pg_advisory_xact_lock(hashtextextended('tix:indicators', 0))");
-      const rounds = this.staged === 0 ? 0 : (await this.sql.get<{ n: number }>('SELECT max(round) AS n FROM import_stage'))!.n;
+      const rounds = this.staged === 0 ? 0 : (await this.sql.get<{ n: number }>(LAST_ROUND))!.n;
+      /** Rows written since the statistics of values and observations were last refreshed. */
+      let unanalysed = 0;
       for (let round = 1; round <= Math.max(rounds, 1); round++) {
-        if (round <= rounds) await this.mergeRound(round);
+        if (round <= rounds) unanalysed += await this.mergeRound(round);
+        // later rounds look their values up one by one, which the planner only chooses knowing how many values round 1 wrote
+        if (round === 1 && rounds > 1 && unanalysed >= ANALYZE_AFTER_ROWS) {
+          await this.sql.exec('ANALYZE indicators, observations');
+          unanalysed = 0;
+        }
         // round 1 holds every value of the import: what a full dump no longer lists is what is not in it
         if (round === 1 && this.meta.fullDump) {
           this.counts.delisted = await this.run(DELIST, { now: this.params.now, expire: this.meta.fullDump.expireAfterMs ?? null, source: this.params.source });
@@ -128,7 +138,8 @@ export class PostgresImportSession implements ImportSession {
         await this.sql.exec('TRUNCATE import_round');
       }
       // statistics first: the malware link below joins the rows just written, and plans on stale statistics go row by row
-      if (this.counts.new + this.counts.updated + this.counts.objects >= ANALYZE_AFTER_ROWS) await this.sql.exec('ANALYZE indicators, observations, stix_objects');
+      if (unanalysed >= ANALYZE_AFTER_ROWS) await this.sql.exec('ANALYZE indicators, observations');
+      if (this.counts.objects >= ANALYZE_AFTER_ROWS) await this.sql.exec('ANALYZE stix_objects');
       if (this.counts.objects > 0) await this.objects?.linkMalware();
       // a sync's page and its checkpoint land together, or neither does
       if (this.meta.checkpoint) await this.sql.run('UPDATE sync_state SET checkpoint = ? WHERE name = ?', [this.meta.checkpoint.addedAfter, this.meta.checkpoint.sync]);
@@ -151,10 +162,10 @@ export class PostgresImportSession implements ImportSession {
     await end(this.sql, this.release, 'ROLLBACK');
   }
 
-  /** One round of distinct values merged into the store: new values inserted, the others' observations merged. */
-  private async mergeRound(round: number): Promise<void> {
+  /** One round of distinct values merged into the store: new values inserted, the others' observations merged; the rows it wrote. */
+  private async mergeRound(round: number): Promise<number> {
     const base = (await this.sql.get<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM indicators'))!.id;
-    const rows = await this.run(FILL_ROUND, { base, round });
+    const rows = await this.run(round === 1 ? FILL_FIRST_ROUND : FILL_LATER_ROUND, { base, round });
     await this.sql.exec('ANALYZE import_round');
     const fresh = round === 1 ? (await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM import_round WHERE is_new'))!.n : 0;
     const dropped = fresh >= BULK_MIN_VALUES && fresh >= base / 2 ? await this.dropIndexes() : [];
@@ -170,6 +181,7 @@ export class PostgresImportSession implements ImportSession {
     this.counts.new += created;
     this.counts.updated += changed - created;
     this.counts.unchanged += rows - changed;
+    return changed;
   }
 
   /** Drops the secondary indexes of values and observations; the statements that build them again. */

@@ -18,18 +18,29 @@ export function bind(sql: string, values: Record<string, unknown>): [string, unk
 export const ROUND_TABLE = `CREATE TEMP TABLE import_round ON COMMIT DROP AS
   SELECT *, 0::bigint AS id, false AS is_new FROM import_stage WITH NO DATA`;
 
-export const FILL_ROUND = `
+const fillRound = (from: string, where: string): string => `
   INSERT INTO import_round
   SELECT s.*, coalesce(i.id, @base::bigint + s.n + 1), i.id IS NULL
-  FROM import_stage s LEFT JOIN indicators i ON i.hash = s.hash AND i.type = s.type AND i.value = s.value
-  WHERE s.round = @round::integer`;
+  FROM ${from} s LEFT JOIN indicators i ON i.hash = s.hash AND i.type = s.type AND i.value = s.value
+  WHERE ${where}`;
+/** Round 1: the stage, once later occurrences have moved out of it. */
+export const FILL_FIRST_ROUND = fillRound('import_stage', 'true');
+export const FILL_LATER_ROUND = fillRound('import_later', 's.round = @round::integer');
+export const LAST_ROUND = 'SELECT coalesce(max(round), 1) AS n FROM import_later';
 
-/** Later occurrences of a value (it came in several batches) go to later rounds, so each round holds distinct values. */
-export const NUMBER_ROUNDS = `
-  UPDATE import_stage s SET round = d.r
-  FROM (SELECT n, row_number() OVER (PARTITION BY hash, type, value ORDER BY n) AS r FROM import_stage
-        WHERE hash IN (SELECT hash FROM import_stage GROUP BY hash HAVING count(*) > 1)) d
-  WHERE s.n = d.n AND d.r > 1`;
+/**
+ * Later occurrences of a value (it came in several batches) move to import_later with their round, so each
+ * round holds distinct values. Moved, not numbered in place: an update leaves the stage with chains of row
+ * versions that keep an index built on it in this transaction from being used, and later rounds are small.
+ */
+export const MOVE_LATER_ROUNDS = (columns: string): string => `
+  WITH d AS (SELECT n, row_number() OVER (PARTITION BY hash, type, value ORDER BY n) AS r FROM import_stage
+             WHERE hash IN (SELECT hash FROM import_stage GROUP BY hash HAVING count(*) > 1)),
+  moved AS (DELETE FROM import_stage s USING d WHERE s.n = d.n AND d.r > 1 RETURNING ${columns
+    .split(', ')
+    .map((column) => `s.${column}`)
+    .join(', ')}, d.r)
+  INSERT INTO import_later (${columns}, round) SELECT * FROM moved`;
 
 export const INSERT_INDICATORS = `
   INSERT INTO indicators (id, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, added_at)
