@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
-import { BatchReader, type ObservationBatch } from '../batch.ts';
+import { BatchReader, NUMBER, numberCells, type ObservationBatch } from '../batch.ts';
 
 /**
  * The staging table of an import: every row of every batch, in the order
@@ -12,13 +12,13 @@ import { BatchReader, type ObservationBatch } from '../batch.ts';
  */
 export const STAGE_TABLE = `CREATE TEMP TABLE import_stage (
   n bigint NOT NULL, hash bigint NOT NULL, type text NOT NULL, value text NOT NULL, ip_first bytea, ip_last bytea, host_key text,
-  first_seen bigint NOT NULL, last_seen bigint NOT NULL, raw text, line bigint NOT NULL,
+  first_seen bigint NOT NULL, last_seen bigint NOT NULL, raw text, line bigint NOT NULL, repeat boolean NOT NULL DEFAULT false,
   confidence integer, threat_type text, malware text, tags text NOT NULL DEFAULT '', reference text, tlp text,
   valid_until bigint, revoked integer NOT NULL DEFAULT 0, object_id text, round integer NOT NULL DEFAULT 1
 ) ON COMMIT DROP`;
 export const LATER_TABLE = 'CREATE TEMP TABLE import_later (LIKE import_stage) ON COMMIT DROP';
 
-const BARE = 'n, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, raw, line';
+const BARE = 'n, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, raw, line, repeat';
 /** Every column of a staged row but its round. */
 export const FULL = `${BARE}, confidence, threat_type, malware, tags, reference, tlp, valid_until, revoked, object_id`;
 
@@ -40,8 +40,11 @@ const plain = (value: string | null): string => (value === null ? '\\N' : value)
 const bytes = (hex: string | null): string => (hex === null ? '\\N' : `\\\\x${hex}`);
 const number = (value: number | null): string => (value === null ? '\\N' : String(value));
 
-/** The rows of a batch as COPY text, a chunk at a time; `first` is the import-wide position of its first row. */
-function* copyLines(batch: ObservationBatch, first: number): Generator<string> {
+/**
+ * The rows of a batch as COPY text, a chunk at a time; `first` is the import-wide position of its first row,
+ * `maybeRepeats` whether each row's value may have come in an earlier batch (see RepeatFilter).
+ */
+function* copyLines(batch: ObservationBatch, first: number, maybeRepeats: Uint8Array): Generator<string> {
   const reader = new BatchReader(batch);
   const text = SPECIAL.test(batch.text) ? escaped : plain;
   let chunk = '';
@@ -49,7 +52,7 @@ function* copyLines(batch: ObservationBatch, first: number): Generator<string> {
     reader.next();
     let line =
       `${first + row}\t${reader.hash}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast)}\t` +
-      `${text(reader.hostKey)}\t${reader.firstSeen}\t${reader.lastSeen}\t${text(reader.raw)}\t${reader.line}`;
+      `${text(reader.hostKey)}\t${reader.firstSeen}\t${reader.lastSeen}\t${text(reader.raw)}\t${reader.line}\t${maybeRepeats[row] ? 't' : 'f'}`;
     if (!batch.bare) {
       line +=
         `\t${number(reader.confidence)}\t${text(reader.threatType)}\t${text(reader.malware)}\t${text(reader.tags)}\t${text(reader.reference)}` +
@@ -65,7 +68,15 @@ function* copyLines(batch: ObservationBatch, first: number): Generator<string> {
 }
 
 /** Streams a batch into the staging table with one COPY; rows are numbered from `first`. */
-export async function copyBatch(client: pg.PoolClient, batch: ObservationBatch, first: number): Promise<void> {
+export async function copyBatch(client: pg.PoolClient, batch: ObservationBatch, first: number, maybeRepeats: Uint8Array): Promise<void> {
   const stream = client.query(copyFrom(`COPY import_stage (${batch.bare ? BARE : FULL}) FROM STDIN`));
-  await pipeline(Readable.from(copyLines(batch, first), { objectMode: false }), stream);
+  await pipeline(Readable.from(copyLines(batch, first, maybeRepeats), { objectMode: false }), stream);
+}
+
+/** The value hashes of a batch's rows, in row order. */
+export function batchHashes(batch: ObservationBatch): Float64Array {
+  const width = numberCells(batch.bare);
+  const hashes = new Float64Array(batch.length);
+  for (let row = 0; row < batch.length; row++) hashes[row] = batch.numbers[row * width + NUMBER.hash]!;
+  return hashes;
 }

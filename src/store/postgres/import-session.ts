@@ -2,7 +2,8 @@ import type { Observation } from '../../model/index.ts';
 import { encodeBatch, type ObservationBatch } from '../batch.ts';
 import type { ImportCounts, ImportMeta, ImportSession, StoredObject } from '../store.ts';
 import type { Session } from './db.ts';
-import { copyBatch, FULL, LATER_TABLE, STAGE_TABLE } from './import-copy.ts';
+import { batchHashes, copyBatch, FULL, LATER_TABLE, STAGE_TABLE } from './import-copy.ts';
+import { RepeatFilter } from './repeat-filter.ts';
 import { ObjectWriter } from './import-objects.ts';
 import {
   ADVANCE_IDS,
@@ -10,10 +11,13 @@ import {
   DELIST,
   FILL_FIRST_ROUND,
   FILL_LATER_ROUND,
+  INSERT_FIRST_INDICATORS,
+  INSERT_FIRST_OBSERVATIONS,
   INSERT_INDICATORS,
   LAST_ROUND,
   MOVE_LATER_ROUNDS,
   INSERT_NEW_OBSERVATIONS,
+  NOTE_FIRST_PREFIXES,
   NOTE_PREFIXES,
   ROUND_TABLE,
   UPSERT_OBSERVATIONS,
@@ -59,6 +63,11 @@ export class PostgresImportSession implements ImportSession {
   /** Rows staged so far: the next row's position. */
   private staged = 0;
   private batches = 0;
+  private readonly repeats = new RepeatFilter();
+  /** Rows moved out of the stage to later rounds. */
+  private later = 0;
+  /** Whether round 1 went into a store that held no value (nothing of this source to delist then). */
+  private firstLoad = false;
   private objects: ObjectWriter | undefined;
 
   private constructor(
@@ -102,7 +111,7 @@ export class PostgresImportSession implements ImportSession {
   async addBatch(batch: ObservationBatch): Promise<void> {
     this.assertOpen();
     if (batch.length === 0) return;
-    await copyBatch(this.sql.client, batch, this.staged);
+    await copyBatch(this.sql.client, batch, this.staged, this.repeats.mark(batchHashes(batch)));
     this.staged += batch.length;
     this.batches++;
   }
@@ -118,8 +127,10 @@ export class PostgresImportSession implements ImportSession {
     this.open = false;
     try {
       // values of one batch are distinct already; only across batches can one come again
-      if (this.batches > 1) await this.sql.exec(MOVE_LATER_ROUNDS(FULL));
-      await this.sql.exec('ANALYZE import_stage, import_later');
+      if (this.batches > 1) this.later = await this.sql.run(MOVE_LATER_ROUNDS(FULL));
+      // the stage's statistics plan its join with the values held; into an empty store (round 1 read as it stands) no plan needs them
+      const empty = (await this.sql.get<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM indicators) AS empty'))!.empty;
+      await this.sql.exec(empty ? 'ANALYZE import_later' : 'ANALYZE import_stage, import_later');
       await this.sql.exec("SELECT pg_advisory_xact_lock(hashtextextended('tix:indicators', 0))");
       const rounds = this.staged === 0 ? 0 : (await this.sql.get<{ n: number }>(LAST_ROUND))!.n;
       /** Rows written since the statistics of values and observations were last refreshed. */
@@ -132,7 +143,7 @@ export class PostgresImportSession implements ImportSession {
           unanalysed = 0;
         }
         // round 1 holds every value of the import: what a full dump no longer lists is what is not in it
-        if (round === 1 && this.meta.fullDump) {
+        if (round === 1 && this.meta.fullDump && !this.firstLoad) {
           this.counts.delisted = await this.run(DELIST, { now: this.params.now, expire: this.meta.fullDump.expireAfterMs ?? null, source: this.params.source });
         }
         await this.sql.exec('TRUNCATE import_round');
@@ -165,6 +176,7 @@ export class PostgresImportSession implements ImportSession {
   /** One round of distinct values merged into the store: new values inserted, the others' observations merged; the rows it wrote. */
   private async mergeRound(round: number): Promise<number> {
     const base = (await this.sql.get<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM indicators'))!.id;
+    if (round === 1 && base === 0) return this.mergeFirstLoad();
     const rows = await this.run(round === 1 ? FILL_FIRST_ROUND : FILL_LATER_ROUND, { base, round });
     await this.sql.exec('ANALYZE import_round');
     const fresh = round === 1 ? (await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM import_round WHERE is_new'))!.n : 0;
@@ -182,6 +194,21 @@ export class PostgresImportSession implements ImportSession {
     this.counts.updated += changed - created;
     this.counts.unchanged += rows - changed;
     return changed;
+  }
+
+  /** Round 1 into an empty store: every value new, inserted straight from the stage. */
+  private async mergeFirstLoad(): Promise<number> {
+    this.firstLoad = true;
+    const dropped = this.staged - this.later >= BULK_MIN_VALUES ? await this.dropIndexes() : [];
+    const created = await this.run(INSERT_FIRST_INDICATORS, { now: this.params.now });
+    if (created > 0) {
+      await this.sql.exec(ADVANCE_IDS);
+      await this.sql.exec(NOTE_FIRST_PREFIXES);
+      await this.run(INSERT_FIRST_OBSERVATIONS, this.params);
+    }
+    for (const index of dropped) await this.sql.exec(index);
+    this.counts.new += created;
+    return created;
   }
 
   /** Drops the secondary indexes of values and observations; the statements that build them again. */

@@ -30,38 +30,48 @@ export const LAST_ROUND = 'SELECT coalesce(max(round), 1) AS n FROM import_later
 
 /**
  * Later occurrences of a value (it came in several batches) move to import_later with their round, so each
- * round holds distinct values. Moved, not numbered in place: an update leaves the stage with chains of row
+ * round holds distinct values. Only values with a row flagged as a possible repeat are numbered. Moved, not numbered in place: an update leaves the stage with chains of row
  * versions that keep an index built on it in this transaction from being used, and later rounds are small.
  */
 export const MOVE_LATER_ROUNDS = (columns: string): string => `
   WITH d AS (SELECT n, row_number() OVER (PARTITION BY hash, type, value ORDER BY n) AS r FROM import_stage
-             WHERE hash IN (SELECT hash FROM import_stage GROUP BY hash HAVING count(*) > 1)),
+             WHERE hash IN (SELECT hash FROM import_stage WHERE repeat)),
   moved AS (DELETE FROM import_stage s USING d WHERE s.n = d.n AND d.r > 1 RETURNING ${columns
     .split(', ')
     .map((column) => `s.${column}`)
     .join(', ')}, d.r)
   INSERT INTO import_later (${columns}, round) SELECT * FROM moved`;
 
-export const INSERT_INDICATORS = `
+/**
+ * Round 1 into a store that holds no value yet: every row is new and its id is its position, so the stage is
+ * read as it stands instead of being copied into import_round first.
+ */
+export const FIRST_LOAD = '(SELECT s.*, s.n + 1 AS id, true AS is_new FROM import_stage s)';
+
+const insertIndicators = (from: string): string => `
   INSERT INTO indicators (id, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, added_at)
   SELECT id, hash, type, value, ip_first, coalesce(ip_last, ip_first), host_key, first_seen, last_seen, @now::bigint
-  FROM import_round WHERE is_new`;
+  FROM ${from} s WHERE is_new`;
+export const INSERT_INDICATORS = insertIndicators('import_round');
+export const INSERT_FIRST_INDICATORS = insertIndicators(FIRST_LOAD);
 
 export const ADVANCE_IDS = `SELECT setval(pg_get_serial_sequence('indicators', 'id'), (SELECT max(id) FROM indicators))`;
 
-export const NOTE_PREFIXES = `
+const notePrefixes = (from: string): string => `
   INSERT INTO cidr_prefixes (family, prefix)
   SELECT DISTINCT CASE WHEN strpos(value, ':') > 0 THEN 6 ELSE 4 END, substr(value, strpos(value, '/') + 1)::integer
-  FROM import_round WHERE is_new AND type = 'cidr'
+  FROM ${from} s WHERE is_new AND type = 'cidr'
   ON CONFLICT DO NOTHING`;
+export const NOTE_PREFIXES = notePrefixes('import_round');
+export const NOTE_FIRST_PREFIXES = notePrefixes(FIRST_LOAD);
 
-const observationsFrom = (where: string): string => `
+const observationsFrom = (where: string, from = 'import_round'): string => `
   INSERT INTO observations AS o (indicator_id, source_id, first_seen, last_seen, confidence, threat_type, malware, tags,
     reference, tlp, valid_until, revoked_at, listed, raw, origin_import, origin_line, added_at, updated_at, object_id)
   SELECT s.id, @source::bigint, s.first_seen, s.last_seen, coalesce(s.confidence, @confidence::integer), s.threat_type, s.malware, s.tags,
     s.reference, coalesce(s.tlp, @tlp::text), s.valid_until, CASE WHEN s.revoked <> 0 THEN @now::bigint END, 1, s.raw,
     @import::bigint, s.line, @now::bigint, @now::bigint, s.object_id
-  FROM import_round s WHERE ${where}`;
+  FROM ${from} s WHERE ${where}`;
 
 /** Metadata from a newer report replaces the stored one; an older or equal report only fills gaps. Order of arrival never matters. */
 const newerOr = (column: string): string =>
@@ -69,6 +79,7 @@ const newerOr = (column: string): string =>
 
 /** New values cannot have an observation yet; values already held merge into this source's. */
 export const INSERT_NEW_OBSERVATIONS = observationsFrom('s.is_new');
+export const INSERT_FIRST_OBSERVATIONS = observationsFrom('s.is_new', FIRST_LOAD);
 export const UPSERT_OBSERVATIONS = `${observationsFrom('NOT s.is_new')}
   ON CONFLICT (indicator_id, source_id) DO UPDATE SET
     first_seen = least(o.first_seen, excluded.first_seen),
