@@ -24,6 +24,15 @@ import {
   WIDEN_SEEN,
 } from './import-sql.ts';
 
+/** What inserts a round's new values: from import_round, or (round 1 into an empty store) from the stage. */
+interface NewValueStatements {
+  indicators: string;
+  prefixes: string;
+  observations: string;
+}
+const FROM_ROUND: NewValueStatements = { indicators: INSERT_INDICATORS, prefixes: NOTE_PREFIXES, observations: INSERT_NEW_OBSERVATIONS };
+const FROM_STAGE: NewValueStatements = { indicators: INSERT_FIRST_INDICATORS, prefixes: NOTE_FIRST_PREFIXES, observations: INSERT_FIRST_OBSERVATIONS };
+
 /** Memory for the merge's joins and sorts, and for index builds, for this transaction only. */
 const MERGE_WORK_MEM = '256MB';
 /**
@@ -180,14 +189,7 @@ export class PostgresImportSession implements ImportSession {
     const rows = await this.run(round === 1 ? FILL_FIRST_ROUND : FILL_LATER_ROUND, { base, round });
     await this.sql.exec('ANALYZE import_round');
     const fresh = round === 1 ? (await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM import_round WHERE is_new'))!.n : 0;
-    const dropped = fresh >= BULK_MIN_VALUES && fresh >= base / 2 ? await this.dropIndexes() : [];
-    const created = await this.run(INSERT_INDICATORS, { now: this.params.now });
-    if (created > 0) {
-      await this.sql.exec(ADVANCE_IDS);
-      await this.sql.exec(NOTE_PREFIXES);
-      await this.run(INSERT_NEW_OBSERVATIONS, this.params);
-    }
-    for (const index of dropped) await this.sql.exec(index);
+    const created = await this.insertNew(FROM_ROUND, fresh >= BULK_MIN_VALUES && fresh >= base / 2);
     const changed = created + (created < rows ? await this.run(UPSERT_OBSERVATIONS, this.params) : 0);
     if (created < rows) await this.sql.exec(WIDEN_SEEN);
     this.counts.new += created;
@@ -199,15 +201,21 @@ export class PostgresImportSession implements ImportSession {
   /** Round 1 into an empty store: every value new, inserted straight from the stage. */
   private async mergeFirstLoad(): Promise<number> {
     this.firstLoad = true;
-    const dropped = this.staged - this.later >= BULK_MIN_VALUES ? await this.dropIndexes() : [];
-    const created = await this.run(INSERT_FIRST_INDICATORS, { now: this.params.now });
+    const created = await this.insertNew(FROM_STAGE, this.staged - this.later >= BULK_MIN_VALUES);
+    this.counts.new += created;
+    return created;
+  }
+
+  /** The new values of a round and their observations; with `bulk`, around the secondary indexes dropped and built again (BULK_MIN_VALUES). */
+  private async insertNew(statements: NewValueStatements, bulk: boolean): Promise<number> {
+    const dropped = bulk ? await this.dropIndexes() : [];
+    const created = await this.run(statements.indicators, { now: this.params.now });
     if (created > 0) {
       await this.sql.exec(ADVANCE_IDS);
-      await this.sql.exec(NOTE_FIRST_PREFIXES);
-      await this.run(INSERT_FIRST_OBSERVATIONS, this.params);
+      await this.sql.exec(statements.prefixes);
+      await this.run(statements.observations, this.params);
     }
     for (const index of dropped) await this.sql.exec(index);
-    this.counts.new += created;
     return created;
   }
 
