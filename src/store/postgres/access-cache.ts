@@ -1,7 +1,5 @@
 import pg from 'pg';
-
-/** The channel a trigger on the access tables notifies at each change (schema version 2). */
-export const ACCESS_CHANNEL = 'tix_access';
+import { ACCESS_CHANNEL } from './schema/access.ts';
 
 /** How long a lost listener waits before it connects again. */
 const RECONNECT_MS = 1_000;

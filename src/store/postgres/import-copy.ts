@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import { BatchReader, NUMBER, numberCells, type ObservationBatch } from '../batch.ts';
+import type { SeenFilter } from '../seen-filter.ts';
 
 /**
  * The staging table of an import: every row of every batch, in the order
@@ -42,7 +43,7 @@ const number = (value: number | null): string => (value === null ? '\\N' : Strin
 
 /**
  * The rows of a batch as COPY text, a chunk at a time; `first` is the import-wide position of its first row,
- * `maybeRepeats` whether each row's value may have come in an earlier batch (see RepeatFilter).
+ * `maybeRepeats` whether each row's value may have come in an earlier batch (see flagRepeats).
  */
 function* copyLines(batch: ObservationBatch, first: number, maybeRepeats: Uint8Array): Generator<string> {
   const reader = new BatchReader(batch);
@@ -79,4 +80,16 @@ export function batchHashes(batch: ObservationBatch): Float64Array {
   const hashes = new Float64Array(batch.length);
   for (let row = 0; row < batch.length; row++) hashes[row] = batch.numbers[row * width + NUMBER.hash]!;
   return hashes;
+}
+
+/**
+ * Whether each row of a batch may repeat a value of an earlier batch of the import, by the filter of hashes
+ * met so far (which then holds this batch's too). "No" is certain; "maybe" is checked exactly at commit, which
+ * numbers the repeats of the values flagged only instead of grouping every staged row. The values of one
+ * batch are distinct, so a row is tested and added in one step.
+ */
+export function flagRepeats(seen: SeenFilter, hashes: Float64Array): Uint8Array {
+  const maybe = new Uint8Array(hashes.length);
+  for (let row = 0; row < hashes.length; row++) maybe[row] = seen.add(hashes[row]!) ? 1 : 0;
+  return maybe;
 }

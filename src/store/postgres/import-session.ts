@@ -2,8 +2,8 @@ import type { Observation } from '../../model/index.ts';
 import { encodeBatch, type ObservationBatch } from '../batch.ts';
 import type { ImportCounts, ImportMeta, ImportSession, StoredObject } from '../store.ts';
 import type { Session } from './db.ts';
-import { batchHashes, copyBatch, FULL, LATER_TABLE, STAGE_TABLE } from './import-copy.ts';
-import { RepeatFilter } from './repeat-filter.ts';
+import { filterBits, SeenFilter } from '../seen-filter.ts';
+import { batchHashes, copyBatch, flagRepeats, LATER_TABLE, STAGE_TABLE } from './import-copy.ts';
 import { ObjectWriter } from './import-objects.ts';
 import {
   ADVANCE_IDS,
@@ -72,7 +72,8 @@ export class PostgresImportSession implements ImportSession {
   /** Rows staged so far: the next row's position. */
   private staged = 0;
   private batches = 0;
-  private readonly repeats = new RepeatFilter();
+  /** The values met so far, by hash: which rows of a batch may repeat one of an earlier batch. */
+  private readonly seen: SeenFilter;
   /** Rows moved out of the stage to later rounds. */
   private later = 0;
   /** Whether round 1 went into a store that held no value (nothing of this source to delist then). */
@@ -85,7 +86,9 @@ export class PostgresImportSession implements ImportSession {
     private readonly meta: ImportMeta,
     readonly id: number,
     private readonly params: Params,
-  ) {}
+  ) {
+    this.seen = new SeenFilter(filterBits(meta.sizeHint));
+  }
 
   /** Opens the transaction, waits for any import of the same source to end, and records the import as running. */
   static async begin(session: { sql: Session; release: (error?: Error) => void }, meta: ImportMeta): Promise<PostgresImportSession> {
@@ -120,7 +123,7 @@ export class PostgresImportSession implements ImportSession {
   async addBatch(batch: ObservationBatch): Promise<void> {
     this.assertOpen();
     if (batch.length === 0) return;
-    await copyBatch(this.sql.client, batch, this.staged, this.repeats.mark(batchHashes(batch)));
+    await copyBatch(this.sql.client, batch, this.staged, flagRepeats(this.seen, batchHashes(batch)));
     this.staged += batch.length;
     this.batches++;
   }
@@ -136,7 +139,7 @@ export class PostgresImportSession implements ImportSession {
     this.open = false;
     try {
       // values of one batch are distinct already; only across batches can one come again
-      if (this.batches > 1) this.later = await this.sql.run(MOVE_LATER_ROUNDS(FULL));
+      if (this.batches > 1) this.later = await this.sql.run(MOVE_LATER_ROUNDS);
       // the stage's statistics plan its join with the values held; into an empty store (round 1 read as it stands) no plan needs them
       const empty = (await this.sql.get<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM indicators) AS empty'))!.empty;
       await this.sql.exec(empty ? 'ANALYZE import_later' : 'ANALYZE import_stage, import_later');

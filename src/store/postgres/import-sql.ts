@@ -1,4 +1,5 @@
 /** The SQL of an import's merge: staged rows into values and observations, one set-based statement each. */
+import { FULL } from './import-copy.ts';
 
 /** Named parameters (`@name`) as the `?` placeholders of db.ts, with their values in order. */
 export function bind(sql: string, values: Record<string, unknown>): [string, unknown[]] {
@@ -33,14 +34,13 @@ export const LAST_ROUND = 'SELECT coalesce(max(round), 1) AS n FROM import_later
  * round holds distinct values. Only values with a row flagged as a possible repeat are numbered. Moved, not numbered in place: an update leaves the stage with chains of row
  * versions that keep an index built on it in this transaction from being used, and later rounds are small.
  */
-export const MOVE_LATER_ROUNDS = (columns: string): string => `
+export const MOVE_LATER_ROUNDS = `
   WITH d AS (SELECT n, row_number() OVER (PARTITION BY hash, type, value ORDER BY n) AS r FROM import_stage
              WHERE hash IN (SELECT hash FROM import_stage WHERE repeat)),
-  moved AS (DELETE FROM import_stage s USING d WHERE s.n = d.n AND d.r > 1 RETURNING ${columns
-    .split(', ')
+  moved AS (DELETE FROM import_stage s USING d WHERE s.n = d.n AND d.r > 1 RETURNING ${FULL.split(', ')
     .map((column) => `s.${column}`)
     .join(', ')}, d.r)
-  INSERT INTO import_later (${columns}, round) SELECT * FROM moved`;
+  INSERT INTO import_later (${FULL}, round) SELECT * FROM moved`;
 
 /**
  * Round 1 into a store that holds no value yet: every row is new and its id is its position, so the stage is

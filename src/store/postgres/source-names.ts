@@ -12,9 +12,11 @@ export class SourceNames {
 
   /** The names of these ids; those not held yet are read in one statement. */
   async of(ids: Iterable<number>): Promise<ReadonlyMap<number, string>> {
-    const missing = [...new Set(ids)].filter((id) => !this.names.has(id));
-    if (missing.length) {
-      for (const row of await this.sql.all<{ id: number; name: string }>('SELECT id, name FROM sources WHERE id = ANY(?::bigint[])', [missing])) {
+    // nearly always none: a page's few sources were named by an earlier page
+    let missing: Set<number> | undefined;
+    for (const id of ids) if (!this.names.has(id)) (missing ??= new Set()).add(id);
+    if (missing) {
+      for (const row of await this.sql.all<{ id: number; name: string }>('SELECT id, name FROM sources WHERE id = ANY(?::bigint[])', [[...missing]])) {
         this.names.set(row.id, row.name);
       }
     }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { BatchReader, type ObservationBatch } from '../batch.ts';
 import { CELL_COLUMNS, type ImportParams, literal, placeholder, ROWS_PER_INSERT, STAGE_COLUMNS } from './import-sql.ts';
-import { filterBits, SeenFilter } from './seen-filter.ts';
+import { filterBits, SeenFilter } from '../seen-filter.ts';
 
 /**
  * Page cache of a first load. It only appends, at the end of each table and kept index, so a cache that holds

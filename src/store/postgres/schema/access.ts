@@ -123,10 +123,11 @@ CREATE INDEX exchange_statuses_created ON exchange_statuses(created_at);
  * notifies the channel each server process listens on (access-cache.ts), so
  * the lists it holds are dropped when any process changes them.
  */
+export const ACCESS_CHANNEL = 'tix_access';
 export const ACCESS_NOTIFY_SCHEMA = `
 CREATE FUNCTION tix_access_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM pg_notify('tix_access', TG_TABLE_NAME);
+  PERFORM pg_notify('${ACCESS_CHANNEL}', TG_TABLE_NAME);
   RETURN NULL;
 END $$;
 ${['organisations', 'agreements', 'agreement_members', 'distributions']
