@@ -38,29 +38,26 @@ function escaped(value: string | null): string {
 const plain = (value: string | null): string => (value === null ? '\\N' : value);
 
 /** A bytea cell from hex: `\x…`, its backslash escaped for COPY. */
-const bytes = (hex: string | null): string => (hex === null ? '\\N' : `\\\\x${hex}`);
-const number = (value: number | null): string => (value === null ? '\\N' : String(value));
+export const bytes = (hex: string | null): string => (hex === null ? '\\N' : `\\\\x${hex}`);
+export const number = (value: number | null): string => (value === null ? '\\N' : String(value));
 
-/**
- * The rows of a batch as COPY text, a chunk at a time; `first` is the import-wide position of its first row,
- * `maybeRepeats` whether each row's value may have come in an earlier batch (see flagRepeats).
- */
-function* copyLines(batch: ObservationBatch, first: number, maybeRepeats: Uint8Array): Generator<string> {
+/** Renders one row of a batch as a line of COPY text (without its newline), or skips it (undefined). */
+type CopyLine = (reader: BatchReader, row: number) => string | undefined;
+
+/** How the text cells of a batch are written: escaped, unless none of its text needs it (one test of all of it). */
+export const textCells = (batch: ObservationBatch): ((value: string | null) => string) => (SPECIAL.test(batch.text) ? escaped : plain);
+
+/** The rows of a batch that `line` renders, as COPY text, a chunk at a time. */
+function* copyChunks(batch: ObservationBatch, line: CopyLine): Generator<string> {
   const reader = new BatchReader(batch);
-  const text = SPECIAL.test(batch.text) ? escaped : plain;
   let chunk = '';
+  let rows = 0;
   for (let row = 0; row < batch.length; row++) {
     reader.next();
-    let line =
-      `${first + row}\t${reader.hash}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast)}\t` +
-      `${text(reader.hostKey)}\t${reader.firstSeen}\t${reader.lastSeen}\t${text(reader.raw)}\t${reader.line}\t${maybeRepeats[row] ? 't' : 'f'}`;
-    if (!batch.bare) {
-      line +=
-        `\t${number(reader.confidence)}\t${text(reader.threatType)}\t${text(reader.malware)}\t${text(reader.tags)}\t${text(reader.reference)}` +
-        `\t${text(reader.tlp)}\t${number(reader.validUntil)}\t${reader.revoked ? 1 : 0}\t${text(reader.objectId)}`;
-    }
-    chunk += `${line}\n`;
-    if ((row + 1) % ROWS_PER_CHUNK === 0) {
+    const rendered = line(reader, row);
+    if (rendered === undefined) continue;
+    chunk += `${rendered}\n`;
+    if (++rows % ROWS_PER_CHUNK === 0) {
       yield chunk;
       chunk = '';
     }
@@ -68,10 +65,46 @@ function* copyLines(batch: ObservationBatch, first: number, maybeRepeats: Uint8A
   if (chunk) yield chunk;
 }
 
-/** Streams a batch into the staging table with one COPY; rows are numbered from `first`. */
-export async function copyBatch(client: pg.PoolClient, batch: ObservationBatch, first: number, maybeRepeats: Uint8Array): Promise<void> {
-  const stream = client.query(copyFrom(`COPY import_stage (${batch.bare ? BARE : FULL}) FROM STDIN`));
-  await pipeline(Readable.from(copyLines(batch, first, maybeRepeats), { objectMode: false }), stream);
+/**
+ * Bytes of COPY text a stream takes before the server is ready for them: a batch's whole COPY, so that it is
+ * made while the server still takes the COPY before it on the same connection.
+ */
+const AHEAD_BYTES = 16 * 2 ** 20;
+
+/**
+ * Streams the rows of a batch that `line` renders into one `COPY … FROM STDIN`. The COPY may be issued while
+ * others on the client are still running: it queues behind them, its text made meanwhile.
+ */
+export function copyRows(client: pg.PoolClient, statement: string, batch: ObservationBatch, line: CopyLine): Promise<void> {
+  const stream = client.query(copyFrom(statement, { highWaterMark: AHEAD_BYTES }));
+  return pipeline(Readable.from(copyChunks(batch, line), { objectMode: false }), stream);
+}
+
+/**
+ * Streams a batch into the staging table with one COPY; rows are numbered from `first`, `maybeRepeats` says
+ * whether each row's value may have come in an earlier batch (see flagRepeats). With `onlyMaybe`, the rows
+ * flagged so are staged alone (a direct load wrote the others).
+ */
+export function copyBatch(
+  client: pg.PoolClient,
+  batch: ObservationBatch,
+  first: number,
+  maybeRepeats: Uint8Array,
+  onlyMaybe = false,
+  text = textCells(batch),
+): Promise<void> {
+  return copyRows(client, `COPY import_stage (${batch.bare ? BARE : FULL}) FROM STDIN`, batch, (reader, row) => {
+    if (onlyMaybe && !maybeRepeats[row]) return undefined;
+    const line =
+      `${first + row}\t${reader.hash}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast)}\t` +
+      `${text(reader.hostKey)}\t${reader.firstSeen}\t${reader.lastSeen}\t${text(reader.raw)}\t${reader.line}\t${maybeRepeats[row] ? 't' : 'f'}`;
+    if (batch.bare) return line;
+    return (
+      line +
+      `\t${number(reader.confidence)}\t${text(reader.threatType)}\t${text(reader.malware)}\t${text(reader.tags)}\t${text(reader.reference)}` +
+      `\t${text(reader.tlp)}\t${number(reader.validUntil)}\t${reader.revoked ? 1 : 0}\t${text(reader.objectId)}`
+    );
+  });
 }
 
 /** The value hashes of a batch's rows, in row order. */

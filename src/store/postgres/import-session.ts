@@ -3,7 +3,8 @@ import { encodeBatch, type ObservationBatch } from '../batch.ts';
 import type { ImportCounts, ImportMeta, ImportSession, StoredObject } from '../store.ts';
 import type { Session } from './db.ts';
 import { filterBits, SeenFilter } from '../seen-filter.ts';
-import { batchHashes, copyBatch, flagRepeats, LATER_TABLE, STAGE_TABLE } from './import-copy.ts';
+import { batchHashes, copyBatch, flagRepeats, LATER_TABLE, STAGE_TABLE, textCells } from './import-copy.ts';
+import { DirectLoad, dropSecondaryIndexes } from './import-direct.ts';
 import { ObjectWriter } from './import-objects.ts';
 import {
   ADVANCE_IDS,
@@ -14,7 +15,8 @@ import {
   INSERT_FIRST_INDICATORS,
   INSERT_FIRST_OBSERVATIONS,
   INSERT_INDICATORS,
-  LAST_ROUND,
+  LATER_ROUNDS,
+  MERGE_LOCK,
   MOVE_LATER_ROUNDS,
   INSERT_NEW_OBSERVATIONS,
   NOTE_FIRST_PREFIXES,
@@ -69,8 +71,10 @@ interface Params {
 export class PostgresImportSession implements ImportSession {
   private counts: ImportCounts = { new: 0, updated: 0, unchanged: 0, delisted: 0, objects: 0 };
   private open = true;
-  /** Rows staged so far: the next row's position. */
+  /** Rows added so far: the next row's position. */
   private staged = 0;
+  /** Rows in the staging table (all but those a direct load wrote). */
+  private inStage = 0;
   private batches = 0;
   /** The values met so far, by hash: which rows of a batch may repeat one of an earlier batch. */
   private readonly seen: SeenFilter;
@@ -79,6 +83,10 @@ export class PostgresImportSession implements ImportSession {
   /** Whether round 1 went into a store that held no value (nothing of this source to delist then). */
   private firstLoad = false;
   private objects: ObjectWriter | undefined;
+  /** The COPYs of the batch added last, until they end. */
+  private writing: Promise<void> = Promise.resolve();
+  /** Set at the first batch: a direct load (into an empty store), or null for staging every row. */
+  private direct: DirectLoad | null | undefined;
 
   private constructor(
     private readonly sql: Session,
@@ -123,8 +131,24 @@ export class PostgresImportSession implements ImportSession {
   async addBatch(batch: ObservationBatch): Promise<void> {
     this.assertOpen();
     if (batch.length === 0) return;
-    await copyBatch(this.sql.client, batch, this.staged, flagRepeats(this.seen, batchHashes(batch)));
+    if (this.direct === undefined) {
+      this.direct = (await DirectLoad.start(this.sql, this.params)) ?? null;
+      if (this.direct) this.firstLoad = true;
+    }
+    const maybeRepeats = flagRepeats(this.seen, batchHashes(batch));
+    const text = textCells(batch);
+    const fresh = this.direct ? maybeRepeats.length - maybeRepeats.reduce((sum, flag) => sum + flag, 0) : 0;
+    const copies = [this.direct?.add(batch, this.staged, maybeRepeats, fresh, text)];
+    if (fresh < batch.length) copies.push(copyBatch(this.sql.client, batch, this.staged, maybeRepeats, this.direct !== null, text));
+    this.counts.new += fresh;
+    this.inStage += batch.length - fresh;
     this.staged += batch.length;
+    // this batch's COPYs queue behind the last one's, their text made while the server takes those; the
+    // last batch's failure is this call's, this one's is the next call's (or the commit's)
+    const previous = this.writing;
+    this.writing = Promise.all(copies).then(() => undefined);
+    this.writing.catch(() => {});
+    await previous;
     this.batches++;
   }
 
@@ -138,17 +162,26 @@ export class PostgresImportSession implements ImportSession {
     this.assertOpen();
     this.open = false;
     try {
+      await this.writing;
+      if (this.direct) {
+        await this.direct.finish();
+        // the staged rows below merge by index into what was written
+        if (this.direct.rows >= ANALYZE_AFTER_ROWS) await this.sql.exec('ANALYZE indicators, observations');
+      }
       // values of one batch are distinct already; only across batches can one come again
-      if (this.batches > 1) this.later = await this.sql.run(MOVE_LATER_ROUNDS);
+      if (this.batches > 1 && this.inStage > 0) this.later = await this.sql.run(MOVE_LATER_ROUNDS);
       // the stage's statistics plan its join with the values held; into an empty store (round 1 read as it stands) no plan needs them
       const empty = (await this.sql.get<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM indicators) AS empty'))!.empty;
       await this.sql.exec(empty ? 'ANALYZE import_later' : 'ANALYZE import_stage, import_later');
-      await this.sql.exec("SELECT pg_advisory_xact_lock(hashtextextended('tix:indicators', 0))");
-      const rounds = this.staged === 0 ? 0 : (await this.sql.get<{ n: number }>(LAST_ROUND))!.n;
+      await this.sql.exec(`SELECT pg_advisory_xact_lock(${MERGE_LOCK})`);
+      // rows per round: round 1 is what stays in the stage
+      const roundRows = this.inStage === 0 ? [] : [this.inStage - this.later];
+      if (this.later > 0) for (const { rows } of await this.sql.all<{ rows: number }>(LATER_ROUNDS)) roundRows.push(rows);
+      const rounds = roundRows.length;
       /** Rows written since the statistics of values and observations were last refreshed. */
       let unanalysed = 0;
       for (let round = 1; round <= Math.max(rounds, 1); round++) {
-        if (round <= rounds) unanalysed += await this.mergeRound(round);
+        if (round <= rounds) unanalysed += await this.mergeRound(round, roundRows[round - 1]!);
         // later rounds look their values up one by one, which the planner only chooses knowing how many values round 1 wrote
         if (round === 1 && rounds > 1 && unanalysed >= ANALYZE_AFTER_ROWS) {
           await this.sql.exec('ANALYZE indicators, observations');
@@ -182,14 +215,21 @@ export class PostgresImportSession implements ImportSession {
   async rollback(): Promise<void> {
     if (!this.open) return;
     this.open = false;
+    await this.writing.catch(() => {});
     await end(this.sql, this.release, 'ROLLBACK');
   }
 
-  /** One round of distinct values merged into the store: new values inserted, the others' observations merged; the rows it wrote. */
-  private async mergeRound(round: number): Promise<number> {
+  /** One round of distinct values (`total` rows) merged into the store: new values inserted, the others' observations merged; the rows it wrote. */
+  private async mergeRound(round: number, total: number): Promise<number> {
     const base = (await this.sql.get<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM indicators'))!.id;
     if (round === 1 && base === 0) return this.mergeFirstLoad();
-    const rows = await this.run(round === 1 ? FILL_FIRST_ROUND : FILL_LATER_ROUND, { base, round });
+    const { source, now, confidence } = this.params;
+    // the rows that change something: the others are counted unchanged without being written
+    const rows = await this.run(round === 1 ? FILL_FIRST_ROUND : FILL_LATER_ROUND, { base, round, source, now, confidence });
+    if (rows === 0) {
+      this.counts.unchanged += total;
+      return 0;
+    }
     await this.sql.exec('ANALYZE import_round');
     const fresh = round === 1 ? (await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM import_round WHERE is_new'))!.n : 0;
     const created = await this.insertNew(FROM_ROUND, fresh >= BULK_MIN_VALUES && fresh >= base / 2);
@@ -197,21 +237,21 @@ export class PostgresImportSession implements ImportSession {
     if (created < rows) await this.sql.exec(WIDEN_SEEN);
     this.counts.new += created;
     this.counts.updated += changed - created;
-    this.counts.unchanged += rows - changed;
+    this.counts.unchanged += total - changed;
     return changed;
   }
 
   /** Round 1 into an empty store: every value new, inserted straight from the stage. */
   private async mergeFirstLoad(): Promise<number> {
     this.firstLoad = true;
-    const created = await this.insertNew(FROM_STAGE, this.staged - this.later >= BULK_MIN_VALUES);
+    const created = await this.insertNew(FROM_STAGE, this.inStage - this.later >= BULK_MIN_VALUES);
     this.counts.new += created;
     return created;
   }
 
   /** The new values of a round and their observations; with `bulk`, around the secondary indexes dropped and built again (BULK_MIN_VALUES). */
   private async insertNew(statements: NewValueStatements, bulk: boolean): Promise<number> {
-    const dropped = bulk ? await this.dropIndexes() : [];
+    const dropped = bulk ? await dropSecondaryIndexes(this.sql) : [];
     const created = await this.run(statements.indicators, { now: this.params.now });
     if (created > 0) {
       await this.sql.exec(ADVANCE_IDS);
@@ -220,16 +260,6 @@ export class PostgresImportSession implements ImportSession {
     }
     for (const index of dropped) await this.sql.exec(index);
     return created;
-  }
-
-  /** Drops the secondary indexes of values and observations; the statements that build them again. */
-  private async dropIndexes(): Promise<string[]> {
-    const indexes = await this.sql.all<{ name: string; definition: string }>(
-      `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
-       WHERE schemaname = current_schema() AND tablename IN ('indicators', 'observations') AND indexname NOT LIKE '%\\_pkey' ORDER BY indexname`,
-    );
-    for (const index of indexes) await this.sql.exec(`DROP INDEX ${index.name}`);
-    return indexes.map((index) => index.definition);
   }
 
   private run(sql: string, values: object): Promise<number> {

@@ -1,6 +1,9 @@
 /** The SQL of an import's merge: staged rows into values and observations, one set-based statement each. */
 import { FULL } from './import-copy.ts';
 
+/** The advisory lock that orders the merges of all imports: a value new to two imports at once is created once. */
+export const MERGE_LOCK = "hashtextextended('tix:indicators', 0)";
+
 /** Named parameters (`@name`) as the `?` placeholders of db.ts, with their values in order. */
 export function bind(sql: string, values: Record<string, unknown>): [string, unknown[]] {
   const params: unknown[] = [];
@@ -13,21 +16,52 @@ export function bind(sql: string, values: Record<string, unknown>): [string, unk
 }
 
 /**
- * One round's rows, each with its value's id: the one held, or a new one above every id, in the order read
- * (from the row's position: new values come in round 1 alone, whose positions are distinct).
+ * The rows of a round that change the store, each with its value's id: the one held, or a new one above every
+ * id (from the row's position: new values come in round 1 alone, whose positions are distinct). A row whose
+ * value is held, with an observation of this source that it would not change, and within the value's seen
+ * range, changes nothing and is left out: a re-import of an unchanged feed then writes nothing, where an
+ * upsert would still lock (and so write) every row it meets.
  */
 export const ROUND_TABLE = `CREATE TEMP TABLE import_round ON COMMIT DROP AS
   SELECT *, 0::bigint AS id, false AS is_new FROM import_stage WITH NO DATA`;
 
+/** What a staged row `s` would write into its observation, by column (as UPSERT_OBSERVATIONS inserts it). */
+const INCOMING: Record<string, string> = {
+  first_seen: 's.first_seen',
+  last_seen: 's.last_seen',
+  confidence: 'coalesce(s.confidence, @confidence::integer)',
+  threat_type: 's.threat_type',
+  malware: 's.malware',
+  reference: 's.reference',
+  object_id: 's.object_id',
+  valid_until: 's.valid_until',
+  tags: 's.tags',
+  revoked_at: 'CASE WHEN s.revoked <> 0 THEN @now::bigint END',
+};
+
+/** Whether a report (its columns by `incoming`) changes the observation `o` it merges into: the one rule of the fill's filter and of the upsert. */
+const changesObservation = (incoming: (column: string) => string): string => `
+    ${incoming('first_seen')} < o.first_seen OR ${incoming('last_seen')} > o.last_seen OR o.listed = 0
+    ${['confidence', 'threat_type', 'malware', 'reference', 'object_id', 'valid_until']
+      .map((column) => `OR (o.${column} IS NULL AND ${incoming(column)} IS NOT NULL)`)
+      .join('\n    ')}
+    OR (o.tags = '' AND ${incoming('tags')} <> '')
+    OR (o.revoked_at IS NULL AND ${incoming('revoked_at')} IS NOT NULL)`;
+
 const fillRound = (from: string, where: string): string => `
   INSERT INTO import_round
   SELECT s.*, coalesce(i.id, @base::bigint + s.n + 1), i.id IS NULL
-  FROM ${from} s LEFT JOIN indicators i ON i.hash = s.hash AND i.type = s.type AND i.value = s.value
-  WHERE ${where}`;
+  FROM ${from} s
+  LEFT JOIN indicators i ON i.hash = s.hash AND i.type = s.type AND i.value = s.value
+  LEFT JOIN observations o ON o.indicator_id = i.id AND o.source_id = @source::bigint
+  WHERE (${where}) AND (i.id IS NULL OR o.indicator_id IS NULL OR i.first_seen > s.first_seen OR i.last_seen < s.last_seen OR ${changesObservation(
+    (column) => INCOMING[column]!,
+  )})`;
 /** Round 1: the stage, once later occurrences have moved out of it. */
 export const FILL_FIRST_ROUND = fillRound('import_stage', 'true');
 export const FILL_LATER_ROUND = fillRound('import_later', 's.round = @round::integer');
-export const LAST_ROUND = 'SELECT coalesce(max(round), 1) AS n FROM import_later';
+/** How many rows each later round holds (round 1 is the stage). */
+export const LATER_ROUNDS = 'SELECT round, count(*)::integer AS rows FROM import_later GROUP BY round ORDER BY round';
 
 /**
  * Later occurrences of a value (it came in several batches) move to import_later with their round, so each
@@ -96,15 +130,7 @@ export const UPSERT_OBSERVATIONS = `${observationsFrom('NOT s.is_new')}
                       WHEN excluded.last_seen > o.last_seen THEN NULL ELSE o.revoked_at END,
     listed = 1,
     updated_at = excluded.updated_at
-  WHERE excluded.first_seen < o.first_seen OR excluded.last_seen > o.last_seen OR o.listed = 0
-    OR (o.confidence IS NULL AND excluded.confidence IS NOT NULL)
-    OR (o.threat_type IS NULL AND excluded.threat_type IS NOT NULL)
-    OR (o.malware IS NULL AND excluded.malware IS NOT NULL)
-    OR (o.reference IS NULL AND excluded.reference IS NOT NULL)
-    OR (o.object_id IS NULL AND excluded.object_id IS NOT NULL)
-    OR (o.valid_until IS NULL AND excluded.valid_until IS NOT NULL)
-    OR (o.tags = '' AND excluded.tags <> '')
-    OR (o.revoked_at IS NULL AND excluded.revoked_at IS NOT NULL)`;
+  WHERE ${changesObservation((column) => `excluded.${column}`)}`;
 
 /** The seen range of values already held widens to this report's. */
 export const WIDEN_SEEN = `
@@ -112,9 +138,13 @@ export const WIDEN_SEEN = `
   FROM import_round s
   WHERE NOT s.is_new AND i.id = s.id AND (i.first_seen > s.first_seen OR i.last_seen < s.last_seen)`;
 
-/** A full dump: this source's values it no longer lists are delisted (round 1 holds every value of the import), and expire. */
+/**
+ * A full dump: this source's values it no longer lists are delisted, and expire. Once round 1 has merged, every
+ * value of the import is held, and the stage holds each once.
+ */
 export const DELIST = `
   UPDATE observations o SET listed = 0, updated_at = @now::bigint,
     valid_until = CASE WHEN @expire::bigint IS NULL THEN o.valid_until
                        ELSE least(coalesce(o.valid_until, o.last_seen + @expire::bigint), o.last_seen + @expire::bigint) END
-  WHERE o.source_id = @source::bigint AND o.listed = 1 AND o.indicator_id NOT IN (SELECT id FROM import_round)`;
+  WHERE o.source_id = @source::bigint AND o.listed = 1
+    AND o.indicator_id NOT IN (SELECT i.id FROM import_stage s JOIN indicators i ON i.hash = s.hash AND i.type = s.type AND i.value = s.value)`;

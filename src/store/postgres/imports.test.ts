@@ -132,8 +132,10 @@ describe('postgres imports', () => {
       const session = await store.beginImport(meta('feed', { fullDump: {}, distribution: 1 }));
       await session.add([obs('192.0.2.50'), obs('10.0.0.1', { lastSeen: T0 + 5 * DAY })]);
       await session.addObjects([{ object: { type: 'malware', id: 'malware--7c3c5a4e-6f5c-4f8e-9c1e-1f6a3a1c2b3d', name: 'X', is_family: true }, line: 1 }]);
-      // a NUL cannot be stored in PostgreSQL text: the COPY fails half-way through the import
-      await assert.rejects(session.add([obs('192.0.2.51'), obs('bad\u0000value', { type: 'domain' })]));
+      // a NUL cannot be stored in PostgreSQL text: the COPY fails half-way through the import. A batch's COPY
+      // runs while the next batch is made, so its failure is told by the next call: here, the next add
+      await session.add([obs('192.0.2.51'), obs('bad\u0000value', { type: 'domain' })]);
+      await assert.rejects(session.add([obs('192.0.2.53')]), /0x00|invalid byte sequence/);
       if (end === 'rollback') await session.rollback();
       else await assert.rejects(session.commit({ read: 4, accepted: 4, rejected: 0 }));
       assert.deepEqual(await snapshot(store), before, `after ${end}`);
@@ -154,9 +156,11 @@ describe('postgres imports', () => {
       // the same feed a day later: a fifth of it gone, the rest seen again
       const later = batches.map((batch) => batch.filter((_, i) => i % 5 !== 0).map((o) => ({ ...o, lastSeen: o.lastSeen + DAY })));
       const second = await load(store, 'threatfox', later, { fullDump: { expireAfterMs: 30 * DAY } });
+      // and once more, unchanged: nothing to write, nothing delisted
+      const third = await load(store, 'threatfox', later, { fullDump: { expireAfterMs: 30 * DAY } });
       const stats = await store.stats();
       const sample = await store.get('url', 'http://h2.example.com/gate\\2.php', T0 + 11 * DAY);
-      results.push({ first, second, indicators: stats.indicators, observations: stats.observations, sample: sample?.observations[0] });
+      results.push({ first, second, third, indicators: stats.indicators, observations: stats.observations, sample: sample?.observations[0] });
       await store.close();
     }
     const [postgres, sqlite] = results;
@@ -165,6 +169,37 @@ describe('postgres imports', () => {
     assert.equal(postgres!.first.new + postgres!.first.updated + postgres!.first.unchanged, 49_995, 'every row the store was given');
     assert.equal(postgres!.indicators, 47_900);
     assert.ok(postgres!.second.delisted > 0);
+    assert.deepEqual({ ...postgres!.third, unchanged: 0 }, { new: 0, updated: 0, unchanged: 0, delisted: 0, objects: 0 });
+    assert.ok(postgres!.third.unchanged > 39_000);
     assert.deepEqual(postgres, sqlite);
+  });
+
+  it('a first load into an empty store goes straight into the tables, and leaves every index and the id sequence as a staged load does', async () => {
+    const store = await PostgresStore.open(await freshDatabase());
+    const indexes = () => store.db.all("SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('indicators', 'observations') ORDER BY indexname");
+    const before = await indexes();
+    const cidrs = [obs('198.51.100.0/24', { type: 'cidr' }), obs('2001:db8::/32', { type: 'cidr' }), obs('203.0.113.0/24', { type: 'cidr' })];
+    const batches = [...generated(3_000, 1_000), cidrs];
+    const distinct = new Set(batches.flat().map((o) => `${o.type} ${o.value}`)).size;
+    const counts = await load(store, 'feed', batches);
+    assert.equal(counts.new, distinct);
+    assert.ok(counts.updated > 0, 'values repeated across batches merge into the rows written straight');
+    assert.deepEqual(await indexes(), before);
+    assert.deepEqual(await store.db.all('SELECT family, prefix FROM cidr_prefixes ORDER BY family, prefix'), [
+      { family: 4, prefix: 24 },
+      { family: 6, prefix: 32 },
+    ]);
+    const containing = await store.search({ containing: '198.51.100.7', limit: 10, now: T0 + 11 * DAY });
+    assert.deepEqual(containing.items.map((item) => item.value), ['198.51.100.0/24'], 'found through its prefix');
+    // ids are the rows' positions; the sequence goes on past them
+    const ids = await store.db.get<{ low: number; high: number; n: number }>('SELECT min(id) AS low, max(id) AS high, count(*) AS n FROM indicators');
+    assert.equal(ids?.n, distinct);
+    assert.equal((await load(store, 'other', [[obs('192.0.2.200')]])).new, 1);
+    const next = await store.db.get<{ id: number }>("SELECT id FROM indicators WHERE value = '192.0.2.200'");
+    assert.ok(next!.id > ids!.high);
+    // a value of the first load is found by its hash index, with its observation
+    const found = await store.get('url', 'http://h2.example.com/gate\\2.php', T0 + 11 * DAY);
+    assert.equal(found?.observations[0]?.source, 'feed');
+    await store.close();
   });
 });

@@ -1,0 +1,123 @@
+import type { ObservationBatch } from '../batch.ts';
+import type { Session } from './db.ts';
+import { bytes, copyRows, number, textCells } from './import-copy.ts';
+import { ADVANCE_IDS, MERGE_LOCK } from './import-sql.ts';
+
+/** What a direct load writes each observation with. */
+export interface DirectParams {
+  source: number;
+  import: number;
+  now: number;
+  tlp: string;
+  confidence: number | null;
+}
+
+const INDICATOR_COLUMNS = 'id, hash, type, value, ip_first, ip_last, host_key, first_seen, last_seen, added_at';
+// `listed` takes its default (1)
+const OBSERVATION_COLUMNS =
+  'indicator_id, source_id, first_seen, last_seen, confidence, threat_type, malware, tags, reference, tlp, valid_until, revoked_at, raw, ' +
+  'origin_import, origin_line, added_at, updated_at, object_id';
+
+/**
+ * The first import into a store that holds no value, written straight into
+ * values and observations as its batches come, instead of staged and merged
+ * at commit. Into an empty store a value met for the first time in the
+ * import is new, and the filter of hashes met (SeenFilter) says for certain
+ * which rows are met for the first time: those go straight in, with their
+ * position as id; the few flagged as possible repeats are staged and merge
+ * at commit as in any import. The secondary indexes are dropped at the start
+ * and built again at commit, and the merge lock that orders all imports is
+ * held throughout: readers of values wait for the commit, as they would for
+ * any bulk merge, and there is nothing in the store to read yet.
+ */
+export class DirectLoad {
+  /** Values written. */
+  rows = 0;
+  /** The CIDR prefix lengths met, as `family/length`. */
+  private readonly prefixes = new Set<string>();
+
+  private constructor(
+    private readonly sql: Session,
+    private readonly params: DirectParams,
+    private readonly dropped: string[],
+  ) {}
+
+  /**
+   * A direct load when the store holds no value and no other import is merging (one that is holds the merge
+   * lock, which is then not waited for); otherwise undefined, and the import stages every row.
+   */
+  static async start(sql: Session, params: DirectParams): Promise<DirectLoad | undefined> {
+    // the lock first, without waiting: an import holding it may have dropped the indexes, and a look at the
+    // values would then wait for its commit. Taken for the session, so that it can be let go at once when the
+    // store is not empty, and held for the transaction (to commit) when it is.
+    const locked = (await sql.get<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${MERGE_LOCK}) AS locked`))!.locked;
+    if (!locked) return undefined;
+    try {
+      if (!(await isEmpty(sql))) return undefined;
+      await sql.exec(`SELECT pg_advisory_xact_lock(${MERGE_LOCK})`);
+    } finally {
+      await sql.exec(`SELECT pg_advisory_unlock(${MERGE_LOCK})`);
+    }
+    return new DirectLoad(sql, params, await dropSecondaryIndexes(sql));
+  }
+
+  /**
+   * Writes the rows of a batch that are certainly met for the first time (`maybeRepeats` 0); `first` is the
+   * position of its first row. Issues the two COPYs and returns: they end when the promise does. Each
+   * table's lines are streamed as they are made: making both in one reading of the batch held all its text at
+   * once and cost more in garbage collection than a second reading.
+   */
+  add(batch: ObservationBatch, first: number, maybeRepeats: Uint8Array, fresh: number, text = textCells(batch)): Promise<unknown> {
+    if (fresh === 0) return Promise.resolve();
+    const { client } = this.sql;
+    const { source, import: importId, now, tlp, confidence } = this.params;
+    const defaultConfidence = number(confidence);
+    this.rows += fresh;
+    return Promise.all([
+      copyRows(client, `COPY indicators (${INDICATOR_COLUMNS}) FROM STDIN`, batch, (reader, row) => {
+        if (maybeRepeats[row]) return undefined;
+        if (reader.type === 'cidr') this.notePrefix(reader.value);
+        return (
+          `${first + row + 1}\t${reader.hash}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast ?? reader.ipFirst)}\t` +
+          `${text(reader.hostKey)}\t${reader.firstSeen}\t${reader.lastSeen}\t${now}`
+        );
+      }),
+      copyRows(client, `COPY observations (${OBSERVATION_COLUMNS}) FROM STDIN`, batch, (reader, row) => {
+        if (maybeRepeats[row]) return undefined;
+        return (
+          `${first + row + 1}\t${source}\t${reader.firstSeen}\t${reader.lastSeen}\t${reader.confidence === null ? defaultConfidence : reader.confidence}\t` +
+          `${text(reader.threatType)}\t${text(reader.malware)}\t${text(reader.tags)}\t${text(reader.reference)}\t${text(reader.tlp ?? tlp)}\t` +
+          `${number(reader.validUntil)}\t${reader.revoked ? now : '\\N'}\t${text(reader.raw)}\t${importId}\t${reader.line}\t${now}\t${now}\t${text(reader.objectId)}`
+        );
+      }),
+    ]);
+  }
+
+  /** Builds the indexes again, moves the id sequence past the ids written, and notes the prefix lengths met. */
+  async finish(): Promise<void> {
+    for (const index of this.dropped) await this.sql.exec(index);
+    if (this.rows === 0) return;
+    await this.sql.exec(ADVANCE_IDS);
+    for (const prefix of this.prefixes) {
+      const [family, length] = prefix.split('/').map(Number);
+      await this.sql.run('INSERT INTO cidr_prefixes (family, prefix) VALUES (?, ?) ON CONFLICT DO NOTHING', [family, length]);
+    }
+  }
+
+  private notePrefix(cidr: string): void {
+    const slash = cidr.indexOf('/');
+    this.prefixes.add(`${cidr.includes(':') ? 6 : 4}/${cidr.slice(slash + 1)}`);
+  }
+}
+
+const isEmpty = async (sql: Session): Promise<boolean> => (await sql.get<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM indicators) AS empty'))!.empty;
+
+/** Drops the secondary indexes of values and observations; the statements that build them again. */
+export async function dropSecondaryIndexes(sql: Session): Promise<string[]> {
+  const indexes = await sql.all<{ name: string; definition: string }>(
+    `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+     WHERE schemaname = current_schema() AND tablename IN ('indicators', 'observations') AND indexname NOT LIKE '%\\_pkey' ORDER BY indexname`,
+  );
+  for (const index of indexes) await sql.exec(`DROP INDEX ${index.name}`);
+  return indexes.map((index) => index.definition);
+}
