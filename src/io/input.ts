@@ -23,7 +23,7 @@ export function fileInput(path: string, size?: number, modifiedAt?: number): Inp
     ...(size === undefined ? {} : { size }),
     // times are whole milliseconds everywhere in tix; a file system's mtime may carry a fraction
     ...(modifiedAt === undefined ? {} : { modifiedAt: Math.trunc(modifiedAt) }),
-    open: () => createReadStream(path, { highWaterMark: 1 << 20 }),
+    open: () => createReadStream(path, { highWaterMark: 256 * 1024 }),
   };
 }
 

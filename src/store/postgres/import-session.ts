@@ -44,6 +44,8 @@ const MERGE_WORK_MEM = '256MB';
  * commit meanwhile, so only a load that at least doubles the store does it.
  */
 const BULK_MIN_VALUES = 100_000;
+/** A round with fewer rows than the store's values over this merges by lookups (mergeRound). */
+const SMALL_ROUND_SHARE = 20;
 /** Rows written from which the import refreshes the planner's statistics before it commits, rather than leaving the first reads to plan on stale ones (autovacuum comes later). */
 const ANALYZE_AFTER_ROWS = 50_000;
 
@@ -223,6 +225,18 @@ export class PostgresImportSession implements ImportSession {
   private async mergeRound(round: number, total: number): Promise<number> {
     const base = (await this.sql.get<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM indicators'))!.id;
     if (round === 1 && base === 0) return this.mergeFirstLoad();
+    // a round small beside the store (the repeats of a first load, a day's feed): values and observations
+    // looked up one by one by index, where the planner, pricing each lookup as a read from disk, scans both whole
+    const small = total * SMALL_ROUND_SHARE < base;
+    if (small) await this.sql.exec('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
+    try {
+      return await this.mergeRoundRows(round, total, base);
+    } finally {
+      if (small) await this.sql.exec('RESET enable_hashjoin; RESET enable_mergejoin');
+    }
+  }
+
+  private async mergeRoundRows(round: number, total: number, base: number): Promise<number> {
     const { source, now, confidence } = this.params;
     // the rows that change something: the others are counted unchanged without being written
     const rows = await this.run(round === 1 ? FILL_FIRST_ROUND : FILL_LATER_ROUND, { base, round, source, now, confidence });
