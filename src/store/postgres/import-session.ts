@@ -172,9 +172,13 @@ export class PostgresImportSession implements ImportSession {
       }
       // values of one batch are distinct already; only across batches can one come again
       if (this.batches > 1 && this.inStage > 0) this.later = await this.sql.run(MOVE_LATER_ROUNDS);
-      // the stage's statistics plan its join with the values held; into an empty store (round 1 read as it stands) no plan needs them
+      // the staged rows' statistics plan their joins with the values held: into an empty store (round 1 read as it
+      // stands) no plan needs them, and a few thousand rows plan as well on the table's size alone
       const empty = (await this.sql.get<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM indicators) AS empty'))!.empty;
-      await this.sql.exec(empty ? 'ANALYZE import_later' : 'ANALYZE import_stage, import_later');
+      const analysed = [];
+      if (!empty && this.inStage - this.later >= ANALYZE_AFTER_ROWS) analysed.push('import_stage');
+      if (this.later >= ANALYZE_AFTER_ROWS) analysed.push('import_later');
+      if (analysed.length > 0) await this.sql.exec(`ANALYZE ${analysed.join(', ')}`);
       await this.sql.exec(`SELECT pg_advisory_xact_lock(${MERGE_LOCK})`);
       // rows per round: round 1 is what stays in the stage
       const roundRows = this.inStage === 0 ? [] : [this.inStage - this.later];
@@ -230,13 +234,13 @@ export class PostgresImportSession implements ImportSession {
     const small = total * SMALL_ROUND_SHARE < base;
     if (small) await this.sql.exec('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
     try {
-      return await this.mergeRoundRows(round, total, base);
+      return await this.mergeRoundRows(round, total, base, small);
     } finally {
       if (small) await this.sql.exec('RESET enable_hashjoin; RESET enable_mergejoin');
     }
   }
 
-  private async mergeRoundRows(round: number, total: number, base: number): Promise<number> {
+  private async mergeRoundRows(round: number, total: number, base: number, small: boolean): Promise<number> {
     const { source, now, confidence } = this.params;
     // the rows that change something: the others are counted unchanged without being written
     const rows = await this.run(round === 1 ? FILL_FIRST_ROUND : FILL_LATER_ROUND, { base, round, source, now, confidence });
@@ -244,8 +248,9 @@ export class PostgresImportSession implements ImportSession {
       this.counts.unchanged += total;
       return 0;
     }
-    await this.sql.exec('ANALYZE import_round');
-    const fresh = round === 1 ? (await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM import_round WHERE is_new'))!.n : 0;
+    // a small round is merged by lookups whatever its statistics, and cannot make a bulk load
+    if (!small) await this.sql.exec('ANALYZE import_round');
+    const fresh = round === 1 && !small ? (await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM import_round WHERE is_new'))!.n : 0;
     const created = await this.insertNew(FROM_ROUND, fresh >= BULK_MIN_VALUES && fresh >= base / 2);
     const changed = created + (created < rows ? await this.run(UPSERT_OBSERVATIONS, this.params) : 0);
     if (created < rows) await this.sql.exec(WIDEN_SEEN);
