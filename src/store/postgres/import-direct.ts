@@ -56,7 +56,7 @@ export class DirectLoad {
       if (!(await isEmpty(sql))) return undefined;
       await sql.exec(`SELECT pg_advisory_xact_lock(${MERGE_LOCK})`);
     } finally {
-      await sql.exec(`SELECT pg_advisory_unlock(${MERGE_LOCK})`);
+      await letGo(sql);
     }
     return new DirectLoad(sql, params, await dropSecondaryIndexes(sql, IN_ORDER));
   }
@@ -107,6 +107,20 @@ export class DirectLoad {
   private notePrefix(cidr: string): void {
     const slash = cidr.indexOf('/');
     this.prefixes.add(`${cidr.includes(':') ? 6 : 4}/${cidr.slice(slash + 1)}`);
+  }
+}
+
+/**
+ * Lets go of the session's hold on the merge lock. A session lock outlives the transaction, and the client
+ * goes back to the pool: should the transaction have failed meanwhile, it is rolled back (the import fails
+ * with its first error all the same) so that the lock can still be let go.
+ */
+async function letGo(sql: Session): Promise<void> {
+  try {
+    await sql.exec(`SELECT pg_advisory_unlock(${MERGE_LOCK})`);
+  } catch {
+    await sql.exec('ROLLBACK');
+    await sql.exec(`SELECT pg_advisory_unlock(${MERGE_LOCK})`);
   }
 }
 
