@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCorpus } from './lib/generate.js';
 import { describeLoad, loadCell, startMeter } from './lib/machine.js';
+import { withClient } from './lib/pg.js';
 import { runMeasured } from './lib/proc.js';
 import { bar, fmt, out, progress, table } from './lib/report.js';
 
@@ -23,24 +24,16 @@ if (!process.env.TIX_BENCH_PG) {
   console.error('TIX_BENCH_PG is not set: give the URL of a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres');
   process.exit(2);
 }
-const { default: pg } = await import(join(ROOT, 'node_modules/pg/lib/index.js'));
-
 /** A new database on the server; its URL and a function that drops it. */
 async function freshDatabase(server) {
   const name = `tix_bench_ingest_${process.pid}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  await withClient(server, async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  });
   const url = new URL(server);
   url.pathname = `/${name}`;
-  const drop = async () => {
-    const client = new pg.Client({ connectionString: server });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${name}`);
-    await client.end();
-  };
+  const drop = () => withClient(server, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name}`));
   return { url: url.toString(), drop };
 }
 
@@ -48,30 +41,18 @@ async function freshDatabase(server) {
  * A checkpoint before each PostgreSQL run, so that none starts with the writes of the one before still
  * owed to disk (SQLite's runs start from files of their own). Needs a superuser; skipped, and said, if not.
  */
-async function checkpoint(server) {
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  try {
-    await client.query('CHECKPOINT');
-  } catch (error) {
-    out(`  (no CHECKPOINT before the run: ${error.message})`);
-  } finally {
-    await client.end();
-  }
+function checkpoint(server) {
+  return withClient(server, (admin) => admin.query('CHECKPOINT').catch((error) => out(`  (no CHECKPOINT before the run: ${error.message})`)));
 }
 
 /** The server settings a bulk load depends on, as one line. */
-async function serverSettings(server) {
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  try {
-    const names = ['server_version', 'shared_buffers', 'max_wal_size', 'wal_level', 'synchronous_commit', 'fsync', 'max_parallel_maintenance_workers'];
+function serverSettings(server) {
+  const names = ['server_version', 'shared_buffers', 'max_wal_size', 'wal_level', 'synchronous_commit', 'fsync', 'max_parallel_maintenance_workers'];
+  return withClient(server, async (client) => {
     const shown = [];
     for (const name of names) shown.push(`${name} ${(await client.query(`SHOW ${name}`)).rows[0][name]}`);
     return shown.join(', ');
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** One `tix ingest` of `file`, measured from outside. */

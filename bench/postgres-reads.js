@@ -17,6 +17,7 @@ import { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+import { withClient } from './lib/pg.js';
 import { SqliteStore } from '../dist/store/sqlite/store.js';
 import { PostgresStore } from '../dist/store/postgres/store.js';
 import { valueHash } from '../dist/normalise/index.js';
@@ -197,14 +198,8 @@ async function generateInto(url, size) {
   }
 }
 
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: SERVER });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+function admin(sql) {
+  return withClient(SERVER, (client) => client.query(sql));
 }
 
 async function timeGets(store, size, clearance) {

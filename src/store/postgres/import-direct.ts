@@ -82,6 +82,7 @@ export class DirectLoad {
           `${text(reader.hostKey)}\t${reader.firstSeen}\t${reader.lastSeen}\t${now}`
         );
       }),
+      // with the import's defaults as INSERT_NEW_OBSERVATIONS (import-sql.ts) fills them
       copyRows(client, `COPY observations (${OBSERVATION_COLUMNS}) FROM STDIN`, batch, (reader, row) => {
         if (maybeRepeats[row]) return undefined;
         return (

@@ -174,7 +174,7 @@ export class PostgresImportSession implements ImportSession {
       if (this.batches > 1 && this.inStage > 0) this.later = await this.sql.run(MOVE_LATER_ROUNDS);
       // the staged rows' statistics plan their joins with the values held: into an empty store (round 1 read as it
       // stands) no plan needs them, and a few thousand rows plan as well on the table's size alone
-      const empty = (await this.sql.get<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM indicators) AS empty'))!.empty;
+      const empty = !this.direct && (await this.sql.get<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM indicators) AS empty'))!.empty;
       const analysed = [];
       if (!empty && this.inStage - this.later >= ANALYZE_AFTER_ROWS) analysed.push('import_stage');
       if (this.later >= ANALYZE_AFTER_ROWS) analysed.push('import_later');

@@ -65,8 +65,9 @@ export const LATER_ROUNDS = 'SELECT round, count(*)::integer AS rows FROM import
 
 /**
  * Later occurrences of a value (it came in several batches) move to import_later with their round, so each
- * round holds distinct values. Only values with a row flagged as a possible repeat are numbered. Moved, not numbered in place: an update leaves the stage with chains of row
- * versions that keep an index built on it in this transaction from being used, and later rounds are small.
+ * round holds distinct values. Only values with a row flagged as a possible repeat are numbered. Moved, not
+ * numbered in place: an update leaves the stage with chains of row versions that keep an index built on it in
+ * this transaction from being used, and later rounds are small.
  */
 export const MOVE_LATER_ROUNDS = `
   WITH d AS (SELECT n, row_number() OVER (PARTITION BY hash, type, value ORDER BY n) AS r FROM import_stage
