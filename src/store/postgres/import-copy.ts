@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import { BatchReader, NUMBER, numberCells, type ObservationBatch } from '../batch.ts';
@@ -65,19 +65,41 @@ function* copyChunks(batch: ObservationBatch, line: CopyLine): Generator<string>
   if (chunk) yield chunk;
 }
 
-/**
- * Bytes of COPY text a stream takes before the server is ready for them: a batch's whole COPY, so that it is
- * made while the server still takes the COPY before it on the same connection.
- */
+/** Bytes of COPY text made before the server is ready for them: a batch's whole COPY, made while the server still takes the one before. */
 const AHEAD_BYTES = 16 * 2 ** 20;
 
 /**
- * Streams the rows of a batch that `line` renders into one `COPY … FROM STDIN`. The COPY may be issued while
- * others on the client are still running: it queues behind them, its text made meanwhile.
+ * The COPYs of an import, on its one client, one after another: each is issued when the one before has
+ * ended (a client runs one query at a time; pg no longer queues them for its caller), its text made
+ * meanwhile, up to AHEAD_BYTES, so that the server never waits for the client to make it. A COPY whose
+ * predecessor failed is not issued, and fails with the same error.
  */
-export function copyRows(client: pg.PoolClient, statement: string, batch: ObservationBatch, line: CopyLine): Promise<void> {
-  const stream = client.query(copyFrom(statement, { highWaterMark: AHEAD_BYTES }));
-  return pipeline(Readable.from(copyChunks(batch, line), { objectMode: false }), stream);
+export class CopyQueue {
+  private last: Promise<void> = Promise.resolve();
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  /** Streams the rows of a batch that `line` renders into one `COPY … FROM STDIN`; ends when the COPY does. */
+  copy(statement: string, batch: ObservationBatch, line: CopyLine): Promise<void> {
+    // both of its sides buffer: half each
+    const ahead = new PassThrough({ highWaterMark: AHEAD_BYTES / 2 });
+    const made = pipeline(Readable.from(copyChunks(batch, line), { objectMode: false }), ahead);
+    const sent = this.last.then(
+      () => pipeline(ahead, this.client.query(copyFrom(statement))),
+      (error: unknown) => {
+        ahead.destroy();
+        throw error;
+      },
+    );
+    const done = Promise.all([made, sent]).then(() => undefined);
+    this.last = done;
+    return done;
+  }
+
+  /** Settles when every COPY queued so far has ended, or the first to fail has. */
+  settled(): Promise<void> {
+    return this.last;
+  }
 }
 
 /**
@@ -86,14 +108,14 @@ export function copyRows(client: pg.PoolClient, statement: string, batch: Observ
  * flagged so are staged alone (a direct load wrote the others).
  */
 export function copyBatch(
-  client: pg.PoolClient,
+  copies: CopyQueue,
   batch: ObservationBatch,
   first: number,
   maybeRepeats: Uint8Array,
   onlyMaybe = false,
   text = textCells(batch),
 ): Promise<void> {
-  return copyRows(client, `COPY import_stage (${batch.bare ? BARE : FULL}) FROM STDIN`, batch, (reader, row) => {
+  return copies.copy(`COPY import_stage (${batch.bare ? BARE : FULL}) FROM STDIN`, batch, (reader, row) => {
     if (onlyMaybe && !maybeRepeats[row]) return undefined;
     const line =
       `${first + row}\t${reader.hash}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast)}\t` +

@@ -1,6 +1,6 @@
 import type { ObservationBatch } from '../batch.ts';
 import type { Session } from './db.ts';
-import { bytes, copyRows, number, textCells } from './import-copy.ts';
+import { bytes, type CopyQueue, number, textCells } from './import-copy.ts';
 import { ADVANCE_IDS, MERGE_LOCK } from './import-sql.ts';
 
 /** What a direct load writes each observation with. */
@@ -63,18 +63,17 @@ export class DirectLoad {
 
   /**
    * Writes the rows of a batch that are certainly met for the first time (`maybeRepeats` 0); `first` is the
-   * position of its first row. Issues the two COPYs and returns: they end when the promise does. Each
+   * position of its first row. Queues the two COPYs and returns: they end when the promise does. Each
    * table's lines are streamed as they are made: making both in one reading of the batch held all its text at
    * once and cost more in garbage collection than a second reading.
    */
-  add(batch: ObservationBatch, first: number, maybeRepeats: Uint8Array, fresh: number, text = textCells(batch)): Promise<unknown> {
+  add(copies: CopyQueue, batch: ObservationBatch, first: number, maybeRepeats: Uint8Array, fresh: number, text = textCells(batch)): Promise<unknown> {
     if (fresh === 0) return Promise.resolve();
-    const { client } = this.sql;
     const { source, import: importId, now, tlp, confidence } = this.params;
     const defaultConfidence = number(confidence);
     this.rows += fresh;
     return Promise.all([
-      copyRows(client, `COPY indicators (${INDICATOR_COLUMNS}) FROM STDIN`, batch, (reader, row) => {
+      copies.copy(`COPY indicators (${INDICATOR_COLUMNS}) FROM STDIN`, batch, (reader, row) => {
         if (maybeRepeats[row]) return undefined;
         if (reader.type === 'cidr') this.notePrefix(reader.value);
         return (
@@ -83,7 +82,7 @@ export class DirectLoad {
         );
       }),
       // with the import's defaults as INSERT_NEW_OBSERVATIONS (import-sql.ts) fills them
-      copyRows(client, `COPY observations (${OBSERVATION_COLUMNS}) FROM STDIN`, batch, (reader, row) => {
+      copies.copy(`COPY observations (${OBSERVATION_COLUMNS}) FROM STDIN`, batch, (reader, row) => {
         if (maybeRepeats[row]) return undefined;
         return (
           `${first + row + 1}\t${source}\t${reader.firstSeen}\t${reader.lastSeen}\t${reader.confidence === null ? defaultConfidence : reader.confidence}\t` +

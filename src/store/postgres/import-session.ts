@@ -3,7 +3,7 @@ import { encodeBatch, type ObservationBatch } from '../batch.ts';
 import type { ImportCounts, ImportMeta, ImportSession, StoredObject } from '../store.ts';
 import type { Session } from './db.ts';
 import { filterBits, SeenFilter } from '../seen-filter.ts';
-import { batchHashes, copyBatch, flagRepeats, LATER_TABLE, STAGE_TABLE, textCells } from './import-copy.ts';
+import { batchHashes, copyBatch, CopyQueue, flagRepeats, LATER_TABLE, STAGE_TABLE, textCells } from './import-copy.ts';
 import { DirectLoad, dropSecondaryIndexes } from './import-direct.ts';
 import { ObjectWriter } from './import-objects.ts';
 import {
@@ -85,8 +85,8 @@ export class PostgresImportSession implements ImportSession {
   /** Whether round 1 went into a store that held no value (nothing of this source to delist then). */
   private firstLoad = false;
   private objects: ObjectWriter | undefined;
-  /** The COPYs of the batch added last, until they end. */
-  private writing: Promise<void> = Promise.resolve();
+  /** The import's COPYs, one after another on its client. */
+  private readonly copies: CopyQueue;
   /** Set at the first batch: a direct load (into an empty store), or null for staging every row. */
   private direct: DirectLoad | null | undefined;
 
@@ -98,6 +98,7 @@ export class PostgresImportSession implements ImportSession {
     private readonly params: Params,
   ) {
     this.seen = new SeenFilter(filterBits(meta.sizeHint));
+    this.copies = new CopyQueue(sql.client);
   }
 
   /** Opens the transaction, waits for any import of the same source to end, and records the import as running. */
@@ -140,16 +141,15 @@ export class PostgresImportSession implements ImportSession {
     const maybeRepeats = flagRepeats(this.seen, batchHashes(batch));
     const text = textCells(batch);
     const fresh = this.direct ? maybeRepeats.length - maybeRepeats.reduce((sum, flag) => sum + flag, 0) : 0;
-    const copies = [this.direct?.add(batch, this.staged, maybeRepeats, fresh, text)];
-    if (fresh < batch.length) copies.push(copyBatch(this.sql.client, batch, this.staged, maybeRepeats, this.direct !== null, text));
+    // the last batch's COPYs, or the first of them to fail
+    const previous = this.copies.settled();
+    this.direct?.add(this.copies, batch, this.staged, maybeRepeats, fresh, text).catch(() => {});
+    if (fresh < batch.length) copyBatch(this.copies, batch, this.staged, maybeRepeats, this.direct !== null, text).catch(() => {});
     this.counts.new += fresh;
     this.inStage += batch.length - fresh;
     this.staged += batch.length;
     // this batch's COPYs queue behind the last one's, their text made while the server takes those; the
     // last batch's failure is this call's, this one's is the next call's (or the commit's)
-    const previous = this.writing;
-    this.writing = Promise.all(copies).then(() => undefined);
-    this.writing.catch(() => {});
     await previous;
     this.batches++;
   }
@@ -164,7 +164,7 @@ export class PostgresImportSession implements ImportSession {
     this.assertOpen();
     this.open = false;
     try {
-      await this.writing;
+      await this.copies.settled();
       if (this.direct) {
         await this.direct.finish();
         // the staged rows below merge by index into what was written
@@ -221,7 +221,7 @@ export class PostgresImportSession implements ImportSession {
   async rollback(): Promise<void> {
     if (!this.open) return;
     this.open = false;
-    await this.writing.catch(() => {});
+    await this.copies.settled().catch(() => {});
     await end(this.sql, this.release, 'ROLLBACK');
   }
 
