@@ -1,6 +1,7 @@
 // PostgreSQL against SQLite on the same input: `tix ingest` (the CLI over dist/, one process each) of a
-// generated ThreatFox-style CSV into a fresh store of each backend, then the same file again into the
-// store it filled (every row then merges into a value already held). PostgreSQL needs TIX_BENCH_PG, the
+// generated ThreatFox-style CSV (every row with its metadata and its line kept), then of a generated plain
+// list (values alone), each into a fresh store of each backend, then the same file again into the store
+// it filled (every row then merges into a value already held). PostgreSQL needs TIX_BENCH_PG, the
 // URL of a server where a database may be created (tix_bench_ingest_<pid>, dropped at the end). Rows:
 // TIX_BENCH_PG_ROWS (default 1,000,000). Prints indicators/s and the tix process's peak RSS (the
 // PostgreSQL server's own memory is not counted); asserts nothing. Target: >= 100,000 indicators/s.
@@ -76,33 +77,43 @@ async function ingest(label, storeArgs, file, bytes) {
   return { label, rate, wallMs: run.wallMs, maxRssKb: run.maxRssKb, result, load };
 }
 
-const corpus = await ensureCorpus(join(BENCH, '.data'), 'threatfox', ROWS, (i, n) => progress.update(`  generating: ${bar(i / n)}`));
-progress.clear();
-const file = corpus.paths.data;
-const bytes = statSync(file).size;
-out(`== tix ingest of a ThreatFox-style CSV, ${fmt.int(ROWS)} rows (${fmt.bytes(bytes)}): SQLite and PostgreSQL ==`);
-out(`  PostgreSQL server: ${await serverSettings(process.env.TIX_BENCH_PG)}`);
-
-const rows = [];
-const sqliteDir = mkdtempSync(join(tmpdir(), 'tix-bench-pg-'));
-const database = await freshDatabase(process.env.TIX_BENCH_PG);
-try {
-  const sqlite = ['--data', sqliteDir];
-  const postgres = ['--data', join(sqliteDir, 'pg-side'), '--db', database.url];
-  rows.push(['SQLite', 'fresh store', await ingest('SQLite, fresh store', sqlite, file, bytes)]);
-  await checkpoint(process.env.TIX_BENCH_PG);
-  rows.push(['PostgreSQL', 'fresh store', await ingest('PostgreSQL, fresh store', postgres, file, bytes)]);
-  rows.push(['SQLite', 're-import', await ingest('SQLite, re-import', sqlite, file, bytes)]);
-  await checkpoint(process.env.TIX_BENCH_PG);
-  rows.push(['PostgreSQL', 're-import', await ingest('PostgreSQL, re-import', postgres, file, bytes)]);
-} finally {
-  rmSync(sqliteDir, { recursive: true, force: true });
-  await database.drop();
+/** The four runs on one input: each backend's fresh store, then the same file again into it. */
+async function compare(kind, label, title) {
+  const corpus = await ensureCorpus(join(BENCH, '.data'), kind, ROWS, (i, n) => progress.update(`  generating: ${bar(i / n)}`));
+  progress.clear();
+  const file = corpus.paths.data;
+  const bytes = statSync(file).size;
+  out(`== tix ingest of ${title}, ${fmt.int(ROWS)} rows (${fmt.bytes(bytes)}): SQLite and PostgreSQL ==`);
+  const runs = [];
+  const sqliteDir = mkdtempSync(join(tmpdir(), 'tix-bench-pg-'));
+  const database = await freshDatabase(process.env.TIX_BENCH_PG);
+  try {
+    const sqlite = ['--data', sqliteDir];
+    const postgres = ['--data', join(sqliteDir, 'pg-side'), '--db', database.url];
+    runs.push(['SQLite', 'fresh store', await ingest('SQLite, fresh store', sqlite, file, bytes)]);
+    await checkpoint(process.env.TIX_BENCH_PG);
+    runs.push(['PostgreSQL', 'fresh store', await ingest('PostgreSQL, fresh store', postgres, file, bytes)]);
+    runs.push(['SQLite', 're-import', await ingest('SQLite, re-import', sqlite, file, bytes)]);
+    await checkpoint(process.env.TIX_BENCH_PG);
+    runs.push(['PostgreSQL', 're-import', await ingest('PostgreSQL, re-import', postgres, file, bytes)]);
+  } finally {
+    rmSync(sqliteDir, { recursive: true, force: true });
+    await database.drop();
+  }
+  return runs.map(([backend, kind, run], i) => [i === 0 ? label : '', backend, kind, run]);
 }
+
+out(`PostgreSQL server: ${await serverSettings(process.env.TIX_BENCH_PG)}`);
+const rows = [
+  // every row with its metadata (malware, threat type, tags, reference, confidence) and its line kept as read
+  ...(await compare('threatfox', 'ThreatFox CSV', 'a ThreatFox-style CSV, every row with its metadata and line')),
+  // values alone, as most blocklists are
+  ...(await compare('list', 'plain list', 'a plain list, values alone')),
+];
 out();
 out(
   table(
-    ['backend', 'import', 'indicators/s', 'wall', 'peak RSS (tix)', 'load/others', 'target'],
-    rows.map(([backend, kind, run]) => [backend, kind, fmt.int(run.rate), fmt.s(run.wallMs), fmt.mb(run.maxRssKb), loadCell(run.load), `>=${fmt.int(TARGET_RATE)}/s ${run.rate >= TARGET_RATE ? 'met' : 'MISSED'}`]),
+    ['input', 'backend', 'import', 'indicators/s', 'wall', 'peak RSS (tix)', 'load/others', 'target'],
+    rows.map(([input, backend, kind, run]) => [input, backend, kind, fmt.int(run.rate), fmt.s(run.wallMs), fmt.mb(run.maxRssKb), loadCell(run.load), `>=${fmt.int(TARGET_RATE)}/s ${run.rate >= TARGET_RATE ? 'met' : 'MISSED'}`]),
   ),
 );

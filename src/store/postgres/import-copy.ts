@@ -41,19 +41,24 @@ const plain = (value: string | null): string => (value === null ? '\\N' : value)
 export const bytes = (hex: string | null): string => (hex === null ? '\\N' : `\\\\x${hex}`);
 export const number = (value: number | null): string => (value === null ? '\\N' : String(value));
 
+type ReadPart = Parameters<BatchReader['next']>[0];
+
 /** Renders one row of a batch as a line of COPY text (without its newline), or skips it (undefined). */
 type CopyLine = (reader: BatchReader, row: number) => string | undefined;
 
 /** How the text cells of a batch are written: escaped, unless none of its text needs it (one test of all of it). */
-export const textCells = (batch: ObservationBatch): ((value: string | null) => string) => (SPECIAL.test(batch.text) ? escaped : plain);
+export const textCells = (batch: ObservationBatch): ((value: string | null) => string) => (needsEscapes(batch.text) ? escaped : plain);
+
+/** Whether any of COPY's special characters is in `text`: four searches for one character each, several times faster than one for a class of them. */
+const needsEscapes = (text: string): boolean => text.includes('\\') || text.includes('\t') || text.includes('\n') || text.includes('\r');
 
 /** The rows of a batch that `line` renders, as COPY text, a chunk at a time. */
-function* copyChunks(batch: ObservationBatch, line: CopyLine): Generator<string> {
+function* copyChunks(batch: ObservationBatch, line: CopyLine, part: ReadPart): Generator<string> {
   const reader = new BatchReader(batch);
   let chunk = '';
   let rows = 0;
   for (let row = 0; row < batch.length; row++) {
-    reader.next();
+    reader.next(part);
     const rendered = line(reader, row);
     if (rendered === undefined) continue;
     chunk += `${rendered}\n`;
@@ -79,11 +84,14 @@ export class CopyQueue {
 
   constructor(private readonly client: pg.PoolClient) {}
 
-  /** Streams the rows of a batch that `line` renders into one `COPY … FROM STDIN`; ends when the COPY does. */
-  copy(statement: string, batch: ObservationBatch, line: CopyLine): Promise<void> {
+  /**
+   * Streams the rows of a batch that `line` renders into one `COPY … FROM STDIN`, reading `part` of each
+   * (BatchReader.next); ends when the COPY does.
+   */
+  copy(statement: string, batch: ObservationBatch, line: CopyLine, part: ReadPart = 'all'): Promise<void> {
     // both of its sides buffer: half each
     const ahead = new PassThrough({ highWaterMark: AHEAD_BYTES / 2 });
-    const made = pipeline(Readable.from(copyChunks(batch, line), { objectMode: false }), ahead);
+    const made = pipeline(Readable.from(copyChunks(batch, line, part), { objectMode: false }), ahead);
     const sent = this.last.then(
       () => pipeline(ahead, this.client.query(copyFrom(statement))),
       (error: unknown) => {

@@ -1,4 +1,4 @@
-import type { ObservationBatch } from '../batch.ts';
+import { BatchReader, type ObservationBatch } from '../batch.ts';
 import type { Session } from './db.ts';
 import { bytes, type CopyQueue, number, textCells } from './import-copy.ts';
 import { ADVANCE_IDS, MERGE_LOCK } from './import-sql.ts';
@@ -25,10 +25,11 @@ const OBSERVATION_COLUMNS =
  * import is new, and the filter of hashes met (SeenFilter) says for certain
  * which rows are met for the first time: those go straight in, with their
  * position as id; the few flagged as possible repeats are staged and merge
- * at commit as in any import. The secondary indexes are dropped at the start
- * and built again at commit, and the merge lock that orders all imports is
- * held throughout: readers of values wait for the commit, as they would for
- * any bulk merge, and there is nothing in the store to read yet.
+ * at commit as in any import. The secondary indexes (but those it fills in
+ * order, or leaves empty) are dropped at the start and built again at
+ * commit, and the merge lock that orders all imports is held throughout:
+ * readers of values wait for the commit, as they would for any bulk merge,
+ * and there is nothing in the store to read yet.
  */
 export class DirectLoad {
   /** Values written. */
@@ -46,7 +47,7 @@ export class DirectLoad {
    * A direct load when the store holds no value and no other import is merging (one that is holds the merge
    * lock, which is then not waited for); otherwise undefined, and the import stages every row.
    */
-  static async start(sql: Session, params: DirectParams): Promise<DirectLoad | undefined> {
+  static async start(sql: Session, params: DirectParams, first: ObservationBatch): Promise<DirectLoad | undefined> {
     // the lock first, without waiting: an import holding it may have dropped the indexes, and a look at the
     // values would then wait for its commit. Taken for the session, so that it can be let go at once when the
     // store is not empty, and held for the transaction (to commit) when it is.
@@ -58,7 +59,9 @@ export class DirectLoad {
     } finally {
       await letGo(sql);
     }
-    return new DirectLoad(sql, params, await dropSecondaryIndexes(sql, IN_ORDER));
+    // an index the load would leave empty is kept: building it again would read the whole table for nothing
+    const kept = fromObjects(first) ? IN_ORDER : [...IN_ORDER, 'observations_object'];
+    return new DirectLoad(sql, params, await dropSecondaryIndexes(sql, kept));
   }
 
   /**
@@ -70,7 +73,14 @@ export class DirectLoad {
   add(copies: CopyQueue, batch: ObservationBatch, first: number, maybeRepeats: Uint8Array, fresh: number, text = textCells(batch)): Promise<unknown> {
     if (fresh === 0) return Promise.resolve();
     const { source, import: importId, now, tlp, confidence } = this.params;
+    // the cells every row shares, made once
     const defaultConfidence = number(confidence);
+    const defaultTlp = text(tlp);
+    const nowCell = String(now);
+    const sourceCell = `\t${source}\t`;
+    const tail = `\t${now}`;
+    const stamps = `\t${now}\t${now}\t`;
+    const origin = `\t${importId}\t`;
     this.rows += fresh;
     return Promise.all([
       copies.copy(`COPY indicators (${INDICATOR_COLUMNS}) FROM STDIN`, batch, (reader, row) => {
@@ -78,18 +88,18 @@ export class DirectLoad {
         if (reader.type === 'cidr') this.notePrefix(reader.value);
         return (
           `${first + row + 1}\t${reader.hash}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast ?? reader.ipFirst)}\t` +
-          `${text(reader.hostKey)}\t${reader.firstSeen}\t${reader.lastSeen}\t${now}`
+          `${text(reader.hostKey)}\t${reader.firstSeen}\t${reader.lastSeen}${tail}`
         );
-      }),
+      }, 'value'),
       // with the import's defaults as INSERT_NEW_OBSERVATIONS (import-sql.ts) fills them
       copies.copy(`COPY observations (${OBSERVATION_COLUMNS}) FROM STDIN`, batch, (reader, row) => {
         if (maybeRepeats[row]) return undefined;
         return (
-          `${first + row + 1}\t${source}\t${reader.firstSeen}\t${reader.lastSeen}\t${reader.confidence === null ? defaultConfidence : reader.confidence}\t` +
-          `${text(reader.threatType)}\t${text(reader.malware)}\t${text(reader.tags)}\t${text(reader.reference)}\t${text(reader.tlp ?? tlp)}\t` +
-          `${number(reader.validUntil)}\t${reader.revoked ? now : '\\N'}\t${text(reader.raw)}\t${importId}\t${reader.line}\t${now}\t${now}\t${text(reader.objectId)}`
+          `${first + row + 1}${sourceCell}${reader.firstSeen}\t${reader.lastSeen}\t${reader.confidence === null ? defaultConfidence : reader.confidence}\t` +
+          `${text(reader.threatType)}\t${text(reader.malware)}\t${text(reader.tags)}\t${text(reader.reference)}\t${reader.tlp === null ? defaultTlp : text(reader.tlp)}\t` +
+          `${number(reader.validUntil)}\t${reader.revoked ? nowCell : '\\N'}\t${text(reader.raw)}${origin}${reader.line}${stamps}${text(reader.objectId)}`
         );
-      }),
+      }, 'observation'),
     ]);
   }
 
@@ -122,6 +132,20 @@ async function letGo(sql: Session): Promise<void> {
     await sql.exec('ROLLBACK');
     await sql.exec(`SELECT pg_advisory_unlock(${MERGE_LOCK})`);
   }
+}
+
+/**
+ * Whether rows of the batch come from exchange objects (STIX): a load whose first batch does not is taken
+ * for one of a feed, whose rows fill no object index (any later row that does is indexed as it comes).
+ */
+function fromObjects(batch: ObservationBatch): boolean {
+  if (batch.bare) return false;
+  const reader = new BatchReader(batch);
+  for (let row = 0; row < batch.length; row++) {
+    reader.next('observation');
+    if (reader.objectId !== null) return true;
+  }
+  return false;
 }
 
 const isEmpty = async (sql: Session): Promise<boolean> => (await sql.get<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM indicators) AS empty'))!.empty;

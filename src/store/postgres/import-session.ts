@@ -135,7 +135,7 @@ export class PostgresImportSession implements ImportSession {
     this.assertOpen();
     if (batch.length === 0) return;
     if (this.direct === undefined) {
-      this.direct = (await DirectLoad.start(this.sql, this.params)) ?? null;
+      this.direct = (await DirectLoad.start(this.sql, this.params, batch)) ?? null;
       if (this.direct) this.firstLoad = true;
     }
     const maybeRepeats = flagRepeats(this.seen, batchHashes(batch));
