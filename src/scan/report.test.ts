@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IntelIndex, IntelIndexBuilder } from './index/intel-index.ts';
 import { RecordMatcher } from './match.ts';
-import { renderCsv, renderHtml, renderJsonl } from './render.ts';
+import { jsonlFinding, renderCsv, renderHtml, renderJsonl } from './render.ts';
 import { ReportBuilder, iso } from './report.ts';
 
 describe('scan report', () => {
@@ -34,6 +34,15 @@ describe('scan report', () => {
 
   it('without warninglists the private address is a hit', () => {
     assert.ok(build(false).built.findings.filter((f) => f.value === '192.168.1.1').every((f) => f.verdict === 'hit'));
+  });
+
+  it('a JSON line of a finding is its object as JSON.stringify writes it, the kind in front', () => {
+    const { built } = build(true);
+    const odd = { ...built.findings[1]!, value: 'http://evil.example/"quoted"\\\n\u2028é', file: 'dir\\a "b".log' };
+    const findings = [...built.findings, odd];
+    assert.ok(findings.some((f) => f.time && f.confidence !== undefined) && findings.some((f) => f.warninglists), 'every optional key met');
+    // twice: the second time from the metadata written once
+    for (const finding of [...findings, ...findings]) assert.equal(jsonlFinding(finding), `{"kind":"finding",${JSON.stringify(finding).slice(1)}\n`);
   });
 
   it('JSON lines: one object per finding, then the summary with the chain of custody; CSV neutralises formulas; HTML escapes', () => {

@@ -177,6 +177,22 @@ describe('tix scan', () => {
     assert.deepEqual([...new Set(shifted)].sort(), expected('eve'));
   });
 
+  it('scan threads number the lines around an over-long line as one thread does', () => {
+    // the long line spans several reads, while the lines before it wait for a block to fill
+    const eve = readFileSync(join(LOGS, 'eve.json'), 'utf8');
+    const big = join(work.path, 'long-eve.json');
+    writeFileSync(big, `${eve.repeat(20)}{"event_type":"dns","dns":{"rrname":"${'a'.repeat(3_000_000)}"}}\n${eve.repeat(20)}`);
+    const longLine = (eve.split('\n').length - 1) * 20 + 1;
+    const runs = [['--threads', '2', '--thread-min-bytes', '0'], ['--threads', '0']].map((threads) => tix(data.path, ['scan', big, '--json', ...threads]));
+    const [threaded, here] = runs.map((run) => ({
+      findings: findings(run).map((f) => `${f.line}:${f.field}:${f.value}`),
+      problems: problems(run).map((p) => `${p.line}:${p.code}`),
+    }));
+    assert.deepEqual(here!.problems, [`${longLine}:TIX_INPUT_LINE_TOO_LONG`]);
+    assert.deepEqual(threaded, here);
+    assert.ok(here!.findings.some((f) => Number(f.split(':')[0]) > longLine), 'lines after the long one found');
+  });
+
   it('stdin, and a forced format', () => {
     const run = tix(data.path, ['scan', '-', '--json', '--format', 'text'], '10.0.0.1 talked to 195.113.232.73 and msftncsi.com\n');
     assert.equal(run.code, 1);

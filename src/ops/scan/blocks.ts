@@ -1,27 +1,32 @@
 /**
- * Cuts a byte stream into blocks of whole lines for the scan threads, and
- * numbers them: each block knows the number of its first line. A line longer
- * than `maxLineBytes` is never held: it is reported by number and skipped up
- * to its newline, so a 1 GB line costs no more memory than a short one.
+ * Cuts a byte stream into blocks of whole lines for the scan threads. Lines
+ * are not counted here: the thread that scans a block counts its lines, and
+ * blocks are numbered in order as their results come back (a running sum),
+ * which spares this thread a search for every newline of the input. A line
+ * longer than `maxLineBytes` is never held: the lines before it are cut into
+ * a block of their own, the long line is skipped up to its newline and
+ * counted in the next block's `skipped`, so a 1 GB line costs no more memory
+ * than a short one and every line keeps its number.
  */
 export interface Block {
-  firstLine: number;
+  /** Lines too long to scan between the block before and this one: they come first in the numbering, then the block's lines. */
+  skipped: number;
   bytes: Uint8Array;
 }
 
 export class BlockCutter {
-  /** Lines in the blocks handed out so far (the long ones skipped included). */
-  lines = 0;
   private carry: Buffer[] = [];
   private carryBytes = 0;
   /** Bytes of the unfinished last line among carryBytes. */
   private partial = 0;
+  /** Inside a long line, up to its newline. */
   private skipping = false;
+  /** Long lines skipped since the last block. */
+  private skipped = 0;
 
   constructor(
     private readonly blockBytes: number,
     private readonly maxLineBytes: number,
-    private readonly tooLong: (line: number) => void,
   ) {}
 
   /** The blocks a chunk completes (often none). */
@@ -36,18 +41,16 @@ export class BlockCutter {
     }
     const last = chunk.lastIndexOf(0x0a);
     if (last < start) {
-      this.hold(chunk.subarray(start));
+      this.hold(chunk.subarray(start), out);
       return out;
     }
     // a line begun in earlier chunks may itself be too long
     const firstNewline = chunk.indexOf(0x0a, start);
     if (this.partial + (firstNewline - start) > this.maxLineBytes) {
-      this.dropPartial();
-      this.lines++;
-      this.tooLong(this.lines);
+      this.skipLine(out);
       start = firstNewline + 1;
       if (last < start) {
-        this.hold(chunk.subarray(start));
+        this.hold(chunk.subarray(start), out);
         return out;
       }
     }
@@ -55,33 +58,34 @@ export class BlockCutter {
     this.carryBytes += last + 1 - start;
     this.partial = 0;
     if (this.carryBytes >= this.blockBytes) out.push(this.cut());
-    this.hold(chunk.subarray(last + 1));
+    this.hold(chunk.subarray(last + 1), out);
     return out;
   }
 
-  /** The last block: whatever is held, a last line without a newline included. */
+  /** The last block: whatever is held, a last line without a newline included, and the long lines skipped since the block before. */
   end(): Block[] {
-    if (this.skipping) {
-      this.skipping = false;
-      return [];
-    }
-    return this.carryBytes > 0 ? [this.cut()] : [];
+    this.skipping = false;
+    return this.carryBytes > 0 || this.skipped > 0 ? [this.cut()] : [];
   }
 
-  private hold(rest: Buffer): void {
+  private hold(rest: Buffer, out: Block[]): void {
     if (rest.length === 0) return;
     // the unfinished last line: held only up to the limit
     if (this.partial + rest.length > this.maxLineBytes) {
-      // drop the long line's bytes (a block before it is kept)
-      this.dropPartial();
-      this.lines++;
-      this.tooLong(this.lines);
+      this.skipLine(out);
       this.skipping = true;
       return;
     }
     this.carry.push(Buffer.from(rest));
     this.carryBytes += rest.length;
     this.partial += rest.length;
+  }
+
+  /** Drops the long line's bytes held, cuts the complete lines before it into a block, and counts the line skipped. */
+  private skipLine(out: Block[]): void {
+    this.dropPartial();
+    if (this.carryBytes > 0) out.push(this.cut());
+    this.skipped++;
   }
 
   /** Removes the bytes of the unfinished line from the carry. */
@@ -101,20 +105,18 @@ export class BlockCutter {
   }
 
   private cut(): Block {
-    const bytes = new Uint8Array(this.carryBytes);
+    // written whole below, so not zeroed first; a buffer of its own (not from the pool), to be handed to a thread
+    const bytes = Buffer.allocUnsafeSlow(this.carryBytes);
     let at = 0;
-    let newlines = 0;
     for (const part of this.carry) {
       bytes.set(part, at);
       at += part.length;
-      for (let i = part.indexOf(0x0a); i >= 0; i = part.indexOf(0x0a, i + 1)) newlines++;
     }
-    const last = bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? 1 : 0;
-    const block = { firstLine: this.lines + 1, bytes };
-    this.lines += newlines + last;
+    const block = { skipped: this.skipped, bytes };
     this.carry = [];
     this.carryBytes = 0;
     this.partial = 0;
+    this.skipped = 0;
     return block;
   }
 }

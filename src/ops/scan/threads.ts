@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { threadExecArgv } from '../../ingest/parse-thread.ts';
 import type { IndexParts, IntelIndex } from '../../scan/index/intel-index.ts';
 import type { Finding } from '../../scan/match.ts';
-import { BlockCutter } from './blocks.ts';
+import { BlockCutter, type Block } from './blocks.ts';
 
 export interface ThreadScanConfig {
   reader: string;
@@ -25,10 +25,12 @@ export interface WorkerSetup {
   parts: IndexParts;
 }
 
-export type ToScanner = { kind: 'block'; seq: number; firstLine: number; bytes: Uint8Array } | { kind: 'stop' };
+export type ToScanner = { kind: 'block'; seq: number; bytes: Uint8Array } | { kind: 'stop' };
+/** A block's findings and problems, their lines numbered within the block (from 1); `lines`, the lines it held. */
 export interface BlockResult {
   kind: 'result';
   seq: number;
+  lines: number;
   findings: Finding[];
   problems: Array<{ line: number; code: string; message: string }>;
 }
@@ -39,10 +41,10 @@ const BLOCK_BYTES = 4 * 2 ** 20;
 
 /**
  * Scans one large input on worker threads: this thread reads (and gunzips
- * and hashes) and cuts the bytes into numbered blocks of whole lines; the
- * threads read and match them against the index, which they share with this
- * thread (its arrays live in SharedArrayBuffers: nothing is copied); results
- * come back in input order. At most two blocks per thread are in flight.
+ * and hashes) and cuts the bytes into blocks of whole lines; the threads
+ * read and match them against the index, which they share with this thread
+ * (its arrays live in SharedArrayBuffers: nothing is copied); results are
+ * taken in input order, each block's lines numbered on from the last's. At most two blocks per thread are in flight.
  * Returns the number of lines.
  */
 export async function scanOnThreads(stream: AsyncIterable<Buffer>, config: ThreadScanConfig, index: IntelIndex, sink: ThreadSink): Promise<number> {
@@ -50,16 +52,27 @@ export async function scanOnThreads(stream: AsyncIterable<Buffer>, config: Threa
   const setup: WorkerSetup = { reader: config.reader, head: config.head, maxLineBytes, parts: index.parts };
   const workers = Array.from({ length: config.threads }, () => new Worker(WORKER_URL, { workerData: setup, execArgv: threadExecArgv() }));
   const results = new Map<number, BlockResult>();
+  /** Long lines skipped before each block sent and not yet delivered, by sequence number. */
+  const skippedBefore = new Map<number, number>();
   let sent = 0;
   let delivered = 0;
+  /** Lines of the blocks delivered, and the long lines between them: the numbering of the next block starts after them. */
+  let lines = 0;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
+  // in input order: each block's lines are numbered on from the lines before it
   const deliver = (): void => {
     for (let result = results.get(delivered); result; result = results.get(delivered)) {
       results.delete(delivered);
+      const skipped = skippedBefore.get(delivered) ?? 0;
+      skippedBefore.delete(delivered);
       delivered++;
+      for (let i = 1; i <= skipped; i++) sink.problem({ line: lines + i, code: 'TIX_INPUT_LINE_TOO_LONG', message: `line is longer than ${maxLineBytes} bytes; skipped` });
+      const base = lines + skipped;
+      lines = base + result.lines;
+      for (const finding of result.findings) finding.line += base;
       if (result.findings.length) sink.findings(result.findings);
-      for (const problem of result.problems) sink.problem(problem);
+      for (const problem of result.problems) sink.problem({ ...problem, line: problem.line + base });
     }
   };
   for (const worker of workers) {
@@ -85,12 +98,11 @@ export async function scanOnThreads(stream: AsyncIterable<Buffer>, config: Threa
     }
     if (failure) throw failure;
   };
-  const cutter = new BlockCutter(BLOCK_BYTES, maxLineBytes, (line) =>
-    sink.problem({ line, code: 'TIX_INPUT_LINE_TOO_LONG', message: `line is longer than ${maxLineBytes} bytes; skipped` }),
-  );
-  const send = async (block: { firstLine: number; bytes: Uint8Array }): Promise<void> => {
+  const cutter = new BlockCutter(BLOCK_BYTES, maxLineBytes);
+  const send = async (block: Block): Promise<void> => {
     const seq = sent++;
-    workers[seq % workers.length]!.postMessage({ kind: 'block', seq, firstLine: block.firstLine, bytes: block.bytes } satisfies ToScanner, [block.bytes.buffer as ArrayBuffer]);
+    if (block.skipped > 0) skippedBefore.set(seq, block.skipped);
+    workers[seq % workers.length]!.postMessage({ kind: 'block', seq, bytes: block.bytes } satisfies ToScanner, [block.bytes.buffer as ArrayBuffer]);
     await waitFor(() => sent - delivered < workers.length * 2);
   };
   let bytes = 0;
@@ -98,11 +110,11 @@ export async function scanOnThreads(stream: AsyncIterable<Buffer>, config: Threa
     for await (const chunk of stream) {
       bytes += chunk.length;
       for (const block of cutter.push(chunk)) await send(block);
-      sink.progress(bytes, cutter.lines);
+      sink.progress(bytes, lines);
     }
     for (const block of cutter.end()) await send(block);
     await waitFor(() => delivered === sent);
-    return cutter.lines;
+    return lines;
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }

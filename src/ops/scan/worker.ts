@@ -17,13 +17,12 @@ function run(setup: WorkerSetup, port: NonNullable<typeof parentPort>): void {
   port.on('message', (message: ToScanner) => {
     if (message.kind !== 'block') return;
     try {
-      const base = message.firstLine - 1;
       const findings: Finding[] = [];
       const problems: Array<{ line: number; code: string; message: string }> = [];
       const splitter = new LineSplitter(
         {
-          line(text, no) {
-            const line = base + no;
+          // lines numbered within the block: the thread that sent it numbers them on (threads.ts)
+          line(text, line) {
             matcher.line = line;
             const problem = records.read(text, line, matcher);
             if (problem) problems.push(problem);
@@ -36,14 +35,14 @@ function run(setup: WorkerSetup, port: NonNullable<typeof parentPort>): void {
               }
             }
           },
-          problem: (problem) => problems.push({ ...problem, line: base + problem.line }),
+          problem: (problem) => problems.push(problem),
           ...(screen ? { screen } : {}),
         },
         setup.maxLineBytes,
       );
       splitter.push(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength));
-      splitter.end();
-      port.postMessage({ kind: 'result', seq: message.seq, findings, problems } satisfies FromScanner);
+      const lines = splitter.end();
+      port.postMessage({ kind: 'result', seq: message.seq, lines, findings, problems } satisfies FromScanner);
     } catch (error) {
       port.postMessage({ kind: 'failed', message: (error as Error).stack ?? String(error) } satisfies FromScanner);
     }
