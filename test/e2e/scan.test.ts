@@ -177,6 +177,23 @@ describe('tix scan', () => {
     assert.deepEqual([...new Set(shifted)].sort(), expected('eve'));
   });
 
+  it('scan threads take one input after another, each with its own reader, as one thread does', () => {
+    const dir = join(work.path, 'many');
+    mkdirSync(dir);
+    const eve = readFileSync(join(LOGS, 'eve.json'), 'utf8');
+    const conn = readFileSync(join(LOGS, 'zeek-tsv', 'conn.log'), 'utf8');
+    // a Zeek log, a Suricata log, and the Zeek log again: the threads change readers twice
+    writeFileSync(join(dir, 'a-conn.log'), conn.repeat(40));
+    writeFileSync(join(dir, 'b-eve.json'), eve.repeat(40));
+    writeFileSync(join(dir, 'c-conn.log'), conn.repeat(40));
+    const [threaded, here] = [['--threads', '2', '--thread-min-bytes', '0'], ['--threads', '0']].map((threads) => {
+      const run = tix(data.path, ['scan', dir, '--json', ...threads]);
+      return findings(run).map((f) => `${f.file.slice(dir.length + 1)}:${f.line}:${f.field}:${f.value}`);
+    });
+    assert.deepEqual(new Set(threaded!.map((f) => f.split(':')[0])), new Set(['a-conn.log', 'b-eve.json', 'c-conn.log']));
+    assert.deepEqual(threaded, here);
+  });
+
   it('scan threads number the lines around an over-long line as one thread does', () => {
     // the long line spans several reads, while the lines before it wait for a block to fill
     const eve = readFileSync(join(LOGS, 'eve.json'), 'utf8');

@@ -10,7 +10,7 @@ import type { LogReader } from '../../scan/record.ts';
 import { detectReader, getReader } from '../../scan/readers/registry.ts';
 import type { EvidenceFile, ReportBuilder } from '../../scan/report.ts';
 import type { IntelIndex } from '../../scan/index/intel-index.ts';
-import { scanOnThreads } from './threads.ts';
+import { ScanThreads } from './threads.ts';
 
 export interface EvidenceOptions {
   /** A reader id to use instead of detection. */
@@ -93,7 +93,7 @@ async function decoded(source: AsyncIterable<Buffer>): Promise<{ head: Buffer; s
 }
 
 /** Scans one input: every line through its reader and the matcher; findings and problems go to the report. */
-export async function scanOne(input: Input, index: IntelIndex, report: ReportBuilder, options: EvidenceOptions): Promise<void> {
+export async function scanOne(input: Input, index: IntelIndex, report: ReportBuilder, options: EvidenceOptions, threads?: ScanThreads): Promise<void> {
   const name = input.name;
   const custody = { hash: createHash('sha256'), size: 0 };
   const file: EvidenceFile = { path: name, size: 0, sha256: '', format: '-', compressed: false, lines: 0, hits: 0, weakHits: 0, knownBenign: 0, problems: 0 };
@@ -122,12 +122,12 @@ export async function scanOne(input: Input, index: IntelIndex, report: ReportBui
     const reader: LogReader = options.format ? getReader(options.format) : detectReader(head.toString('utf8'), name);
     file.format = reader.id;
     const headText = head.toString('utf8');
-    const threaded = options.threads > 0 && (input.size ?? 0) >= options.threadMinBytes;
+    const threaded = threads !== undefined && (input.size ?? 0) >= options.threadMinBytes;
     const onFindings = (found: Finding[]): void => void report.add(name, found, file);
     const onProblem = (p: { line?: number; code: string; message: string }): void => problem(p.code, p.message, p.line);
     try {
       if (threaded) {
-        file.lines = await scanOnThreads(stream, { reader: reader.id, head: headText, maxLineBytes: options.maxLineBytes, threads: options.threads }, index, {
+        file.lines = await threads.scan(stream, { reader: reader.id, head: headText, ...(options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes }) }, {
           findings: onFindings,
           problem: onProblem,
           progress: (bytes, lines) => options.progress?.(name, custody.size, input.size, lines),
@@ -200,5 +200,11 @@ async function scanHere(stream: AsyncIterable<Buffer>, reader: LogReader, index:
 
 /** Scans every input in turn. */
 export async function scanEvidence(inputs: Input[], index: IntelIndex, report: ReportBuilder, options: EvidenceOptions): Promise<void> {
-  for (const input of inputs) await scanOne(input, index, report, options);
+  // one set of threads for every large input
+  const threads = options.threads > 0 ? new ScanThreads(index, options.threads) : undefined;
+  try {
+    for (const input of inputs) await scanOne(input, index, report, options, threads);
+  } finally {
+    await threads?.close();
+  }
 }

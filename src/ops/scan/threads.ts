@@ -4,12 +4,12 @@ import type { IndexParts, IntelIndex } from '../../scan/index/intel-index.ts';
 import type { Finding } from '../../scan/match.ts';
 import { BlockCutter, type Block } from './blocks.ts';
 
+/** One input to scan on the threads. */
 export interface ThreadScanConfig {
   reader: string;
   /** The input's first 64 KiB: readers that need a header (Zeek TSV, CSV) take it from there. */
   head: string;
   maxLineBytes?: number;
-  threads: number;
 }
 
 export interface ThreadSink {
@@ -19,13 +19,12 @@ export interface ThreadSink {
 }
 
 export interface WorkerSetup {
-  reader: string;
-  head: string;
-  maxLineBytes: number;
   parts: IndexParts;
 }
 
-export type ToScanner = { kind: 'block'; seq: number; bytes: Uint8Array } | { kind: 'stop' };
+export type ToScanner =
+  | { kind: 'input'; reader: string; head: string; maxLineBytes: number }
+  | { kind: 'block'; seq: number; bytes: Uint8Array };
 /** A block's findings and problems, their lines numbered within the block (from 1); `lines`, the lines it held. */
 export interface BlockResult {
   kind: 'result';
@@ -39,83 +38,130 @@ export type FromScanner = BlockResult | { kind: 'failed'; message: string };
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 const BLOCK_BYTES = 4 * 2 ** 20;
 
+/** What the threads' messages go to: the input being scanned. */
+interface Listener {
+  result(result: BlockResult): void;
+  failed(error: Error): void;
+}
+
 /**
- * Scans one large input on worker threads: this thread reads (and gunzips
- * and hashes) and cuts the bytes into blocks of whole lines; the threads
- * read and match them against the index, which they share with this thread
- * (its arrays live in SharedArrayBuffers: nothing is copied); results are
- * taken in input order, each block's lines numbered on from the last's. At most two blocks per thread are in flight.
- * Returns the number of lines.
+ * Scan threads for large inputs, started at the first and kept for the
+ * next (an evidence directory holds many logs; a thread costs its start and
+ * its warming up once). This thread reads (and gunzips and hashes) an input
+ * and cuts its bytes into blocks of whole lines; the threads read and match
+ * them against the index, which they share with this thread (its arrays live
+ * in SharedArrayBuffers: nothing is copied); results are taken in input
+ * order, each block's lines numbered on from the last's. At most two blocks
+ * per thread are in flight. One input at a time.
  */
-export async function scanOnThreads(stream: AsyncIterable<Buffer>, config: ThreadScanConfig, index: IntelIndex, sink: ThreadSink): Promise<number> {
-  const maxLineBytes = config.maxLineBytes ?? 1 << 20;
-  const setup: WorkerSetup = { reader: config.reader, head: config.head, maxLineBytes, parts: index.parts };
-  const workers = Array.from({ length: config.threads }, () => new Worker(WORKER_URL, { workerData: setup, execArgv: threadExecArgv() }));
-  const results = new Map<number, BlockResult>();
-  /** Long lines skipped before each block sent and not yet delivered, by sequence number. */
-  const skippedBefore = new Map<number, number>();
-  let sent = 0;
-  let delivered = 0;
-  /** Lines of the blocks delivered, and the long lines between them: the numbering of the next block starts after them. */
-  let lines = 0;
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  // in input order: each block's lines are numbered on from the lines before it
-  const deliver = (): void => {
-    for (let result = results.get(delivered); result; result = results.get(delivered)) {
-      results.delete(delivered);
-      const skipped = skippedBefore.get(delivered) ?? 0;
-      skippedBefore.delete(delivered);
-      delivered++;
-      for (let i = 1; i <= skipped; i++) sink.problem({ line: lines + i, code: 'TIX_INPUT_LINE_TOO_LONG', message: `line is longer than ${maxLineBytes} bytes; skipped` });
-      const base = lines + skipped;
-      lines = base + result.lines;
-      for (const finding of result.findings) finding.line += base;
-      if (result.findings.length) sink.findings(result.findings);
-      for (const problem of result.problems) sink.problem({ ...problem, line: problem.line + base });
-    }
-  };
-  for (const worker of workers) {
-    worker.on('message', (message: FromScanner) => {
-      if (message.kind === 'failed') failure = new Error(message.message);
-      else {
-        results.set(message.seq, message);
-        deliver();
+export class ScanThreads {
+  private workers: Worker[] | undefined;
+  /** A thread died between inputs: the next input starts on new ones. */
+  private broken = false;
+  private listener: Listener | undefined;
+
+  constructor(
+    private readonly index: IntelIndex,
+    private readonly threads: number,
+  ) {}
+
+  /** Scans one input; returns its number of lines. */
+  async scan(stream: AsyncIterable<Buffer>, config: ThreadScanConfig, sink: ThreadSink): Promise<number> {
+    const maxLineBytes = config.maxLineBytes ?? 1 << 20;
+    if (this.broken) await this.close();
+    const workers = (this.workers ??= this.start());
+    for (const worker of workers) worker.postMessage({ kind: 'input', reader: config.reader, head: config.head, maxLineBytes } satisfies ToScanner);
+    const results = new Map<number, BlockResult>();
+    /** Long lines skipped before each block sent and not yet delivered, by sequence number. */
+    const skippedBefore = new Map<number, number>();
+    let sent = 0;
+    let delivered = 0;
+    /** Lines of the blocks delivered, and the long lines between them: the numbering of the next block starts after them. */
+    let lines = 0;
+    let failure: Error | undefined;
+    let wake: (() => void) | undefined;
+    // in input order: each block's lines are numbered on from the lines before it
+    const deliver = (): void => {
+      for (let result = results.get(delivered); result; result = results.get(delivered)) {
+        results.delete(delivered);
+        const skipped = skippedBefore.get(delivered) ?? 0;
+        skippedBefore.delete(delivered);
+        delivered++;
+        for (let i = 1; i <= skipped; i++) sink.problem({ line: lines + i, code: 'TIX_INPUT_LINE_TOO_LONG', message: `line is longer than ${maxLineBytes} bytes; skipped` });
+        const base = lines + skipped;
+        lines = base + result.lines;
+        for (const finding of result.findings) finding.line += base;
+        if (result.findings.length) sink.findings(result.findings);
+        for (const problem of result.problems) sink.problem({ ...problem, line: problem.line + base });
       }
-      wake?.();
-    });
-    worker.on('error', (error) => {
-      failure = error;
-      wake?.();
-    });
+    };
+    this.listener = {
+      result: (result) => {
+        results.set(result.seq, result);
+        deliver();
+        wake?.();
+      },
+      failed: (error) => {
+        failure ??= error;
+        wake?.();
+      },
+    };
+    const waitFor = async (done: () => boolean): Promise<void> => {
+      while (!done() && !failure) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+      if (failure) throw failure;
+    };
+    const cutter = new BlockCutter(BLOCK_BYTES, maxLineBytes);
+    const send = async (block: Block): Promise<void> => {
+      const seq = sent++;
+      if (block.skipped > 0) skippedBefore.set(seq, block.skipped);
+      workers[seq % workers.length]!.postMessage({ kind: 'block', seq, bytes: block.bytes } satisfies ToScanner, [block.bytes.buffer as ArrayBuffer]);
+      await waitFor(() => sent - delivered < workers.length * 2);
+    };
+    let bytes = 0;
+    try {
+      for await (const chunk of stream) {
+        bytes += chunk.length;
+        for (const block of cutter.push(chunk)) await send(block);
+        sink.progress(bytes, lines);
+      }
+      for (const block of cutter.end()) await send(block);
+      await waitFor(() => delivered === sent);
+      return lines;
+    } catch (error) {
+      // blocks of this input may still be on the threads: the next input starts on new ones
+      await this.close();
+      throw error;
+    } finally {
+      this.listener = undefined;
+    }
   }
-  const waitFor = async (done: () => boolean): Promise<void> => {
-    while (!done() && !failure) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
+
+  /** Stops the threads (the next scan starts new ones). */
+  async close(): Promise<void> {
+    const workers = this.workers;
+    this.workers = undefined;
+    this.broken = false;
+    if (workers) await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  private start(): Worker[] {
+    const setup: WorkerSetup = { parts: this.index.parts };
+    return Array.from({ length: this.threads }, () => {
+      const worker = new Worker(WORKER_URL, { workerData: setup, execArgv: threadExecArgv() });
+      worker.on('message', (message: FromScanner) => {
+        if (message.kind === 'failed') this.listener?.failed(new Error(message.message));
+        else this.listener?.result(message);
       });
-      wake = undefined;
-    }
-    if (failure) throw failure;
-  };
-  const cutter = new BlockCutter(BLOCK_BYTES, maxLineBytes);
-  const send = async (block: Block): Promise<void> => {
-    const seq = sent++;
-    if (block.skipped > 0) skippedBefore.set(seq, block.skipped);
-    workers[seq % workers.length]!.postMessage({ kind: 'block', seq, bytes: block.bytes } satisfies ToScanner, [block.bytes.buffer as ArrayBuffer]);
-    await waitFor(() => sent - delivered < workers.length * 2);
-  };
-  let bytes = 0;
-  try {
-    for await (const chunk of stream) {
-      bytes += chunk.length;
-      for (const block of cutter.push(chunk)) await send(block);
-      sink.progress(bytes, lines);
-    }
-    for (const block of cutter.end()) await send(block);
-    await waitFor(() => delivered === sent);
-    return lines;
-  } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+      worker.on('error', (error) => {
+        this.broken = true;
+        this.listener?.failed(error);
+      });
+      return worker;
+    });
   }
 }

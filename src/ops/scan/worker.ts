@@ -1,22 +1,38 @@
 /**
- * A scan thread (see `threads.ts`): reads blocks of whole lines with the
- * input's log reader and matches them against the shared index; posts back
- * each block's findings and problems with absolute line numbers.
+ * A scan thread (see `threads.ts`): for each input, takes its log reader,
+ * then reads its blocks of whole lines and matches them against the shared
+ * index; posts back each block's findings and problems, numbered within the
+ * block, and its number of lines.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { LineSplitter } from '../../io/lines.ts';
 import { IntelIndex } from '../../scan/index/intel-index.ts';
 import { RecordMatcher, type Finding } from '../../scan/match.ts';
+import type { RecordReader } from '../../scan/record.ts';
 import { getReader } from '../../scan/readers/registry.ts';
 import type { FromScanner, ToScanner, WorkerSetup } from './threads.ts';
 
+/** The reader and matcher of the input being scanned, set by its `input` message. */
+interface InputScan {
+  records: RecordReader;
+  matcher: RecordMatcher;
+  screen: ReturnType<RecordMatcher['screenFor']>;
+  maxLineBytes: number;
+}
+
 function run(setup: WorkerSetup, port: NonNullable<typeof parentPort>): void {
-  const records = getReader(setup.reader).createReader(setup.head);
-  const matcher = new RecordMatcher(new IntelIndex(setup.parts));
-  const screen = matcher.screenFor(records);
+  const index = new IntelIndex(setup.parts);
+  let input: InputScan | undefined;
   port.on('message', (message: ToScanner) => {
-    if (message.kind !== 'block') return;
     try {
+      if (message.kind === 'input') {
+        const records = getReader(message.reader).createReader(message.head);
+        const matcher = new RecordMatcher(index);
+        input = { records, matcher, screen: matcher.screenFor(records), maxLineBytes: message.maxLineBytes };
+        return;
+      }
+      if (!input) throw new Error('a block before its input');
+      const { records, matcher, screen } = input;
       const findings: Finding[] = [];
       const problems: Array<{ line: number; code: string; message: string }> = [];
       const splitter = new LineSplitter(
@@ -38,7 +54,7 @@ function run(setup: WorkerSetup, port: NonNullable<typeof parentPort>): void {
           problem: (problem) => problems.push(problem),
           ...(screen ? { screen } : {}),
         },
-        setup.maxLineBytes,
+        input.maxLineBytes,
       );
       splitter.push(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength));
       const lines = splitter.end();
