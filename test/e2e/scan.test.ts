@@ -33,7 +33,7 @@ function findings(run: Run): JsonFinding[] {
   return run.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { kind: string }).filter((o): o is JsonFinding => o.kind === 'finding');
 }
 
-function summary(run: Run): { files: Array<{ path: string; sha256: string; size: number; lines: number; format: string; incomplete?: string }>; intel: { id: string } } {
+function summary(run: Run): { files: Array<{ path: string; sha256: string; size: number; lines: number; format: string; modifiedAt?: string; incomplete?: string }>; intel: { id: string } } {
   const line = run.stdout.split('\n').find((l) => l.startsWith('{"kind":"summary"'));
   assert.ok(line, `no summary in ${run.stdout.slice(0, 300)} / ${run.stderr}`);
   return JSON.parse(line);
@@ -275,6 +275,28 @@ describe('tix scan', () => {
     assert.equal(run.code, 1, run.stderr);
     assert.deepEqual(findings(run).map((f) => `${f.field}:${f.value}:${f.file.slice(tree.length)}`), [`md5:${md5}:/sub/bin.sh`]);
     assert.ok(problems(run).some((p) => p.file.endsWith('outside') && /out of the tree/.test(p.message)));
+  });
+
+  it("--files on threads: every digest and the chain of custody as on one thread, a large file's digests made on two", () => {
+    const tree = join(work.path, 'threaded-tree');
+    mkdirSync(join(tree, 'disk'), { recursive: true });
+    // past the size whose digests are split over two threads (32 MiB), and some small files around it
+    const image = Buffer.alloc(33 * 2 ** 20);
+    for (let i = 0; i < image.length; i += 4096) image.writeUInt32LE(i * 2654435761 >>> 0, i);
+    writeFileSync(join(tree, 'disk', 'image.dd'), image);
+    for (let i = 0; i < 6; i++) writeFileSync(join(tree, `note-${i}.txt`), `note ${i}\n`);
+    const digest = (name: string, data: Buffer | string): string => createHash(name).update(data).digest('hex');
+    const list = join(work.path, 'tree-hashes.txt');
+    writeFileSync(list, `${digest('md5', image)}\n${digest('sha1', 'note 3\n')}\n${digest('sha256', image)}\n`);
+    assert.equal(tix(data.path, ['ingest', list, '--source', 'tree-hashes']).code, 0);
+    const [threaded, here] = ['2', '0'].map((threads) => tix(data.path, ['scan', '--files', tree, '--json', '--threads', threads]));
+    for (const run of [threaded!, here!]) {
+      assert.equal(run.code, 1, run.stderr);
+      assert.deepEqual(findings(run).map((f) => `${f.field}:${f.file.slice(tree.length)}`), ['md5:/disk/image.dd', 'sha256:/disk/image.dd', 'sha1:/note-3.txt']);
+    }
+    const custody = (run: Run) => summary(run).files.map((f) => `${f.path.slice(tree.length)} ${f.size} ${f.sha256} ${f.modifiedAt}`);
+    assert.deepEqual(custody(threaded!), custody(here!));
+    assert.equal(custody(here!)[0], `/disk/image.dd ${image.length} ${digest('sha256', image)} ${statSync(join(tree, 'disk', 'image.dd')).mtime.toISOString()}`);
   });
 
   it('STIX indicators whose patterns are more than values are evaluated on each record', () => {

@@ -8,6 +8,7 @@ import { parseCount } from '../options.ts';
 import { expandPaths, stdinInput, type Input } from '../../io/input.ts';
 import { scanEvidence } from '../../ops/scan/evidence.ts';
 import { scanTree } from '../../ops/scan/files.ts';
+import { FileHasher } from '../../ops/scan/hash-threads.ts';
 import { checkReportTarget } from '../../ops/scan/report-target.ts';
 import { recordSightings } from '../../ops/scan/sightings.ts';
 import { buildFromStore, intelFromParts, loadSnapshot, type LoadedIntel } from '../../ops/scan/intel.ts';
@@ -145,7 +146,12 @@ export function registerScan(program: Command, ctx: CliContext): void {
           progress!.update(bytes, lines);
         };
         if (flags.files) {
-          for (const path of paths) await scanTree(path, intel.index, builder, (file, bytes) => show(file, bytes, undefined, 0));
+          const hasher = new FileHasher(threads);
+          try {
+            for (const path of paths) await scanTree(path, intel.index, builder, hasher, (file, bytes) => show(file, bytes, undefined, 0));
+          } finally {
+            await hasher.close();
+          }
         } else await scanEvidence(inputs, intel.index, builder, {
           ...(flags.format ? { format: flags.format } : {}),
           maxLineBytes,

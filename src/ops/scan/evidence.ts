@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Input } from '../../io/input.ts';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -10,6 +9,7 @@ import type { LogReader } from '../../scan/record.ts';
 import { detectReader, getReader } from '../../scan/readers/registry.ts';
 import type { EvidenceFile, ReportBuilder } from '../../scan/report.ts';
 import type { IntelIndex } from '../../scan/index/intel-index.ts';
+import { openEvidence } from './evidence-file.ts';
 import { ScanThreads } from './threads.ts';
 
 export interface EvidenceOptions {
@@ -21,23 +21,6 @@ export interface EvidenceOptions {
   /** Inputs at least this large (uncompressed bytes unknown: on-disk size) go to the threads. */
   threadMinBytes: number;
   progress?: (file: string, bytes: number, total: number | undefined, lines: number) => void;
-}
-
-/**
- * Opens evidence read-only and, where the system allows, without updating
- * its access time (O_NOATIME), so reading it changes nothing about it.
- */
-export async function openEvidence(path: string): Promise<FileHandle> {
-  const noatime = (constants as Record<string, number>).O_NOATIME ?? 0;
-  if (noatime) {
-    try {
-      return await open(path, constants.O_RDONLY | noatime);
-    } catch (error) {
-      // only the file's owner (or root) may ask for O_NOATIME
-      if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
-    }
-  }
-  return open(path, constants.O_RDONLY);
 }
 
 /** The raw bytes of an input, hashed and counted as they pass. */

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { IntelIndex } from '../../scan/index/intel-index.ts';
 import { RecordMatcher } from '../../scan/match.ts';
 import type { ReportBuilder } from '../../scan/report.ts';
-import { openEvidence } from './evidence.ts';
+import type { FileHasher, FileHashes } from './hash-threads.ts';
 
 export interface TreeCounts {
   files: number;
@@ -12,13 +11,19 @@ export interface TreeCounts {
 }
 
 /**
- * Hashes every regular file under `root` (MD5, SHA-1 and SHA-256 in one
- * streamed read) and matches the digests and the file name against the
- * index. Symbolic links are followed only to files inside the tree (each
+ * Hashes every regular file under `root` (MD5, SHA-1 and SHA-256, streamed,
+ * on the hasher's threads) and matches the digests and the file name against
+ * the index. Symbolic links are followed only to files inside the tree (each
  * file is hashed once); anything unreadable is reported and skipped. Each
  * file goes into the report's chain of custody with its SHA-256 and size.
  */
-export async function scanTree(root: string, index: IntelIndex, report: ReportBuilder, progress?: (file: string, bytes: number) => void): Promise<TreeCounts> {
+export async function scanTree(
+  root: string,
+  index: IntelIndex,
+  report: ReportBuilder,
+  hasher: FileHasher,
+  progress?: (file: string, bytes: number) => void,
+): Promise<TreeCounts> {
   const counts: TreeCounts = { files: 0, bytes: 0 };
   const matcher = new RecordMatcher(index);
   let top: string;
@@ -31,42 +36,38 @@ export async function scanTree(root: string, index: IntelIndex, report: ReportBu
   const seen = new Set<string>();
   const inside = (path: string): boolean => path === top || path.startsWith(top.endsWith(sep) ? top : top + sep);
 
-  const hashFile = async (path: string, shown: string): Promise<void> => {
-    const md5 = createHash('md5');
-    const sha1 = createHash('sha1');
-    const sha256 = createHash('sha256');
-    let size = 0;
-    let modifiedAt: string | undefined;
+  /** Files being hashed, in the order found: each is reported when those before it are, so the report's order is the walk's. */
+  const inHand: Array<{ shown: string; hashed: Promise<FileHashes> }> = [];
+  const reportFile = async ({ shown, hashed }: { shown: string; hashed: Promise<FileHashes> }): Promise<void> => {
+    let result: FileHashes;
     try {
-      const handle = await openEvidence(path);
-      try {
-        modifiedAt = (await handle.stat()).mtime.toISOString();
-        for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false }) as AsyncIterable<Buffer>) {
-          md5.update(chunk);
-          sha1.update(chunk);
-          sha256.update(chunk);
-          size += chunk.length;
-          progress?.(shown, counts.bytes + size);
-        }
-      } finally {
-        await handle.close();
-      }
+      result = await hashed;
     } catch (error) {
       report.problem({ file: shown, code: 'TIX_INPUT_UNREADABLE', message: `could not be read: ${(error as Error).message}` });
       return;
     }
+    const { digests, size } = result;
     counts.files++;
     counts.bytes += size;
-    const digest = { md5: md5.digest('hex'), sha1: sha1.digest('hex'), sha256: sha256.digest('hex') };
+    progress?.(shown, counts.bytes);
     matcher.line = 0;
-    matcher.value('md5', 'md5', digest.md5);
-    matcher.value('sha1', 'sha1', digest.sha1);
-    matcher.value('sha256', 'sha256', digest.sha256);
+    matcher.value('md5', 'md5', digests.md5);
+    matcher.value('sha1', 'sha1', digests.sha1);
+    matcher.value('sha256', 'sha256', digests.sha256);
     matcher.value('filename', 'filename', basename(shown));
-    const file = { path: shown, size, sha256: digest.sha256, format: 'file', compressed: false, lines: 0, hits: 0, weakHits: 0, knownBenign: 0, problems: 0, ...(modifiedAt ? { modifiedAt } : {}) };
+    const modifiedAt = new Date(result.modifiedAt).toISOString();
+    const file = { path: shown, size, sha256: digests.sha256, format: 'file', compressed: false, lines: 0, hits: 0, weakHits: 0, knownBenign: 0, problems: 0, modifiedAt };
     const found = matcher.take();
     if (found.length) report.add(shown, found, file);
     report.file(file);
+  };
+  const hashFile = async (path: string, shown: string): Promise<void> => {
+    const size = (await stat(path).catch(() => undefined))?.size ?? 0;
+    const before = counts.bytes;
+    const hashed = hasher.hash(path, size, (read) => progress?.(shown, before + read));
+    hashed.catch(() => {}); // reported in turn, below
+    inHand.push({ shown, hashed });
+    if (inHand.length >= hasher.parallel) await reportFile(inHand.shift()!);
   };
 
   const walk = async (directory: string): Promise<void> => {
@@ -112,5 +113,6 @@ export async function scanTree(root: string, index: IntelIndex, report: ReportBu
   const info = await lstat(top);
   if (info.isDirectory()) await walk(top);
   else await hashFile(top, resolve(root) === top ? root : root);
+  while (inHand.length > 0) await reportFile(inHand.shift()!);
   return counts;
 }
