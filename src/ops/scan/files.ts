@@ -62,9 +62,8 @@ export async function scanTree(
     report.file(file);
   };
   const hashFile = async (path: string, shown: string): Promise<void> => {
-    const size = (await stat(path).catch(() => undefined))?.size ?? 0;
     const before = counts.bytes;
-    const hashed = hasher.hash(path, size, (read) => progress?.(shown, before + read));
+    const hashed = hasher.hash(path, (read) => progress?.(shown, before + read));
     hashed.catch(() => {}); // reported in turn, below
     inHand.push({ shown, hashed });
     if (inHand.length >= hasher.parallel) await reportFile(inHand.shift()!);

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { threadExecArgv } from '../../ingest/parse-thread.ts';
 import { digestFile, type DigestName, type FileDigests } from './evidence-file.ts';
@@ -34,9 +35,11 @@ export class FileHasher {
     return this.threads < 2 ? 1 : this.threads * 2;
   }
 
-  /** The digests of a file of about `size` bytes (its size when listed); `read` is told the bytes read so far, now and then. */
-  async hash(path: string, size: number, read?: (bytes: number) => void): Promise<FileHashes> {
+  /** The digests of a file; `read` is told the bytes read so far, now and then. */
+  async hash(path: string, read?: (bytes: number) => void): Promise<FileHashes> {
     if (this.threads < 2) return (await digestFile(path, ALL, read)) as FileHashes;
+    // a file that cannot be listed fails in the thread that reads it, as any other
+    const size = (await stat(path).catch(() => undefined))?.size ?? 0;
     if (size < SPLIT_BYTES) return (await this.job(path, ALL, read)) as FileHashes;
     const [md5, shas] = await Promise.all([this.job(path, ['md5'], read), this.job(path, ['sha1', 'sha256'])]);
     // two reads must have read the same bytes: a file written meanwhile is reported, not given mixed digests
