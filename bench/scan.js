@@ -6,7 +6,10 @@
 // `sha256sum` (a tree of TIX_BENCH_SCAN_HASH_GB, 2 by default); and one scan of a whole evidence set of TIX_BENCH_SCAN_LARGE_GB (10 by default) of
 // Zeek and Suricata logs on every core. Run: npm run bench:scan (TIX_BENCH_QUICK=1: 100k indicators,
 // 16 MB logs, a 0.25 GB set; TIX_BENCH_SCAN_INDICATORS, TIX_BENCH_SCAN_MB to choose;
-// TIX_BENCH_SCAN_LOGS=0: the index figures only, e.g. for 10M indicators).
+// TIX_BENCH_SCAN_LOGS=0: the index figures only, e.g. for 10M indicators). Each log draws
+// TIX_BENCH_SCAN_HIT_RATE (0.002) of its addresses, names and URLs from the intel, and its other
+// values are checked to be listed nowhere in it, so the share of lines that hit does not grow with
+// the number of indicators; one more conn log draws 5% to show what reporting many hits costs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -18,12 +21,14 @@ import { encodeSnapshot } from '../dist/scan/index/snapshot.js';
 import { createRng } from './lib/prng.js';
 import { writeLog } from './lib/scan-logs.js';
 import { fmt, out, table } from './lib/report.js';
-import { ValueFactory } from './lib/values.js';
+import { ipText, ValueFactory } from './lib/values.js';
+import { Listed } from './lib/listed.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.env.TIX_BENCH_QUICK === '1';
 const INDICATORS = Number(process.env.TIX_BENCH_SCAN_INDICATORS || (quick ? 100_000 : 1_000_000));
 const MB = Number(process.env.TIX_BENCH_SCAN_MB || (quick ? 16 : 100));
+const HIT_RATE = Number(process.env.TIX_BENCH_SCAN_HIT_RATE || 0.002);
 const GREP_SECONDS = Number(process.env.TIX_BENCH_GREP_SECONDS || (quick ? 10 : 30));
 const LARGE_GB = Number(process.env.TIX_BENCH_SCAN_LARGE_GB ?? (quick ? 0.25 : 10));
 const HASH_GB = Number(process.env.TIX_BENCH_SCAN_HASH_GB ?? (quick ? 0.25 : 2));
@@ -37,7 +42,8 @@ const META = { sources: ['bench-feed'], tlp: 'clear', malware: ['BenchBot'], thr
 async function intel() {
   const values = join(DIR, `values-${INDICATORS}.txt`);
   const snapshot = join(DIR, `intel-${INDICATORS}.tixsnap`);
-  const sample = { ipv4: [], host: [], url: [] };
+  const listed = new Listed();
+  const sample = { ipv4: [], host: [], url: [], listed };
   const rng = createRng(4242);
   const factory = new ValueFactory(rng);
   const builder = new IntelIndexBuilder();
@@ -58,6 +64,8 @@ async function intel() {
     else [type, value] = ['md5', factory.md5()];
     builder.add(type, value, META);
     lines.push(value);
+    list(listed, type, value);
+    if (type === 'cidr' && sample.ipv4.length < 5500) sample.ipv4.push(ipText(addressIn(value, rng)));
     if (type === 'ipv4' && sample.ipv4.length < 5000) sample.ipv4.push(value);
     if ((type === 'hostname' || type === 'domain') && sample.host.length < 5000) sample.host.push(value);
     if (type === 'url' && sample.url.length < 5000 && /^http:\/\/[^/:]+\//.test(value)) sample.url.push(value);
@@ -68,11 +76,36 @@ async function intel() {
   }
   text.end(`${lines.join('\n')}\n`);
   await once(text, 'finish');
+  listed.seal();
   const parts = builder.build();
   const built = Date.now() - started;
   const { chunks, id } = encodeSnapshot(parts, { createdAt: new Date().toISOString(), tool: 'bench', filters: {}, indicators: INDICATORS });
   writeFileSync(snapshot, Buffer.concat(chunks));
   return { values, snapshot, sample, built, id };
+}
+
+/** Notes what an indicator lists, so that the generated traffic draws no other hit. */
+function list(listed, type, value) {
+  if (type === 'ipv4') listed.addAddress(ipNumberOf(value));
+  else if (type === 'ip-port') listed.addAddress(ipNumberOf(value.slice(0, value.lastIndexOf(':'))));
+  else if (type === 'cidr') {
+    const [network, prefix] = value.split('/');
+    listed.addNetwork(ipNumberOf(network), Number(prefix));
+  } else if (type === 'hostname' || type === 'domain') listed.addName(value);
+  else if (type === 'url') {
+    // a URL's host hits as a weak match: neither it nor its address may turn up by chance either
+    const host = /^https?:\/\/([^/:]+)/.exec(value)[1];
+    if (/^[\d.]+$/.test(host)) listed.addAddress(ipNumberOf(host));
+    else listed.addName(host);
+  }
+}
+
+const ipNumberOf = (text) => text.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+
+/** A random address inside a CIDR, so that some hits come through the listed networks. */
+function addressIn(cidr, rng) {
+  const [network, prefix] = cidr.split('/');
+  return ipNumberOf(network) + rng.int(2 ** (32 - Number(prefix)));
 }
 
 /** Loads the snapshot in a fresh process: time, and memory added over a process that loaded nothing. */
@@ -115,6 +148,7 @@ async function main() {
     ['indicators', fmt.int(INDICATORS), ''],
     ['raw indicator text (values.txt)', fmt.bytes(rawBytes), ''],
     ['built in', fmt.s(built), ''],
+    ['IPv4 addresses the IP, ip:port, URL and CIDR indicators cover', `${fmt.int(sample.listed.addresses())} (${((sample.listed.addresses() / 2 ** 32) * 100).toFixed(2)}% of the space)`, ''],
     ['snapshot file', fmt.bytes(statSync(snapshot).size), ''],
     ['load + verify from snapshot', fmt.ms(load.ms), '< 3 s for 10M'],
     ['index arrays in memory', `${fmt.bytes(load.arrays)} (${(load.arrays / rawBytes).toFixed(2)}x raw)`, '≤ 1.5x raw'],
@@ -130,10 +164,12 @@ async function main() {
   out(`fixed cost of one run (start, snapshot load, report): ${fmt.s(fixed.ms)} wall, ${fmt.s(fixed.cpuMs)} CPU; load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
   const rows = [];
   const files = [];
-  for (const kind of ['conn', 'dns', 'http', 'eve']) {
-    const path = join(DIR, `${kind}-${MB}mb-${INDICATORS}.log`);
-    if (!existsSync(path)) await writeLog(kind, path, MB, sample);
-    files.push(path);
+  // each log draws HIT_RATE of its addresses, names and URLs from the intel and no other hit; the last
+  // row shows what reporting costs when a log hits far more often
+  for (const { kind, hitRate, label } of [...['conn', 'dns', 'http', 'eve'].map((kind) => ({ kind, hitRate: HIT_RATE, label: kind })), { kind: 'conn', hitRate: 0.05, label: 'conn, 5% drawn from the intel' }]) {
+    const path = join(DIR, `${kind}-${MB}mb-${INDICATORS}-hits${hitRate}.log`);
+    if (!existsSync(path)) await writeLog(kind, path, MB, sample, 7, hitRate);
+    if (hitRate === HIT_RATE) files.push(path);
     const bytes = statSync(path).size;
     const runs = {};
     for (const threads of [0, availableParallelism()]) {
@@ -153,7 +189,7 @@ async function main() {
     const single = runs[0];
     const multi = runs[availableParallelism()];
     rows.push([
-      kind, fmt.bytes(bytes),
+      label, fmt.bytes(bytes),
       `${mbps(bytes, single.ms).toFixed(1)} MB/s`,
       `${mbps(bytes, single.cpuMs - fixed.cpuMs).toFixed(1)} MB/s`,
       `${mbps(bytes, multi.ms).toFixed(1)} MB/s`,

@@ -49,11 +49,12 @@ const LOGS = {
   },
 };
 
-/** Values for log lines: mostly fresh, a share (`hitRate`) taken from the intel values. */
+/** Values for log lines: a share (`hitRate`) taken from the intel values, the rest fresh and, given `intel.listed`, not listed. */
 class Traffic {
   constructor(rng, intel, hitRate) {
     this.rng = rng;
     this.values = new ValueFactory(rng);
+    if (intel.listed) avoid(this.values, intel.listed);
     this.intel = intel;
     this.hitRate = hitRate;
     this.counter = 0;
@@ -64,6 +65,20 @@ class Traffic {
   host() { return this.rng.chance(this.hitRate) && this.intel.host.length ? this.rng.pick(this.intel.host) : this.values.hostname(); }
   url() { return this.rng.chance(this.hitRate) && this.intel.url.length ? this.rng.pick(this.intel.url) : this.values.url(); }
   port() { return this.values.port(); }
+}
+
+/** Makes `factory` draw fresh addresses and names again while they are listed. */
+function avoid(factory, listed) {
+  const { ipNumber, hostname, domain } = factory;
+  const fresh = (draw, isListed) => () => {
+    for (;;) {
+      const value = draw.call(factory);
+      if (!isListed(value)) return value;
+    }
+  };
+  factory.ipNumber = fresh(ipNumber, (n) => listed.hasAddress(n));
+  factory.hostname = fresh(hostname, (name) => listed.hasName(name));
+  factory.domain = fresh(domain, (name) => listed.hasName(name));
 }
 
 /** Writes `megabytes` of one log kind to `path`. */

@@ -15,6 +15,8 @@ const PATHS = [
   '/wp-content/uploads/', '/wp-admin/css/', '/static/', '/files/', '/download/', '/api/v1/', '/login.php', '/index.php',
 ];
 const EXTENSIONS = ['.exe', '.dll', '.zip', '.js', '.hta', '.ps1', '.bin', '.sh', '.apk', '.msi', '', '', ''];
+const CIDR_PREFIXES = [24, 20, 22, 21, 19, 18];
+const CIDR_WEIGHTS = [75, 19, 3, 1, 1, 1];
 const PORTS = [80, 443, 8080, 8443, 4444, 1194, 2078, 2222, 3389, 5000, 7000, 8000, 9000, 13783, 1337, 6667];
 
 /** First octets never generated: private, loopback, multicast and the 198.18.0.0/15 block kept for absent lookups. */
@@ -103,9 +105,13 @@ export class ValueFactory {
     return `${scheme}://${host}${path}`;
   }
 
+  /**
+   * A listed network, sized like those of real CIDR lists (maltrail's mass_scanner_cidr.txt: three
+   * in four are /24s, one in five a /20, the rest /18 to /22): mostly on busy hosting networks.
+   */
   cidr() {
     const rng = this.rng;
-    const prefix = rng.pick([24, 24, 24, 23, 22, 21, 20, 19, 16]);
+    const prefix = CIDR_PREFIXES[rng.weighted(CIDR_WEIGHTS, 100)];
     const base = rng.chance(0.7) ? rng.pick(this.hotNets) << 8 : publicIp(rng);
     const network = (base & (0xffffffff << (32 - prefix))) >>> 0;
     return `${ipText(network)}/${prefix}`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { looksBinary, splitLines, type LineProblem } from './lines.ts';
+import { looksBinary, SCREEN_GROUP, splitLines, type LineProblem, type LineScreen } from './lines.ts';
 
 async function* chunks(...parts: Array<string | number[] | Buffer>): AsyncGenerator<Buffer> {
   for (const part of parts) yield typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part);
@@ -107,10 +107,13 @@ describe('splitLines with a screen', () => {
       {
         line: (text, no) => events.push(`${no}:${text}`),
         problem: (problem) => events.push(`!${problem.line}:${problem.code}`),
-        screen(bytes, start, end) {
-          const text = bytes.toString('utf8', start, end);
-          asked.push(text);
-          return text.startsWith('keep');
+        screen: {
+          line(bytes, start, end) {
+            const text = bytes.toString('utf8', start, end);
+            asked.push(text);
+            return text.startsWith('keep');
+          },
+          settle() {},
         },
       },
       { maxLineBytes: 16 },
@@ -119,6 +122,77 @@ describe('splitLines with a screen', () => {
     // lines cut by a chunk boundary, and chunks that are not UTF-8, are always read
     assert.deepEqual(events, ['1:first', '2:keep 1', '!4:TIX_INPUT_LINE_TOO_LONG', '5:keep é', '!6:TIX_INPUT_ENCODING', '7:drop', '8:keep tail', '9:last']);
     assert.deepEqual(asked, ['keep 1', 'drop 2', 'keep é', 'keep tail']);
+  });
+});
+
+describe('splitLines with a screen that settles its probes by group', () => {
+  /** A screen that keeps "sure" lines, defers "probe N" lines (a probe that hits when N is odd), and screens under the last "mode" line read. */
+  function probingScreen(log: string[]): { screen: LineScreen; state: { mode: string } } {
+    const state = { mode: 'plain' };
+    let deferred: Array<{ slot: number; n: number }> = [];
+    return {
+      state,
+      screen: {
+        line(bytes, start, end, slot) {
+          const text = bytes.toString('utf8', start, end);
+          log.push(`ask ${slot} ${state.mode}:${text}`);
+          if (text.startsWith('sure') || text.startsWith('mode')) return true;
+          const probe = /^probe (\d+)$/.exec(text);
+          if (probe) deferred.push({ slot, n: Number(probe[1]) });
+          return state.mode === 'strict';
+        },
+        settle(may) {
+          log.push(`settle ${deferred.length}`);
+          for (const { slot, n } of deferred) if (n % 2 === 1) may[slot] = 1;
+          deferred = [];
+        },
+      },
+    };
+  }
+
+  it('reads the lines whose deferred probes may hit, numbered and in order, after the group settles', async () => {
+    const log: string[] = [];
+    const { screen } = probingScreen(log);
+    const read: string[] = [];
+    const lines = ['first', 'probe 1', 'probe 2', 'probe 3', 'plain', ...Array.from({ length: 70 }, (_, i) => `probe ${i + 10}`), 'last'];
+    const count = await splitLines(chunks(`${lines.join('\n')}\n`), { line: (text, no) => read.push(`${no}:${text}`), problem() {}, screen });
+    assert.equal(count, lines.length);
+    const expected = lines.map((text, i) => `${i + 1}:${text}`).filter((entry) => /^1:|:probe \d*[13579]$/.test(entry));
+    assert.deepEqual(read, expected);
+    // the first line ends the chunk's first piece and is never asked; 75 lines asked: a full group of 64, then 11
+    assert.equal(log.filter((entry) => entry.startsWith('ask')).length, lines.length - 1);
+    assert.deepEqual(log.filter((entry) => entry.startsWith('settle')), ['settle 63', 'settle 10']);
+    assert.ok(log.includes(`ask ${SCREEN_GROUP - 1} plain:probe 69`) && log.includes('ask 0 plain:probe 70'), 'slots start again after a full group');
+  });
+
+  it('ends a group at a line that must be read, so that reading it comes before the next line is screened', async () => {
+    const log: string[] = [];
+    const { screen, state } = probingScreen(log);
+    const read: string[] = [];
+    const text = 'head\nprobe 1\nmode strict\nanything\nprobe 3\n';
+    await splitLines(chunks(text), {
+      line(line, no) {
+        read.push(`${no}:${line}`);
+        if (line.startsWith('mode ')) state.mode = line.slice(5);
+      },
+      problem() {},
+      screen,
+    });
+    // "probe 1" hits in the settle that the mode line's answer set off, before "anything" is asked about under the new mode
+    assert.deepEqual(log, ['ask 0 plain:probe 1', 'ask 1 plain:mode strict', 'settle 1', 'ask 0 strict:anything', 'settle 0', 'ask 0 strict:probe 3', 'settle 1']);
+    assert.deepEqual(read, ['1:head', '2:probe 1', '3:mode strict', '4:anything', '5:probe 3']);
+  });
+
+  it('settles a group before reporting a line too long, so problems and lines stay in order', async () => {
+    const log: string[] = [];
+    const { screen } = probingScreen(log);
+    const events: string[] = [];
+    await splitLines(chunks(`head\nprobe 1\n${'x'.repeat(40)}\nprobe 5\nprobe 4\n`), {
+      line: (text, no) => events.push(`${no}:${text}`),
+      problem: (problem) => events.push(`!${problem.line}:${problem.code}`),
+      screen,
+    }, { maxLineBytes: 16 });
+    assert.deepEqual(events, ['1:head', '2:probe 1', '!3:TIX_INPUT_LINE_TOO_LONG', '4:probe 5']);
   });
 });
 

@@ -8,15 +8,27 @@ export interface LineProblem {
   message: string;
 }
 
+/**
+ * Asked first about the lines wholly inside a chunk, with their bytes (UTF-8
+ * checked, newline and CR cut off), in groups of up to SCREEN_GROUP lines:
+ * `line` answers true for a line that must be read; false passes it over
+ * unless `settle`, asked at the end of the group, sets `may[slot]` to 1 for
+ * it. A group ends after a line answered true, so that reading it (which may
+ * change how the next lines are screened: a new header) comes before the next
+ * line is asked about. Lines cut by a chunk boundary always go to `line`.
+ */
+export interface LineScreen {
+  line(bytes: Buffer, start: number, end: number, slot: number): boolean;
+  settle(may: Uint8Array): void;
+}
+
+/** Lines screened before their probes are settled: enough for the reads of a probe to overlap those of many others. */
+export const SCREEN_GROUP = 64;
+
 export interface LineHandler {
   line(text: string, no: number): void;
   problem(problem: LineProblem): void;
-  /**
-   * Asked first, with a line's bytes (UTF-8 checked, newline and CR cut off):
-   * false passes the line over without decoding it. Only lines wholly inside
-   * a chunk are asked; the others always go to `line`.
-   */
-  screen?(bytes: Buffer, start: number, end: number): boolean;
+  screen?: LineScreen;
 }
 
 /**
@@ -54,6 +66,8 @@ export class LineSplitter {
   private carryBytes = 0;
   private overflowing = false;
   private first = true;
+  /** The byte ranges of a screened group's lines, and whether each may hit. */
+  private readonly group = { starts: new Int32Array(SCREEN_GROUP), ends: new Int32Array(SCREEN_GROUP), may: new Uint8Array(SCREEN_GROUP) };
 
   constructor(
     private readonly handler: LineHandler,
@@ -116,20 +130,40 @@ export class LineSplitter {
 
   /** Complete UTF-8 lines [start, stop) of `chunk` (the last one's newline cut off), each screened before it is decoded. */
   private screened(chunk: Buffer, start: number, stop: number): void {
-    const handler = this.handler;
-    const screen = handler.screen!;
+    const screen = this.handler.screen!;
     const max = this.maxLineBytes;
+    const { starts, ends, may } = this.group;
+    let count = 0;
     for (;;) {
       let newline = chunk.indexOf(0x0a, start);
       if (newline < 0 || newline > stop) newline = stop;
       let end = newline;
       if (end > start && chunk[end - 1] === 13) end--;
-      this.lines++;
-      if (end - start > max) this.tooLong();
-      else if (screen(chunk, start, end)) handler.line(chunk.toString('utf8', start, end), this.lines);
-      if (newline >= stop) return;
+      if (end - start > max) {
+        count = this.readGroup(chunk, count);
+        this.lines++;
+        this.tooLong();
+      } else {
+        this.lines++;
+        starts[count] = start;
+        ends[count] = end;
+        may[count] = screen.line(chunk, start, end, count) ? 1 : 0;
+        if (may[count++] === 1 || count === SCREEN_GROUP) count = this.readGroup(chunk, count);
+      }
+      if (newline >= stop) break;
       start = newline + 1;
     }
+    this.readGroup(chunk, count);
+  }
+
+  /** Settles the group's probes and reads the lines that may hit, in order; they are the last `count` lines seen. Returns 0. */
+  private readGroup(chunk: Buffer, count: number): 0 {
+    if (count === 0) return 0;
+    const { starts, ends, may } = this.group;
+    this.handler.screen!.settle(may);
+    const first = this.lines - count + 1;
+    for (let k = 0; k < count; k++) if (may[k] === 1) this.handler.line(chunk.toString('utf8', starts[k], ends[k]), first + k);
+    return 0;
   }
 
   /** Complete lines (newline-separated, the last one's newline cut off), one by one as bytes. */

@@ -7,7 +7,8 @@ import type { IndexHit, IntelIndex, MatchVia } from './index/intel-index.ts';
 import type { FindingType } from './report-wire.ts';
 import { TAG, TYPE_TAG, ipv4Number, portNumber } from './index/keys.ts';
 import { PatternSet } from './patterns.ts';
-import type { FieldKind, RecordReader, ScanRecord, ValueScreen, ValueSink } from './record.ts';
+import type { LineScreen } from '../io/lines.ts';
+import type { FieldKind, RecordReader, ScanRecord, ValueSink } from './record.ts';
 import { ByteScreen } from './index/screen.ts';
 
 export type { FindingType } from './report-wire.ts';
@@ -88,7 +89,7 @@ export class RecordMatcher implements ValueSink {
   private values: Array<{ field: string; kind: FieldKind; value: string }> = [];
 
   /** The byte screen for readers that have one; none when STIX patterns must see every record's values. */
-  private readonly valueScreen: ValueScreen | undefined;
+  private readonly valueScreen: ByteScreen | undefined;
 
   constructor(private readonly index: IntelIndex) {
     const patterns = index.parts.info.patterns ?? [];
@@ -96,11 +97,17 @@ export class RecordMatcher implements ValueSink {
     this.valueScreen = this.patterns ? undefined : ByteScreen.of(index);
   }
 
-  /** A line screen for a reader (see LineHandler.screen): false for a line none of whose values can hit; undefined when every line must be read. */
-  screenFor(records: RecordReader): ((bytes: Uint8Array, start: number, end: number) => boolean) | undefined {
+  /** A line screen for a reader (see LineScreen): lines none of whose values can hit are passed over; undefined when every line must be read. */
+  screenFor(records: RecordReader): LineScreen | undefined {
     const screen = this.valueScreen;
     if (!screen || !records.screen) return undefined;
-    return (bytes, start, end) => records.screen!(bytes, start, end, screen);
+    return {
+      line(bytes, start, end, slot) {
+        screen.defer(slot);
+        return records.screen!(bytes, start, end, screen);
+      },
+      settle: (may) => screen.settle(may),
+    };
   }
 
   value(field: string, kind: FieldKind, value: string): void {

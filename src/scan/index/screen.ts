@@ -34,12 +34,57 @@ export class ByteScreen implements ValueScreen {
    * Slot i starts as i ^ 1, which no address of that slot equals.
    */
   private readonly absentIpv4 = Int32Array.from({ length: 4096 }, (_, i) => i ^ 1);
+  /**
+   * Table probes put off while a group of lines is screened (`defer`, then
+   * `settle`): the hash, the line's slot in the group, and for an IPv4 address
+   * the address (else -1), noted as absent if its probe says so.
+   */
+  private deferring = false;
+  private slot = 0;
+  private pending = 0;
+  private pendingHashes = new Uint32Array(1024);
+  private pendingSlots = new Uint16Array(1024);
+  private pendingIpv4 = new Float64Array(1024);
+  private settled = new Uint8Array(1024);
 
   constructor(private readonly index: IntelIndex) {
     const { cidr, info } = index.parts;
     [this.rangeFirst, this.rangeLast] = mergedRanges(cidr.groups, cidr.nets);
     this.hasIpv6 = (info.counts.ipv6 ?? 0) > 0 || info.v6Prefixes.length > 0;
     this.hasIpPort = (info.counts['ip-port'] ?? 0) > 0;
+  }
+
+  /**
+   * From now until `settle`, the values screened belong to the line of slot
+   * `slot` in a group, and their table probes are put off: a value then
+   * answers true only when it needs reading for another reason. Slot 0 begins
+   * a group.
+   */
+  defer(slot: number): void {
+    if (slot === 0) this.pending = 0;
+    this.deferring = true;
+    this.slot = slot;
+  }
+
+  /**
+   * Makes the probes put off since slot 0, all at once (their reads of the
+   * table overlap), and sets `may[slot]` to 1 for each line some probe of
+   * which may hit. Values answer at once again afterwards.
+   */
+  settle(may: Uint8Array): void {
+    this.deferring = false;
+    const count = this.pending;
+    this.pending = 0;
+    if (count === 0) return;
+    const passed = this.settled;
+    this.index.table.mayHoldMany(this.pendingHashes, count, passed);
+    for (let i = 0; i < count; i++) {
+      if (passed[i] === 1) may[this.pendingSlots[i]!] = 1;
+      else {
+        const ip = this.pendingIpv4[i]!;
+        if (ip >= 0) this.absentIpv4[ip & 4095] = ip | 0;
+      }
+    }
   }
 
   value(kind: FieldKind, bytes: Uint8Array, start: number, end: number): boolean {
@@ -107,7 +152,7 @@ export class ByteScreen implements ValueScreen {
     for (let i = portEnd - 1; i >= portStart; i--) h = hashStep(h, bytes[i]!);
     h = hashStep(h, 58);
     for (let i = ipEnd - 1; i >= ipStart; i--) h = hashStep(h, bytes[i]!);
-    return this.index.table.mayHold(hashFinish(h));
+    return this.probe(hashFinish(h), -1);
   }
 
   composedUrl(bytes: Uint8Array, hostStart: number, hostEnd: number, pathStart: number, pathEnd: number, portStart: number, portEnd: number): boolean {
@@ -148,13 +193,35 @@ export class ByteScreen implements ValueScreen {
     for (let i = nameEnd - 1; i >= hostStart; i--) h = hashStep(h, bytes[i]!);
     const scheme = https ? HTTPS : HTTP;
     for (let i = scheme.length - 1; i >= 0; i--) h = hashStep(h, scheme[i]!);
-    return this.index.table.mayHold(hashFinish(h)) || this.holds(TAG.urlHost, bytes, hostStart, nameEnd);
+    return this.probe(hashFinish(h), -1) || this.holds(TAG.urlHost, bytes, hostStart, nameEnd);
   }
 
-  private holds(tag: number, bytes: Uint8Array, start: number, end: number): boolean {
+  private holds(tag: number, bytes: Uint8Array, start: number, end: number, ipv4 = -1): boolean {
     let h = hashSeed(tag);
     for (let i = end - 1; i >= start; i--) h = hashStep(h, bytes[i]!);
-    return this.index.table.mayHold(hashFinish(h));
+    return this.probe(hashFinish(h), ipv4);
+  }
+
+  /** Whether the table may hold the finished hash `h`; false while deferring, the probe then kept for `settle`. */
+  private probe(h: number, ipv4: number): boolean {
+    if (!this.deferring) return this.index.table.mayHold(h);
+    if (this.pending === this.pendingHashes.length) this.grow();
+    const at = this.pending++;
+    this.pendingHashes[at] = h;
+    this.pendingSlots[at] = this.slot;
+    this.pendingIpv4[at] = ipv4;
+    return false;
+  }
+
+  private grow(): void {
+    const size = this.pendingHashes.length * 2;
+    const hashes = new Uint32Array(size);
+    const slots = new Uint16Array(size);
+    const ipv4 = new Float64Array(size);
+    hashes.set(this.pendingHashes);
+    slots.set(this.pendingSlots);
+    ipv4.set(this.pendingIpv4);
+    [this.pendingHashes, this.pendingSlots, this.pendingIpv4, this.settled] = [hashes, slots, ipv4, new Uint8Array(size)];
   }
 
   private ip(bytes: Uint8Array, start: number, end: number): boolean {
@@ -177,8 +244,10 @@ export class ByteScreen implements ValueScreen {
     }
     const slot = v4 & 4095;
     if (this.absentIpv4[slot] === (v4 | 0)) return false;
-    if (this.holds(TAG.ip, bytes, start, end) || this.inRange(v4)) return true;
-    this.absentIpv4[slot] = v4 | 0;
+    if (this.inRange(v4)) return true;
+    if (this.holds(TAG.ip, bytes, start, end, v4)) return true;
+    // while deferring, settle notes the address as absent if its probe says so
+    if (!this.deferring) this.absentIpv4[slot] = v4 | 0;
     return false;
   }
 
@@ -206,7 +275,7 @@ export class ByteScreen implements ValueScreen {
       if (c === 46) dots++;
       else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95)) return true;
       h = hashStep(h, c);
-      if (dots > 0 && c !== 46 && (i === start || bytes[i - 1] === 46) && this.index.table.mayHold(hashFinish(h))) return true;
+      if (dots > 0 && c !== 46 && (i === start || bytes[i - 1] === 46) && this.probe(hashFinish(h), -1)) return true;
     }
     // a name without a dot is never looked up
     return false;

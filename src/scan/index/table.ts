@@ -1,4 +1,4 @@
-import { filterAdd, filterMayHold, filterWords } from './filter.ts';
+import { filterAdd, filterMayHold, filterMayHoldMany, filterWords } from './filter.ts';
 
 /**
  * A read-only set of (tag, text) keys with a small number attached to each,
@@ -99,8 +99,18 @@ export class CompactTable {
 
   /** Whether some key has the finished hash `h`: false means the key is certainly absent (a probe that never leaves the filter or the bucket's fingerprints). */
   mayHold(h: number): boolean {
-    const { fingerprints, dir, filter } = this.arrays;
-    if (!filterMayHold(filter, h)) return false;
+    return filterMayHold(this.arrays.filter, h) && this.inBucket(h);
+  }
+
+  /** `mayHold` for `count` hashes at once, into `out` (1: may hold): the filter is read for all of them first (see filterMayHoldMany). */
+  mayHoldMany(hashes: Uint32Array, count: number, out: Uint8Array): void {
+    filterMayHoldMany(this.arrays.filter, hashes, count, out);
+    for (let n = 0; n < count; n++) if (out[n] === 1 && !this.inBucket(hashes[n]!)) out[n] = 0;
+  }
+
+  /** Whether the bucket of the finished hash `h` holds its fingerprint. */
+  private inBucket(h: number): boolean {
+    const { fingerprints, dir } = this.arrays;
     const bucket = this.shift === 32 ? 0 : h >>> this.shift;
     const last = dir[bucket * 2 + 2]!;
     const fingerprint = h & 0xffff;
