@@ -1,9 +1,10 @@
 /**
  * A blocked Bloom filter over the table's key hashes: one 32-bit word per
  * key's probe, three bits set in it, 10 bits a key. It answers "certainly
- * absent" for some 97% of the values a log holds from a few
- * hundred kilobytes to a few megabytes, which stay in the CPU caches while
- * the table's fingerprints, ten times larger, do not. The word and the bits
+ * absent" for some 97% of the values a log holds from 1.25 MB at 1M keys,
+ * which the CPU caches mostly keep while the table's fingerprints, larger,
+ * do not; at 10M keys (12.5 MB) the caches no longer hold it either, and the
+ * screen probes it by group (filterMayHoldMany). The word and the bits
  * come from a second mix of the key's hash, so they say nothing about the
  * bucket or the fingerprint the table checks next.
  */

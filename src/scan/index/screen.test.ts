@@ -100,6 +100,37 @@ describe('the byte screen', () => {
     }
   });
 
+  it('gives the same answers when its probes are put off and settled by group', () => {
+    const cases: Array<[FieldKind, string]> = [
+      ['ip', '103.41.26.58'], ['ip', '103.41.26.59'], ['ip', '5.63.151.200'], ['ip', '5.63.152.1'],
+      ['host', 'a.b.evil.example.com'], ['host', 'example.com'], ['host', 'EVIL.example.com'],
+      ['host-or-ip', '103.41.26.58:8080'], ['host-or-ip', 'good.example.org:8080'],
+      ['url', 'http://112.255.161.10/other'], ['url', 'http://good.example.org/bin.sh'],
+      ['md5', 'df7c845e4eadd7bac6cbfe2087bbd482'], ['md5', 'df7c845e4eadd7bac6cbfe2087bbd483'],
+      ['filename', '/tmp/Mozi.m'], ['filename', '/tmp/other.m'],
+    ];
+    const alone = cases.map(([kind, text]) => value(kind, text));
+    assert.ok(alone.includes(true) && alone.includes(false));
+    const deferred = new ByteScreen(index);
+    const may = new Uint8Array(cases.length);
+    cases.forEach(([kind, text], slot) => {
+      deferred.defer(slot);
+      const b = bytes(`xx${text}yy`);
+      may[slot] = deferred.value(kind, b, 2, b.length - 2) ? 1 : 0;
+    });
+    // before settling, only the values that need a full read for another reason (not canonical, inside a CIDR) answered
+    assert.deepEqual(cases.filter((_, slot) => may[slot] === 1).map(([, text]) => text), ['5.63.151.200', 'EVIL.example.com']);
+    deferred.settle(may);
+    assert.deepEqual([...may].map((answer) => answer === 1), alone);
+    // afterwards it answers at once again, and a new group begins at slot 0 with nothing left over
+    const b = bytes('103.41.26.58');
+    assert.equal(deferred.value('ip', b, 0, b.length), true);
+    deferred.defer(0);
+    const again = new Uint8Array(1);
+    deferred.settle(again);
+    assert.equal(again[0], 0);
+  });
+
   it('composes ip:port pairs and URLs as the plan does', () => {
     const pair = (ip: string, port: string): boolean => {
       const b = bytes(`${ip} ${port}`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CompactTable, TableBuilder, tableEntries } from './table.ts';
+import { CompactTable, TableBuilder, hashBytes, tableEntries } from './table.ts';
 
 describe('CompactTable', () => {
   it('finds every key it was given, with its number, and nothing else', () => {
@@ -28,6 +28,22 @@ describe('CompactTable', () => {
     assert.equal(table.size, 2);
     assert.equal(table.get(4, 'evil.example'), 7);
     assert.deepEqual([...tableEntries(arrays)].map((entry) => entry.text).sort(), ['evil.example', 'other.example']);
+  });
+
+  it('answers a group of mayHold probes as it answers each alone, and never turns a held key away', () => {
+    const builder = new TableBuilder();
+    for (let i = 0; i < 20_000; i++) builder.add(1, `203.0.${i >>> 8}.${i & 255}-${i}`, i);
+    const table = new CompactTable(builder.build());
+    const hashes = Uint32Array.from({ length: 40_000 }, (_, i) => hashBytes(1, new TextEncoder().encode(i % 2 ? `203.0.${(i >>> 1) >>> 8}.${(i >>> 1) & 255}-${i >>> 1}` : `absent-${i}`)));
+    const out = new Uint8Array(hashes.length);
+    table.mayHoldMany(hashes, hashes.length, out);
+    let absentPassed = 0;
+    for (let i = 0; i < hashes.length; i++) {
+      assert.equal(out[i], table.mayHold(hashes[i]!) ? 1 : 0, `probe ${i}`);
+      if (i % 2) assert.equal(out[i], 1, `held key ${i >>> 1}`);
+      else absentPassed += out[i]!;
+    }
+    assert.ok(absentPassed < 100, `${absentPassed} of 20,000 absent keys passed the filter and the fingerprints`);
   });
 
   it('an empty table finds nothing', () => {
