@@ -147,7 +147,9 @@ export class ByteScreen implements ValueScreen {
     const length = portEnd - portStart;
     if (length === 1 && bytes[portStart] === 48) return false; // port 0: no pair is composed
     if (length < 1 || length > 5 || bytes[portStart] === 48 || !digits(bytes, portStart, portEnd)) return true;
-    if (ipv4At(bytes, ipStart, ipEnd) < 0) return true;
+    const ip = ipv4At(bytes, ipStart, ipEnd);
+    if (ip < 0) return true;
+    if (!this.index.nearIpPort(ip)) return false;
     let h = hashSeed(TAG.ipPort);
     for (let i = portEnd - 1; i >= portStart; i--) h = hashStep(h, bytes[i]!);
     h = hashStep(h, 58);
@@ -245,6 +247,10 @@ export class ByteScreen implements ValueScreen {
     const slot = v4 & 4095;
     if (this.absentIpv4[slot] === (v4 | 0)) return false;
     if (this.inRange(v4)) return true;
+    if (!this.index.nearIpv4(v4)) {
+      this.absentIpv4[slot] = v4 | 0;
+      return false;
+    }
     if (this.holds(TAG.ip, bytes, start, end, v4)) return true;
     // while deferring, settle notes the address as absent if its probe says so
     if (!this.deferring) this.absentIpv4[slot] = v4 | 0;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../../errors.ts';
 import type { Warninglist } from '../../enrich/warninglists.ts';
-import type { IndexInfo, IndexParts } from './intel-index.ts';
+import { allBlocks, BLOCK_WORDS, type IndexInfo, type IndexParts } from './intel-index.ts';
 import { fromWholeHashes, type TableArrays } from './table.ts';
 
 /**
@@ -54,6 +54,8 @@ export function sectionsOf(parts: IndexParts, facts: SnapshotFacts, warninglists
     ['cidrGroups', bytes(parts.cidr.groups)],
     ['cidrNets', bytes(parts.cidr.nets)],
     ['cidrValues', bytes(parts.cidr.values)],
+    ['ipv4Blocks', bytes(parts.blocks.ipv4)],
+    ['ipPortBlocks', bytes(parts.blocks.ipPort)],
   ];
 }
 
@@ -146,11 +148,16 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   const lists = section('warninglists');
   const warninglists = JSON.parse(Buffer.from(body.buffer, body.byteOffset + lists.offset, lists.length).toString('utf8')) as Warninglist[];
   const arena = section('arena');
+  // snapshots written before the address blocks have none: every bit set turns nothing away
+  const hasBlocks = header.sections.some((s) => s.name === 'ipv4Blocks');
+  const blocks = hasBlocks ? { ipv4: u32('ipv4Blocks'), ipPort: u32('ipPortBlocks') } : allBlocks();
+  if (blocks.ipv4.length !== BLOCK_WORDS || blocks.ipPort.length !== BLOCK_WORDS) throw bad(`the address blocks are not ${BLOCK_WORDS * 4} bytes`);
   return {
     warninglists,
     parts: {
       table: { ...keyed(), values: values(), dir, arena: new Uint8Array(body.buffer, body.byteOffset + arena.offset, arena.length) },
       cidr: { groups: u32('cidrGroups'), nets: u32('cidrNets'), values: u32('cidrValues') },
+      blocks,
       info,
     },
     facts,
