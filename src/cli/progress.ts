@@ -17,13 +17,30 @@ export class Progress {
     return this.stream.isTTY === true;
   }
 
+  /** Input read so far: a bar when the size is known, lines and lines per second. */
   update(bytes: number, lines: number): void {
-    if (!this.enabled) return;
+    const seconds = this.tick();
+    if (seconds === undefined) return;
+    this.draw(bytes, `${lines.toLocaleString('en')} lines, ${Math.round(lines / seconds).toLocaleString('en')} lines/s`);
+  }
+
+  /** A download: bytes received so far and the rate, a bar when the size is known. */
+  received(bytes: number): void {
+    const seconds = this.tick();
+    if (seconds === undefined) return;
+    this.draw(bytes, `${megabytes(bytes)} received, ${megabytes(bytes / seconds)}/s`);
+  }
+
+  /** Seconds since the start when a redraw is due (on a terminal, at most ten a second), else undefined. */
+  private tick(): number | undefined {
+    if (!this.enabled) return undefined;
     const now = Date.now();
-    if (now - this.last < 100) return;
+    if (now - this.last < 100) return undefined;
     this.last = now;
-    const seconds = Math.max((now - this.startedAt) / 1000, 0.001);
-    const rate = `${Math.round(lines / seconds).toLocaleString('en')} lines/s`;
+    return Math.max((now - this.startedAt) / 1000, 0.001);
+  }
+
+  private draw(bytes: number, text: string): void {
     let bar = '';
     if (this.total) {
       const fraction = Math.min(bytes / this.total, 1);
@@ -32,7 +49,7 @@ export class Progress {
       bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% `;
     }
     const name = this.label.length > 40 ? `…${this.label.slice(-39)}` : this.label;
-    this.stream.write(`\r\x1b[K${name} ${bar}${lines.toLocaleString('en')} lines, ${rate}`);
+    this.stream.write(`\r\x1b[K${name} ${bar}${text}`);
     this.shown = true;
   }
 
@@ -41,3 +58,5 @@ export class Progress {
     this.shown = false;
   }
 }
+
+const megabytes = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;

@@ -21,6 +21,8 @@ export function isDue(feed: FeedState, now: number): boolean {
 interface PullOptions {
   onIssue?: (issue: Issue) => void;
   onProgress?: (p: { bytes: number; lines: number }) => void;
+  /** The download's bytes received so far, and its size when the server gave it. */
+  onDownload?: (received: number, size: number | undefined) => void;
   /** Give the download up after this long without data (default `BODY_IDLE_MS`). */
   idleMs?: number;
   /** Where the download is saved before it is imported (default: the system's temporary directory). */
@@ -41,14 +43,15 @@ export async function pullFeed(store: Store, feed: FeedState, now: number, optio
 }
 
 async function pullLocked(store: Store, feed: FeedState, now: number, options: PullOptions): Promise<PullResult> {
-  const { idleMs, spoolDirectory, ...hooks } = options;
+  const { idleMs, spoolDirectory, onDownload, ...hooks } = options;
   try {
     const outcome = await fetchFeed(feed.url, { etag: feed.etag, lastModified: feed.lastModified }, idleMs === undefined ? {} : { idleMs });
     if (outcome.status === 'not-modified') {
       await store.recordPull(feed.name, { lastPullAt: now, lastStatus: 'not-modified', lastError: '' });
       return { feed: feed.name, status: 'not-modified' };
     }
-    const saved = await spool(outcome.input, spoolDirectory);
+    const size = outcome.input.size;
+    const saved = await spool(outcome.input, spoolDirectory, onDownload && ((received) => onDownload(received, size)));
     let result: IngestResult;
     try {
       result = await ingest(store, saved.input, {

@@ -12,6 +12,7 @@ import { fetchFeed, spool } from './fetch.ts';
 
 const LIST = '192.0.2.1\n192.0.2.2\n198.51.100.7\n';
 const IDLE_MS = 300;
+const SIZED = Array.from({ length: 1000 }, (_, i) => `198.51.${i >> 8}.${i & 255}`).join('\n') + '\n';
 
 describe('feed downloads: saved before they are imported, given up when they stall', { timeout: 20_000 }, () => {
   let server: Server;
@@ -20,6 +21,13 @@ describe('feed downloads: saved before they are imported, given up when they sta
   const open = new Set<import('node:http').ServerResponse>();
   before(async () => {
     server = createServer((request, response) => {
+      if (request.url === '/sized.txt') {
+        // a larger list, sent in two parts, with its length announced
+        response.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(SIZED.length) });
+        response.write(SIZED.slice(0, 4096));
+        setTimeout(() => response.end(SIZED.slice(4096)), 20);
+        return;
+      }
       response.writeHead(200, { 'content-type': 'text/plain' });
       if (request.url === '/stalls.txt') {
         // the first lines, then nothing: the connection stays open
@@ -74,6 +82,26 @@ describe('feed downloads: saved before they are imported, given up when they sta
     assert.equal(good.status === 'ok' ? good.result.input : '', `${base}/good.txt`);
     assert.equal((await store.stats()).indicators, 3);
     assert.deepEqual(readdirSync(spoolDirectory), []);
+    await store.close();
+  });
+
+  it('tells the bytes of a download as they come, with its announced size, before the import', async () => {
+    const store = await freshStore();
+    const now = Date.UTC(2026, 0, 1);
+    await store.addFeed({ name: 'sized', url: `${base}/sized.txt`, format: 'plain-list', everyMs: 3_600_000, mode: 'full' }, now);
+    const events: string[] = [];
+    const pulled = await pullFeed(store, (await store.getFeed('sized'))!, now, {
+      spoolDirectory,
+      onDownload: (received, size) => events.push(`download ${received}/${size}`),
+      onProgress: () => events.push('import'),
+    });
+    assert.equal(pulled.status === 'ok' ? pulled.result.new : 0, 1000);
+    const downloads = events.filter((event) => event.startsWith('download'));
+    assert.ok(downloads.length >= 2, `the two parts told apart: ${downloads.join(', ')}`);
+    assert.equal(downloads.at(-1), `download ${SIZED.length}/${SIZED.length}`);
+    const received = downloads.map((event) => Number(event.split(' ')[1]!.split('/')[0]));
+    assert.deepEqual(received, [...received].sort((a, b) => a - b));
+    assert.ok(events.lastIndexOf(downloads.at(-1)!) < events.indexOf('import'), 'the download ends before the import begins');
     await store.close();
   });
 });

@@ -99,19 +99,29 @@ async function* watched(body: Readable, url: string, idleMs: number, controller:
  * server sends (or stalls). Messages still name the URL. `remove` deletes
  * the file; a failed download leaves nothing behind.
  */
-export async function spool(input: Input, directory = tmpdir()): Promise<{ input: Input; remove: () => Promise<void> }> {
+export async function spool(input: Input, directory = tmpdir(), onBytes?: (received: number) => void): Promise<{ input: Input; remove: () => Promise<void> }> {
   const folder = await mkdtemp(join(directory, 'tix-feed-'));
   const remove = (): Promise<void> => rm(folder, { recursive: true, force: true });
   const path = join(folder, 'body');
   const file = createWriteStream(path);
   try {
-    await pipeline(input.open(), file);
+    await pipeline(onBytes ? counted(input.open(), onBytes) : input.open(), file);
   } catch (error) {
     await remove();
     if (error instanceof TixError) throw error;
     throw new TixError('TIX_FEED_FETCH', `${input.name}: cannot save the download (${(error as Error).message})`, { cause: error });
   }
   return { input: { ...fileInput(path, file.bytesWritten, input.modifiedAt), name: input.name, path }, remove };
+}
+
+/** The chunks of a stream, `onBytes` told the bytes passed so far after each. */
+async function* counted(chunks: AsyncIterable<Buffer>, onBytes: (received: number) => void): AsyncGenerator<Buffer> {
+  let received = 0;
+  for await (const chunk of chunks) {
+    received += chunk.length;
+    onBytes(received);
+    yield chunk;
+  }
 }
 
 /** A URL named on `tix ingest`: fetched unconditionally. */

@@ -93,13 +93,23 @@ export function registerFeeds(program: Command, ctx: CliContext): void {
         for (const feed of chosen) {
           if (!feed) continue;
           const progress = new Progress(feed.name, undefined);
+          let download: Progress | undefined;
           let shown = 0;
           const outcome = await pullFeed(store, feed, ctx.now(), {
             onIssue: (issue) => {
-              if (shown++ < 10) ctx.err.write(`${formatIssue(issue)}\n`);
+              if (shown++ >= 10) return;
+              // a problem on a line of its own: the progress line is cleared first, and drawn again by the next update
+              download?.done();
+              progress.done();
+              ctx.err.write(`${formatIssue(issue)}\n`);
             },
-            onProgress: ({ bytes, lines }) => progress.update(bytes, lines),
+            onDownload: (received, size) => (download ??= new Progress(`${feed.name} (download)`, size)).received(received),
+            onProgress: ({ bytes, lines }) => {
+              download?.done();
+              progress.update(bytes, lines);
+            },
           });
+          download?.done();
           progress.done();
           if (outcome.status === 'error') {
             ctx.err.write(`${feed.name}: ${outcome.error}\n`);

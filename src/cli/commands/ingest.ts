@@ -58,8 +58,11 @@ export function registerIngest(program: Command, ctx: CliContext): void {
       const rejects = new RejectLog(flags.rejects ?? join(ctx.dataDir(), 'rejects', `${stamp(ctx.now())}.txt`));
       const results: IngestResult[] = [];
       let shown = 0;
+      /** The progress line being drawn, cleared before a problem is printed (the next update draws it again). */
+      let current: Progress | undefined;
       const onIssue = (issue: Issue): void => {
         rejects.write(issue);
+        if (shown <= SHOWN_ISSUES) current?.done();
         if (shown < SHOWN_ISSUES) ctx.err.write(`${formatIssue(issue)}\n`);
         else if (shown === SHOWN_ISSUES) ctx.err.write(`… more problems: see the rejects file\n`);
         shown++;
@@ -73,7 +76,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
         // values on warninglists are imported with a warning
         const warninglists = await store.listWarninglists();
         for (const { input, format, source } of resolved) {
-          const progress = new Progress(input.name, input.size);
+          const progress = (current = new Progress(input.name, input.size));
           try {
             const result = await ingest(store, input, {
               ...options,
