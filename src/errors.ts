@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   TIX_SYNC_BAD_PAGE: 'a remote TAXII server answered a sync with something that is not a TAXII 2.1 envelope (wrong media type, not JSON)',
   TIX_SYNC_MARKING: 'a synced object carries a marking tix does not know, or TLP:RED, or granular markings: it was skipped, never stored as unmarked',
   TIX_SYNC_PUSH: 'sightings could not be pushed to the remote a sync pulls from',
+  TIX_SECRET_SEALED: "a stored credential is sealed and cannot be opened: this process has no secret key (TIX_SECRET_KEY), or another one",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,7 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
+import { readKeyFile, writeKeyFileOnce } from './key-file.ts';
 
 /**
  * The instance's package-signing key (Ed25519), kept in the data directory
@@ -12,39 +13,18 @@ import { InputError } from '../errors.ts';
 export function signingKey(dataDir: string): { privateKey: KeyObject; publicKey: KeyObject; publicPem: string } {
   const dir = join(dataDir, 'keys');
   const file = join(dir, 'package-signing.pem');
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    pem = createOnce(dir, file);
-  }
+  const pem = readKeyFile(file) ?? createKey(dir, file);
   const privateKey = createPrivateKey(pem);
   const publicKey = createPublicKey(privateKey);
   return { privateKey, publicKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 }
 
-/**
- * Makes the key unless another process (a worker of `tix serve`, a CLI
- * command) made it first: the new file is linked into place, which fails if
- * one is there already, and then the one there is the key.
- */
-function createOnce(dir: string, file: string): string {
+/** Makes the key, and its public half beside it, unless another process made it first (then that one is the key). */
+function createKey(dir: string, file: string): string {
   const pair = generateKeyPairSync('ed25519');
-  const pem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const draft = `${file}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(draft, pem, { mode: 0o600 });
-  try {
-    linkSync(draft, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return readFileSync(file, 'utf8');
-  } finally {
-    unlinkSync(draft);
-  }
-  writeFileSync(join(dir, 'package-signing.pub.pem'), pair.publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  return pem;
+  const written = writeKeyFileOnce(file, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  if (written.created) writeFileSync(join(dir, 'package-signing.pub.pem'), pair.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  return written.text;
 }
 
 /** A public key a recipient trusts, from a PEM file. */

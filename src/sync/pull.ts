@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TixError } from '../errors.ts';
+import { openSecret } from '../auth/sealed.ts';
 import { ingest } from '../ingest/ingest.ts';
 import type { Issue } from '../model/index.ts';
 import type { ImportMeta, Store } from '../store/store.ts';
@@ -22,6 +23,8 @@ export interface SyncRunOptions {
   onIssue?: (issue: Issue) => void;
   /** Pull only if the sync, as read under its lock, still passes this (a scheduler's due check). */
   ifDue?: (sync: SyncState) => boolean;
+  /** The instance's secret key, which opens a sync key stored sealed (see auth/sealed.ts). */
+  secret?: Buffer;
 }
 
 export interface SyncCounts {
@@ -87,11 +90,20 @@ const emptyCounts = (): SyncCounts => ({ pages: 0, received: 0, objects: 0, new:
 /** A run under the lock; undefined when the sync is gone or (for a scheduler) no longer due. */
 async function runLocked(store: Store, name: string, options: SyncRunOptions): Promise<SyncOutcome | undefined> {
   // read under the lock: another process may have pulled it (and moved its checkpoint) since the caller read it
-  const sync = await store.getSync(name);
-  if (!sync || (options.ifDue && !options.ifDue(sync))) return undefined;
-  const outcome: SyncOutcome = { sync: name, status: 'ok', counts: emptyCounts(), refused: [], ...(sync.checkpoint === undefined ? {} : { checkpoint: sync.checkpoint }) };
+  const stored = await store.getSync(name);
+  if (!stored || (options.ifDue && !options.ifDue(stored))) return undefined;
+  const outcome: SyncOutcome = { sync: name, status: 'ok', counts: emptyCounts(), refused: [], ...(stored.checkpoint === undefined ? {} : { checkpoint: stored.checkpoint }) };
   const problems: string[] = [];
   try {
+    let sync: SyncState;
+    try {
+      sync = { ...stored, key: openSecret(options.secret, stored.key, `sync ${name}: its key`) };
+    } catch (error) {
+      if (!(error instanceof TixError)) throw error;
+      outcome.status = 'error';
+      problems.push(`${error.code}: ${error.message}`);
+      return outcome;
+    }
     try {
       outcome.status = await pullPages(store, sync, options, outcome);
     } catch (error) {

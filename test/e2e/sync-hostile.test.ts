@@ -5,9 +5,11 @@
  * accepted is skipped, and the checkpoint never passes a page not stored.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { sealSecret } from '../../src/auth/sealed.ts';
 import type { Store } from '../../src/store/store.ts';
 import { runSync, type SyncOutcome } from '../../src/sync/pull.ts';
 import { tixAsync, tempDir } from '../helpers/cli.ts';
@@ -60,6 +62,27 @@ describe('sync: a remote that misbehaves', () => {
     await run();
     assert.deepEqual(seen, ['Bearer tix_abc_secret', TAXII, `Basic ${Buffer.from('alice:s3cret').toString('base64')}`, TAXII]);
     assert.equal(requests[0]!.pathname, '/taxii2/api/collections/c1/objects/');
+  });
+
+  it('opens a key stored sealed with the secret key, and refuses to pull (asking nothing) without it or with another', async () => {
+    const secret = randomBytes(32);
+    const seen: Array<string | undefined> = [];
+    handler = (request, response) => {
+      seen.push(request.headers.authorization);
+      envelope(response, {}, '1970-01-01T00:00:00.000000Z');
+    };
+    await store.addSync({ name: 'peer', url: root, collection: 'c1', key: sealSecret(secret, 'tix_sealed_secret'), everyMs: 60_000, source: 'peer' }, START);
+    assert.doesNotMatch((await store.getSync('peer'))!.key, /tix_sealed_secret/);
+    const sealedRun = (key?: Buffer): Promise<SyncOutcome> =>
+      store.getSync('peer').then((sync) => runSync(store, sync!, { now: () => START, timeoutMs: 2_000, ...(key ? { secret: key } : {}) }));
+    for (const key of [undefined, randomBytes(32)]) {
+      const refused = await sealedRun(key);
+      assert.equal(refused.status, 'error');
+      assert.match((await store.getSync('peer'))!.lastError ?? '', /^TIX_SECRET_SEALED: sync peer: its key is stored sealed/);
+    }
+    assert.deepEqual(seen, [], 'nothing is asked of the remote with a key that cannot be opened');
+    assert.equal((await sealedRun(secret)).status, 'ok');
+    assert.deepEqual(seen, ['Bearer tix_sealed_secret']);
   });
 
   it('garbage: reported as a bad page, nothing stored, the checkpoint unmoved', async () => {

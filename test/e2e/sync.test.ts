@@ -8,13 +8,15 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { SyncDefinition } from '../../src/store/sync.ts';
 import { runSync } from '../../src/sync/pull.ts';
 import { EVERYTHING_ID, INBOX_ID } from '../../src/taxii/plugin.ts';
-import { startServe, tempDir, tixAsync } from '../helpers/cli.ts';
+import { startServe, tempDir, tix, tixAsync } from '../helpers/cli.ts';
 import { heldBy, identity, IDENTITY, indicator, keyFor, load, openInstance, tlpMarking, type Instance } from '../helpers/sync-world.ts';
 
 const UNKNOWN_MARKING = 'marking-definition--0badc0de-0000-4000-8000-000000000001';
@@ -252,12 +254,28 @@ describe('sync: vendor → international body → national unit', () => {
   });
 });
 
+describe('sync: the remote key at rest', () => {
+  it('on PostgreSQL, tix sync add refuses to store a key without TIX_SECRET_KEY, before it connects', () => {
+    const data = tempDir('tix-sync-pg-');
+    try {
+      const run = tix(data.path, ['--db', 'postgres://tix@127.0.0.1:1/none', 'sync', 'add', 'peer', 'https://peer.example/taxii2/api/', '--collection', 'c1', '--key', 'tix_k']);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /TIX_SECRET_KEY is not set: on PostgreSQL, a remote's key is stored sealed under a secret key that every tix process of the database is given alike/);
+      assert.doesNotMatch(run.stderr, /ECONNREFUSED/);
+    } finally {
+      data.remove();
+    }
+  });
+});
+
 describe('sync: tix serve pulls on schedule', () => {
   it('a due sync is pulled by the running server, and the result shows in tix sync list', async () => {
     const data = tempDir('tix-sync-serve-');
     let asked = 0;
-    const remote = createServer((_request, response) => {
+    const authorizations: Array<string | undefined> = [];
+    const remote = createServer((request, response) => {
       asked++;
+      authorizations.push(request.headers.authorization);
       response
         .writeHead(200, { 'content-type': 'application/taxii+json;version=2.1', 'x-taxii-date-added-last': '2026-06-01T00:00:00.000000Z' })
         .end(JSON.stringify({ more: false, objects: [indicator(1, '192.0.2.77', [tlpMarking('green')])] }));
@@ -266,11 +284,17 @@ describe('sync: tix serve pulls on schedule', () => {
     const root = `http://127.0.0.1:${(remote.address() as AddressInfo).port}/taxii2/api/`;
     let child: ChildProcess | undefined;
     try {
-      assert.equal((await tixAsync(data.path, ['sync', 'add', 'peer', root, '--collection', 'c1', '--key', 'k', '--every', '1h'])).code, 0);
+      const key = 'tix_peer_0123456789abcdef';
+      assert.equal((await tixAsync(data.path, ['sync', 'add', 'peer', root, '--collection', 'c1', '--key', key, '--every', '1h'])).code, 0);
+      // the key is stored sealed under the data directory's secret key, made for it (owner only)
+      assert.equal(statSync(join(data.path, 'keys', 'secret.key')).mode & 0o777, 0o600);
+      const holding = readdirSync(data.path, { recursive: true, encoding: 'utf8' }).filter((name) => statSync(join(data.path, name)).isFile() && readFileSync(join(data.path, name)).includes(key));
+      assert.deepEqual(holding, [], 'no file of the data directory holds the key in clear');
       const served = await startServe(data.path);
       child = served.child;
       for (let waited = 0; asked === 0 && waited < 30_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(asked, 1, 'the server pulled the due sync once');
+      assert.deepEqual(authorizations, [`Bearer ${key}`], 'with the key opened again');
       let row: Record<string, unknown> = {};
       for (let waited = 0; row.lastStatus === undefined && waited < 10_000; waited += 200) {
         const listed = await tixAsync(data.path, ['sync', 'list', '-o', 'jsonl']);

@@ -17,7 +17,7 @@ export interface Run {
 /** Runs the built `tix` binary, as a user would, against a data directory. */
 export function tix(data: string, args: string[], input?: string | Buffer): Run {
   const result = spawnSync(process.execPath, [BIN, ...args], {
-    env: { ...process.env, TIX_DATA: data, TIX_DEBUG: '' },
+    env: { ...process.env, TIX_DATA: data, TIX_DEBUG: '', TIX_SECRET_KEY: '' },
     input,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -37,7 +37,7 @@ export async function tixAsync(data: string, args: string[]): Promise<Run> {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { ...process.env, TIX_DATA: data, TIX_DEBUG: '' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      { env: { ...process.env, TIX_DATA: data, TIX_DEBUG: '', TIX_SECRET_KEY: '' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -48,7 +48,7 @@ export async function tixAsync(data: string, args: string[]): Promise<Run> {
 
 /** Starts `tix serve --port 0 …ARGS` on a data directory, as a user would; resolves once it listens, with its base URL and what it printed so far. */
 export function startServe(data: string, args: string[] = []): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, '--data', data, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, '--data', data, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TIX_SECRET_KEY: '' } });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`tix serve did not start:\n${output}`)), 120_000);

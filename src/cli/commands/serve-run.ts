@@ -11,6 +11,7 @@ import { sampleDirectory } from './demo.ts';
 import { parseMailAddress } from '../../mail/address.ts';
 import { MailSender, type MailSettings } from '../../mail/sender.ts';
 import { SyncScheduler } from '../../sync/scheduler.ts';
+import { syncSecret } from './sync.ts';
 import type { FastifyInstance } from 'fastify';
 
 export interface ServeFlags {
@@ -123,8 +124,10 @@ function mailHook(sender: MailSender | undefined): { mailQueued?: () => void } {
 /** Pulls the syncs as they fall due (every process does: a sync's lease in the store lets one pull it at a time), through the server's import queue. */
 function startSyncs(store: Store, app: FastifyInstance, ctx: CliContext): SyncScheduler {
   const intervalMs = Number(process.env.TIX_SYNC_CHECK_MS) || 30_000;
+  const secret = syncSecret(ctx, false);
   return new SyncScheduler(store, {
     now: ctx.now,
+    ...(secret ? { secret } : {}),
     intervalMs,
     queueImport: (task) => app.queueImport(task),
     onOutcome: (outcome) => {

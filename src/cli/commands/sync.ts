@@ -1,6 +1,9 @@
 import { Option, type Command } from 'commander';
+import { sealSecret } from '../../auth/sealed.ts';
 import { ConfigError, NotFoundError } from '../../errors.ts';
 import { formatIssue } from '../../model/index.ts';
+import { secretKey } from '../../ops/secret-key.ts';
+import { isDatabaseUrl } from '../../store/open.ts';
 import type { SyncDefinition } from '../../store/sync.ts';
 import { runSync, type SyncOutcome } from '../../sync/pull.ts';
 import { isSyncDue } from '../../sync/scheduler.ts';
@@ -25,6 +28,11 @@ function summary(outcome: SyncOutcome): string {
   return `${head}${outcome.checkpoint ? `; checkpoint ${outcome.checkpoint}` : ''}`;
 }
 
+/** The secret key that seals sync keys (see ops/secret-key.ts); `create`: make the embedded store's key file if there is none. */
+export function syncSecret(ctx: CliContext, create: boolean): Buffer | undefined {
+  return secretKey(ctx.dataDir(), { embedded: !isDatabaseUrl(ctx.storeLocation()), create });
+}
+
 export function registerSync(program: Command, ctx: CliContext): void {
   const sync = program.command('sync').description('pull remote TAXII 2.1 collections (other tix instances) and push sightings back');
 
@@ -43,11 +51,17 @@ export function registerSync(program: Command, ctx: CliContext): void {
       if (!NAME.test(name)) throw new ConfigError(`sync name "${name}": use letters, digits, . _ - (at most 64)`);
       if (!/^https?:\/\/\S+$/i.test(url)) throw new ConfigError(`sync URL "${url}": the remote's API root, an http:// or https:// URL`);
       if (flags.key.trim() === '') throw new ConfigError('--key: the credential is empty');
+      const secret = syncSecret(ctx, true);
+      if (!secret) {
+        throw new ConfigError(
+          "TIX_SECRET_KEY is not set: on PostgreSQL, a remote's key is stored sealed under a secret key that every tix process of the database is given alike (64 hex digits: openssl rand -hex 32)",
+        );
+      }
       const definition: SyncDefinition = {
         name,
         url,
         collection: flags.collection,
-        key: flags.key,
+        key: sealSecret(secret, flags.key),
         everyMs: parseDuration(flags.every, '--every'),
         source: flags.source ?? name,
         ...(flags.tlp ? { tlp: parseTlpOption(flags.tlp) } : {}),
@@ -105,8 +119,10 @@ export function registerSync(program: Command, ctx: CliContext): void {
         for (const item of all) {
           if (!item) continue;
           let shown = 0;
+          const secret = syncSecret(ctx, false);
           const outcome = await runSync(store, item, {
             now: ctx.now,
+            ...(secret ? { secret } : {}),
             timeoutMs,
             pageSize,
             ...(maxPages === undefined ? {} : { maxPages }),
