@@ -124,7 +124,8 @@ function mailHook(sender: MailSender | undefined): { mailQueued?: () => void } {
 /** Pulls the syncs as they fall due (every process does: a sync's lease in the store lets one pull it at a time), through the server's import queue. */
 function startSyncs(store: Store, app: FastifyInstance, ctx: CliContext): SyncScheduler {
   const intervalMs = Number(process.env.TIX_SYNC_CHECK_MS) || 30_000;
-  const secret = syncSecret(ctx, false);
+  // made now if there is none, so that a sync added while the server runs is sealed under the key it holds
+  const secret = syncSecret(ctx, true);
   return new SyncScheduler(store, {
     now: ctx.now,
     ...(secret ? { secret } : {}),

@@ -116,10 +116,10 @@ export function registerSync(program: Command, ctx: CliContext): void {
         const all = name ? [await store.getSync(name)] : await store.listSyncs();
         if (name && !all[0]) throw new NotFoundError(`no sync named ${name}`);
         if (!all.length) ctx.out.write('no sync is defined\n');
+        const secret = syncSecret(ctx, false);
         for (const item of all) {
           if (!item) continue;
           let shown = 0;
-          const secret = syncSecret(ctx, false);
           const outcome = await runSync(store, item, {
             now: ctx.now,
             ...(secret ? { secret } : {}),
