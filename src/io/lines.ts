@@ -140,7 +140,8 @@ export class LineSplitter {
       let end = newline;
       if (end > start && chunk[end - 1] === 13) end--;
       if (end - start > max) {
-        count = this.readGroup(chunk, count);
+        this.readGroup(chunk, count);
+        count = 0;
         this.lines++;
         this.tooLong();
       } else {
@@ -148,7 +149,10 @@ export class LineSplitter {
         starts[count] = start;
         ends[count] = end;
         may[count] = screen.line(chunk, start, end, count) ? 1 : 0;
-        if (may[count++] === 1 || count === SCREEN_GROUP) count = this.readGroup(chunk, count);
+        if (may[count++] === 1 || count === SCREEN_GROUP) {
+          this.readGroup(chunk, count);
+          count = 0;
+        }
       }
       if (newline >= stop) break;
       start = newline + 1;
@@ -156,14 +160,13 @@ export class LineSplitter {
     this.readGroup(chunk, count);
   }
 
-  /** Settles the group's probes and reads the lines that may hit, in order; they are the last `count` lines seen. Returns 0. */
-  private readGroup(chunk: Buffer, count: number): 0 {
-    if (count === 0) return 0;
+  /** Settles the group's probes and reads the lines that may hit, in order; they are the last `count` lines seen. */
+  private readGroup(chunk: Buffer, count: number): void {
+    if (count === 0) return;
     const { starts, ends, may } = this.group;
     this.handler.screen!.settle(may);
     const first = this.lines - count + 1;
     for (let k = 0; k < count; k++) if (may[k] === 1) this.handler.line(chunk.toString('utf8', starts[k], ends[k]), first + k);
-    return 0;
   }
 
   /** Complete lines (newline-separated, the last one's newline cut off), one by one as bytes. */
