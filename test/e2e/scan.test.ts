@@ -129,7 +129,7 @@ describe('tix scan', () => {
   it('a directory: recursive, formats detected per file; exit 0 when nothing hits', () => {
     const run = tix(data.path, ['scan', LOGS, '--json']);
     assert.equal(run.code, 1);
-    assert.deepEqual(summary(run).files.map((f) => f.format).sort(), ['suricata-eve', 'zeek-json', 'zeek-json', 'zeek-json', 'zeek-tsv']);
+    assert.deepEqual(summary(run).files.map((f) => f.format).sort(), ['suricata-eve', 'zeek-json', 'zeek-json', 'zeek-json', 'zeek-tsv', 'zeek-tsv', 'zeek-tsv']);
     const clean = join(work.path, 'clean.log');
     writeFileSync(clean, '{"ts":1.0,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":2}\n');
     assert.equal(tix(data.path, ['scan', clean]).code, 0);

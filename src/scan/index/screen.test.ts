@@ -160,18 +160,20 @@ describe('the byte screen', () => {
 });
 
 /** Findings of a whole log, through the line splitter, with the screen or without it. */
-function scanText(format: string, text: string, index: IntelIndex, screened: boolean): { findings: Finding[]; read: number; lines: number } {
+function scanText(format: string, text: string, index: IntelIndex, screened: boolean): { findings: Finding[]; problems: number[]; read: number; lines: number } {
   const records = getReader(format).createReader(text.slice(0, 65536));
   const matcher = new RecordMatcher(index);
   const screen = matcher.screenFor(records);
   assert.ok(screen, `${format} has a screen`);
   const findings: Finding[] = [];
+  const problems: number[] = [];
   let read = 0;
   const splitter = new LineSplitter({
     line(line, no) {
       read++;
       matcher.line = no;
-      records.read(line, no, matcher);
+      const problem = records.read(line, no, matcher);
+      if (problem) problems.push(problem.line);
       findings.push(...matcher.take());
     },
     problem() {},
@@ -180,7 +182,7 @@ function scanText(format: string, text: string, index: IntelIndex, screened: boo
   // small chunks, so lines also cross chunk boundaries
   const all = Buffer.from(text);
   for (let at = 0; at < all.length; at += 4096) splitter.push(all.subarray(at, at + 4096));
-  return { findings, read, lines: splitter.end() };
+  return { findings, problems, read, lines: splitter.end() };
 }
 
 /** Intel from the fixture feeds and, with `ownValues`, values of every kind taken from every 7th record of the logs themselves. */
@@ -225,6 +227,14 @@ describe('screened scans find exactly what full scans find', () => {
       '7.0\tC7\t10.0.0.1\t5000\t192.9.135.73\t1194\tgood.example.org\t/\t-\t-\t-\t-',
       '8.0\tC8\t10.0.0.1\t5000',
       '9.0\tC9\t10.0.0.1\t5000\t10.0.0.2\t80\tgood.example.org\t/\t-\t-\t-\t-\r',
+      // a dns log: many columns passed over between the ones matched, and rows cut short among them
+      '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\trtt\tquery\tqclass\tqclass_name\tqtype\tqtype_name\trcode\trcode_name\tAA\tTC\tRD\tRA\tZ\tanswers\tTTLs\trejected',
+      '10.0\tC10\t10.0.0.1\t5000\t10.0.0.53\t53\tudp\t1\t0.001\tgood.example.org\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\tgood.example.org,103.41.26.58\t300,300\tF',
+      '11.0\tC11\t10.0.0.1\t5000\t10.0.0.53\t53\tudp\t1\t0.001\ta.b.evil.example.com\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t-\t-\tF',
+      '12.0\tC12\t10.0.0.1\t5000\t10.0.0.53\t53\tudp\t1\t0.001\tgood.example.org\t1\tC_INTERNET\t1',
+      '13.0\tC13\t10.0.0.1\t5000\t10.0.0.53\t53\tudp\t1\t0.001\tgood..example.org\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t5.63.151.9,good.example.org\t300\tF',
+      '14.0\tC14\t10.0.0.1\t5000\t10.0.0.53\t53\tudp\t1\t0.001\tgood.example.org\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t192.9.135.73\t300',
+      '15.0\tC15\t10.0.0.1\t5000\t10.0.0.53\t53\tudp\t1\t0.001\t-evil.example.com\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t-\t-\tF',
     ].join('\n'),
     'suricata-eve': [
       '{"timestamp":"2026-11-23T10:00:00.000000+0000","event_type":"http","src_ip":"10.0.0.1","src_port":5000,"dest_ip":"10.0.0.2","dest_port":80,"http":{"hostname":"EVIL.example.com","url":"/x"}}',
@@ -248,6 +258,7 @@ describe('screened scans find exactly what full scans find', () => {
       const screened = scanText(format, text, trickyIntel, true);
       assert.ok(full.findings.length >= 6, `the crafted lines hit (${full.findings.length})`);
       assert.deepEqual(screened.findings, full.findings);
+      assert.deepEqual(screened.problems, full.problems, 'short rows are read, and reported, on both paths');
       assert.equal(screened.lines, full.lines);
     });
   }

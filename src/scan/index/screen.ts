@@ -40,6 +40,12 @@ export class ByteScreen implements ValueScreen {
    * `settle`): the hash, the line's slot in the group, and for an IPv4 address
    * the address (else -1), noted as absent if its probe says so.
    */
+  /** IPv4 values parsed in the line being deferred (number `lineNo`), by their start's low 3 bits (see ipv4). */
+  private lineNo = 0;
+  private readonly memoLines = new Int32Array(8).fill(-1);
+  private readonly memoStarts = new Int32Array(8);
+  private readonly memoEnds = new Int32Array(8);
+  private readonly memoValues = new Float64Array(8);
   private deferring = false;
   private slot = 0;
   private pending = 0;
@@ -63,6 +69,7 @@ export class ByteScreen implements ValueScreen {
    */
   defer(slot: number): void {
     if (slot === 0) this.pending = 0;
+    this.lineNo = (this.lineNo + 1) & 0x7fffffff;
     this.deferring = true;
     this.slot = slot;
   }
@@ -95,6 +102,10 @@ export class ByteScreen implements ValueScreen {
       case 'host':
         return this.host(bytes, start, end);
       case 'host-or-ip': {
+        if (bytes[start]! <= 57) {
+          const v4 = this.ipv4(bytes, start, end);
+          if (v4 >= 0) return this.ipNumber(v4, bytes, start, end);
+        }
         // an HTTP Host header may carry a port: host:8080 (IPv6 and the rest go the full path)
         let nameEnd = end;
         let dotsAndDigits = true;
@@ -147,10 +158,9 @@ export class ByteScreen implements ValueScreen {
     if (!this.hasIpPort) return false;
     const length = portEnd - portStart;
     if (length === 1 && bytes[portStart] === 48) return false; // port 0: no pair is composed
-    if (length < 1 || length > 5 || bytes[portStart] === 48 || !digits(bytes, portStart, portEnd)) return true;
-    const ip = ipv4At(bytes, ipStart, ipEnd);
-    if (ip < 0) return true;
-    if (!this.index.nearIpPort(ip)) return false;
+    const ip = this.ipv4(bytes, ipStart, ipEnd);
+    if (ip >= 0 && !this.index.nearIpPort(ip)) return false;
+    if (ip < 0 || length < 1 || length > 5 || bytes[portStart] === 48 || !digits(bytes, portStart, portEnd)) return true;
     let h = hashSeed(TAG.ipPort);
     for (let i = portEnd - 1; i >= portStart; i--) h = hashStep(h, bytes[i]!);
     h = hashStep(h, 58);
@@ -169,7 +179,6 @@ export class ByteScreen implements ValueScreen {
         break;
       }
     }
-    if (!urlHost(bytes, hostStart, nameEnd) || !urlPath(bytes, pathStart, pathEnd)) return true;
     const https = portStart >= 0 && isText(bytes, portStart, portEnd, '443');
     let writtenPort = -1;
     let writtenEnd = -1;
@@ -185,18 +194,37 @@ export class ByteScreen implements ValueScreen {
       const length = writtenEnd - writtenPort;
       if (length < 1 || length > 5 || bytes[writtenPort] === 48 || !digits(bytes, writtenPort, writtenEnd)) return true;
     }
-    // the key `scheme://host[:port]/path`, hashed from its last byte
+    // the key `scheme://host[:port]/path`, hashed from its last byte; the path and host are checked
+    // canonical (urlPath, urlHost) in the same passes, and the host hashed for its weak key too
     let h = hashSeed(TAG.url);
-    for (let i = pathEnd - 1; i >= pathStart; i--) h = hashStep(h, bytes[i]!);
+    for (let i = pathEnd - 1; i >= pathStart; i--) {
+      const c = bytes[i]!;
+      if (c <= 32 || c >= 127 || c === 34 || c === 60 || c === 62 || c === 92) return true;
+      h = hashStep(h, c);
+    }
     if (pathEnd === pathStart || bytes[pathStart] !== 47) h = hashStep(h, 47);
     if (writtenPort >= 0) {
       for (let i = writtenEnd - 1; i >= writtenPort; i--) h = hashStep(h, bytes[i]!);
       h = hashStep(h, 58);
     }
-    for (let i = nameEnd - 1; i >= hostStart; i--) h = hashStep(h, bytes[i]!);
+    let hostOnly = hashSeed(TAG.urlHost);
+    let dots = 0;
+    let label = 0;
+    for (let i = nameEnd - 1; i >= hostStart; i--) {
+      const c = bytes[i]!;
+      if (c === 46) {
+        if (label === 0) return true;
+        dots++;
+        label = 0;
+      } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95) label++;
+      else return true;
+      h = hashStep(h, c);
+      hostOnly = hashStep(hostOnly, c);
+    }
+    if (dots === 0 || label === 0) return true;
     const scheme = https ? HTTPS : HTTP;
     for (let i = scheme.length - 1; i >= 0; i--) h = hashStep(h, scheme[i]!);
-    return this.probe(hashFinish(h), -1) || this.holds(TAG.urlHost, bytes, hostStart, nameEnd);
+    return this.probe(hashFinish(h), -1) || this.probe(hashFinish(hostOnly), -1);
   }
 
   private holds(tag: number, bytes: Uint8Array, start: number, end: number, ipv4 = -1): boolean {
@@ -227,8 +255,24 @@ export class ByteScreen implements ValueScreen {
     [this.pendingHashes, this.pendingSlots, this.pendingIpv4, this.settled] = [hashes, slots, ipv4, new Uint8Array(size)];
   }
 
-  private ip(bytes: Uint8Array, start: number, end: number): boolean {
+  /**
+   * ipv4At, remembered within a deferred line by where the value lies: a
+   * line's addresses are screened alone, then again in its ip:port pairs.
+   */
+  private ipv4(bytes: Uint8Array, start: number, end: number): number {
+    if (!this.deferring) return ipv4At(bytes, start, end);
+    const k = start & 7;
+    if (this.memoLines[k] === this.lineNo && this.memoStarts[k] === start && this.memoEnds[k] === end) return this.memoValues[k]!;
     const v4 = ipv4At(bytes, start, end);
+    this.memoLines[k] = this.lineNo;
+    this.memoStarts[k] = start;
+    this.memoEnds[k] = end;
+    this.memoValues[k] = v4;
+    return v4;
+  }
+
+  private ip(bytes: Uint8Array, start: number, end: number): boolean {
+    const v4 = this.ipv4(bytes, start, end);
     if (v4 < 0) {
       // without a colon it is no address at all; IPv6 is canonicalised on the full path, unless none is
       // held and no IPv4 address can hide inside (::ffff:1.2.3.4 or ::ffff:c000:280 become IPv4)
@@ -245,6 +289,11 @@ export class ByteScreen implements ValueScreen {
       }
       return colon && (dot || mapped || this.hasIpv6);
     }
+    return this.ipNumber(v4, bytes, start, end);
+  }
+
+  /** A canonical IPv4 address v4, whose text is bytes [start, end). */
+  private ipNumber(v4: number, bytes: Uint8Array, start: number, end: number): boolean {
     const slot = v4 & 4095;
     if (this.absentIpv4[slot] === (v4 | 0)) return false;
     if (this.inRange(v4)) return true;
@@ -277,15 +326,20 @@ export class ByteScreen implements ValueScreen {
     if (end - start <= 2 || bytes[end - 1] === 46) return true;
     let h = hashSeed(TAG.host);
     let dots = 0;
-    for (let i = end - 1; i >= start; i--) {
-      const c = bytes[i]!;
-      if (c === 46) dots++;
-      else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95)) return true;
-      h = hashStep(h, c);
-      if (dots > 0 && c !== 46 && (i === start || bytes[i - 1] === 46) && this.probe(hashFinish(h), -1)) return true;
+    let i = end - 1;
+    for (;;) {
+      // a label, last byte first; then the name from its first byte, once it holds a dot, is probed
+      const labelEnd = i;
+      for (let c = bytes[i]!; i >= start && (c = bytes[i]!) !== 46; i--) {
+        if (LABEL[c] === 0) return true;
+        h = hashStep(h, c);
+      }
+      if (dots > 0 && i < labelEnd && this.probe(hashFinish(h), -1)) return true;
+      if (i < start) return false;
+      h = hashStep(h, 46);
+      dots++;
+      i--;
     }
-    // a name without a dot is never looked up
-    return false;
   }
 
   /** A URL already canonical (as the matcher's CANONICAL_URL): looked up as it is, and its host weakly. */
@@ -318,6 +372,10 @@ export class ByteScreen implements ValueScreen {
     return end > start && this.holds(tag, bytes, start, end);
   }
 }
+
+/** 1 for the bytes a canonical host label holds: a-z, 0-9, '-' and '_'. */
+const LABEL = new Uint8Array(256);
+for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789-_') LABEL[c.charCodeAt(0)] = 1;
 
 /** IPv4 networks (prefix groups as IntelIndex keeps them) as sorted, merged [first, last] ranges. */
 function mergedRanges(groups: Uint32Array<ArrayBufferLike>, nets: Uint32Array<ArrayBufferLike>): [Uint32Array, Uint32Array] {

@@ -135,6 +135,20 @@ function createReader(head?: string): RecordReader {
       let index = 0;
       let next = 0;
       while (index <= lastColumn) {
+        const column = columns[next];
+        const wanted = column ? column.at : lastColumn;
+        if (index + 1 < wanted) {
+          // pass two or more columns before the next one wanted counting separators, without a branch per column
+          let left = wanted - index;
+          let i = from;
+          while (left > 0 && i < end) left -= ((bytes[i++]! ^ separator) - 1) >>> 31;
+          if (left > 0) {
+            starts.fill(-1);
+            return true; // a short row: read() reports it
+          }
+          from = i;
+          index = wanted;
+        }
         let to = from;
         while (to < end && bytes[to] !== separator) to++;
         if (to >= end) {
@@ -144,7 +158,6 @@ function createReader(head?: string): RecordReader {
           }
           to = end;
         }
-        const column = columns[next];
         if (column && column.at === index) {
           next++;
           if (to > from && !sameText(bytes, from, to, header.unset) && !sameText(bytes, from, to, header.empty)) {
