@@ -173,6 +173,15 @@ async function main() {
     if (hitRate === HIT_RATE) files.push(path);
     const bytes = statSync(path).size;
     const runs = {};
+    // the same log twice in one process: the second pass runs on code the first has compiled, at the rate a large input runs
+    const again = `${path}.again`;
+    rmSync(again, { force: true });
+    linkSync(path, again);
+    const warm = [0, 1].map(() => {
+      const one = time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--threads', '0', '--report', 'jsonl', '-o', '/dev/null', path]);
+      const two = time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--threads', '0', '--report', 'jsonl', '-o', '/dev/null', path, again]);
+      return two.cpuMs - one.cpuMs;
+    });
     for (const threads of [0, availableParallelism()]) {
       const { ms, cpuMs, run } = time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--threads', String(threads), '--report', 'jsonl', '-o', join(DIR, `report-${kind}.jsonl`), path]);
       if (run.status !== 0 && run.status !== 1) throw new Error(`tix scan failed: ${run.stderr}`);
@@ -194,6 +203,7 @@ async function main() {
       label, fmt.bytes(bytes),
       `${mbps(bytes, single.ms).toFixed(1)} MB/s`,
       `${mbps(bytes, single.cpuMs - fixed.cpuMs).toFixed(1)} MB/s`,
+      `${mbps(bytes, Math.min(...warm)).toFixed(1)} MB/s`,
       `${mbps(bytes, multi.ms).toFixed(1)} MB/s`,
       `${single.hits} in ${single.hitLines} lines`,
       grepRate,
@@ -201,8 +211,8 @@ async function main() {
     ]);
   }
   out('');
-  out(table(['log', 'size', 'tix 1 thread, wall', 'per CPU second', `tix ${availableParallelism()} threads, wall`, 'tix findings', 'grep -F -f values.txt, wall', 'tix faster'], rows));
-  out('target: ≥ 150 MB/s per core. Wall figures include process start and the snapshot load; "per CPU second" is the log bytes over the CPU time of the 1-thread run less the fixed cost, which holds on a shared machine.');
+  out(table(['log', 'size', 'tix 1 thread, wall', 'per CPU second, one run', 'per CPU second, warm', `tix ${availableParallelism()} threads, wall`, 'tix findings', 'grep -F -f values.txt, wall', 'tix faster'], rows));
+  out('target: ≥ 150 MB/s per core. Wall figures include process start and the snapshot load. "Per CPU second, one run" is the log bytes over the CPU time of the 1-thread run less the fixed cost (which holds on a shared machine); it still carries the one-off cost of compiling the scanner\'s hot code as it warms up. "Warm" is the log bytes over the CPU time a second pass of the same log adds to a run (the better of two tries): the rate a large input runs at.');
 
   await largeSet(snapshot, files, grepRates);
 

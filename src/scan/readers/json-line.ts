@@ -15,6 +15,13 @@ export class JsonFieldScanner {
   private readonly leafUse = new Map<string, { field: string; kind?: string; slot?: number }>();
   /** The same uses by the key's bytes, for the screen: keyed by a hash of the bytes, checked byte for byte. */
   private readonly keyBytes = new Map<number, Array<{ bytes: Uint8Array; kind?: FieldKind; slot?: number }>>();
+  /**
+   * The same by the hash's low 10 bits, which turn away almost every key a
+   * line holds without a Map lookup: 0 for no wanted key, 1 + its index in
+   * `keyList` for one, -1 for several (then keyBytes decides).
+   */
+  private readonly keySlots = new Int16Array(1024);
+  private readonly keyList: Array<{ bytes: Uint8Array; kind?: FieldKind; slot?: number }> = [];
   private timeText: string | undefined;
 
   constructor(
@@ -34,6 +41,8 @@ export class JsonFieldScanner {
       const entry = { bytes, ...(use.kind ? { kind: use.kind as FieldKind } : {}), ...(use.slot === undefined ? {} : { slot: use.slot }) };
       const h = keyHash(bytes, 0, bytes.length);
       this.keyBytes.set(h, [...(this.keyBytes.get(h) ?? []), entry]);
+      this.keyList.push(entry);
+      this.keySlots[h & 1023] = this.keySlots[h & 1023] === 0 ? this.keyList.length : -1;
     }
     const keys = [...this.leafUse.keys(), timeKey].map((key) => key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     this.pattern = new RegExp(`"(${keys.join('|')})":\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|(-?[0-9][0-9.eE+-]*)|\\[([^\\]]*)\\])`, 'g');
@@ -158,17 +167,22 @@ export class JsonFieldScanner {
   }
 
   private useOf(bytes: Uint8Array, start: number, end: number): { kind?: FieldKind; slot?: number } | undefined {
-    const candidates = this.keyBytes.get(keyHash(bytes, start, end));
-    if (!candidates) return undefined;
-    for (const candidate of candidates) {
-      const key = candidate.bytes;
-      if (key.length !== end - start) continue;
-      let same = true;
-      for (let k = 0; k < key.length && same; k++) same = key[k] === bytes[start + k];
-      if (same) return candidate;
+    const h = keyHash(bytes, start, end);
+    const slot = this.keySlots[h & 1023]!;
+    if (slot === 0) return undefined;
+    if (slot > 0) {
+      const only = this.keyList[slot - 1]!;
+      return sameBytes(only.bytes, bytes, start, end) ? only : undefined;
     }
+    for (const candidate of this.keyBytes.get(h) ?? []) if (sameBytes(candidate.bytes, bytes, start, end)) return candidate;
     return undefined;
   }
+}
+
+function sameBytes(key: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
+  if (key.length !== end - start) return false;
+  for (let k = 0; k < key.length; k++) if (key[k] !== bytes[start + k]) return false;
+  return true;
 }
 
 function keyHash(bytes: Uint8Array, start: number, end: number): number {
