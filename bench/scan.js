@@ -159,7 +159,8 @@ async function main() {
   // the fixed cost of a run (process start, snapshot load, report), measured on an empty log and taken off the per-core figure
   const empty = join(DIR, 'empty.log');
   writeFileSync(empty, '');
-  const fixed = time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--report', 'jsonl', '-o', '/dev/null', empty]);
+  // the least of three: a noisy run would make the fixed cost, and so every rate below, look larger
+  const fixed = [0, 1, 2].map(() => time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--report', 'jsonl', '-o', '/dev/null', empty])).reduce((a, b) => (b.cpuMs < a.cpuMs ? b : a));
   out('');
   out(`fixed cost of one run (start, snapshot load, report): ${fmt.s(fixed.ms)} wall, ${fmt.s(fixed.cpuMs)} CPU; load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
   const rows = [];
@@ -177,11 +178,10 @@ async function main() {
     const again = `${path}.again`;
     rmSync(again, { force: true });
     linkSync(path, again);
-    const warm = [0, 1].map(() => {
-      const one = time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--threads', '0', '--report', 'jsonl', '-o', '/dev/null', path]);
-      const two = time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--threads', '0', '--report', 'jsonl', '-o', '/dev/null', path, again]);
-      return two.cpuMs - one.cpuMs;
-    });
+    // the least CPU time of three runs of each, then the difference: a noisy run only ever adds time
+    const cpuOf = (inputs) => time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--threads', '0', '--report', 'jsonl', '-o', '/dev/null', ...inputs]).cpuMs;
+    const tries = [0, 1, 2].map(() => [cpuOf([path]), cpuOf([path, again])]);
+    const warmCpuMs = Math.min(...tries.map(([, two]) => two)) - Math.min(...tries.map(([one]) => one));
     for (const threads of [0, availableParallelism()]) {
       const { ms, cpuMs, run } = time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--threads', String(threads), '--report', 'jsonl', '-o', join(DIR, `report-${kind}.jsonl`), path]);
       if (run.status !== 0 && run.status !== 1) throw new Error(`tix scan failed: ${run.stderr}`);
@@ -202,8 +202,8 @@ async function main() {
     rows.push([
       label, fmt.bytes(bytes),
       `${mbps(bytes, single.ms).toFixed(1)} MB/s`,
-      `${mbps(bytes, single.cpuMs - fixed.cpuMs).toFixed(1)} MB/s`,
-      `${mbps(bytes, Math.min(...warm)).toFixed(1)} MB/s`,
+      `${mbps(bytes, Math.min(single.cpuMs, ...tries.map(([one]) => one)) - fixed.cpuMs).toFixed(1)} MB/s`,
+      `${mbps(bytes, warmCpuMs).toFixed(1)} MB/s`,
       `${mbps(bytes, multi.ms).toFixed(1)} MB/s`,
       `${single.hits} in ${single.hitLines} lines`,
       grepRate,
@@ -212,7 +212,7 @@ async function main() {
   }
   out('');
   out(table(['log', 'size', 'tix 1 thread, wall', 'per CPU second, one run', 'per CPU second, warm', `tix ${availableParallelism()} threads, wall`, 'tix findings', 'grep -F -f values.txt, wall', 'tix faster'], rows));
-  out('target: ≥ 150 MB/s per core. Wall figures include process start and the snapshot load. "Per CPU second, one run" is the log bytes over the CPU time of the 1-thread run less the fixed cost (which holds on a shared machine); it still carries the one-off cost of compiling the scanner\'s hot code as it warms up. "Warm" is the log bytes over the CPU time a second pass of the same log adds to a run (the better of two tries): the rate a large input runs at.');
+  out('target: ≥ 150 MB/s per core. Wall figures include process start and the snapshot load. "Per CPU second, one run" is the log bytes over the least CPU time of four 1-thread runs less the fixed cost (which holds on a shared machine); it still carries the one-off cost of compiling the scanner\'s hot code as it warms up. "Warm" is the log bytes over the CPU time a second pass of the same log adds to a run (the least CPU time of three runs with the log twice, less that of three with it once): the rate a large input runs at.');
 
   await largeSet(snapshot, files, grepRates);
 
