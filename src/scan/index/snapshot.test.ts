@@ -62,6 +62,40 @@ describe('intel snapshot', () => {
     assert.throws(() => decodeSnapshot(bytes.subarray(0, 20), 'x.tixsnap'), /cut short/);
   });
 
+  it('refuses a header that lays the hashed sections out otherwise, though the content hash still matches', () => {
+    const builder = build(10);
+    builder.add('cidr', '45.9.148.0/24', { sources: ['maltrail'], tlp: 'clear', malware: [], threatTypes: ['scanner'] });
+    const { bytes } = roundTrip(builder);
+    const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+    const header = JSON.parse(Buffer.from(bytes.subarray(16, 16 + headerLength)).toString('utf8')) as { sections: Array<{ name: string; offset: number; length: number }> };
+    const body = bytes.subarray((16 + headerLength + 7) & ~7);
+    // the same body behind a header changed by `edit`
+    const withHeader = (edit: (sections: Array<{ name: string; offset: number; length: number }>) => void): Uint8Array => {
+      const changed = structuredClone(header);
+      edit(changed.sections);
+      const text = Buffer.from(JSON.stringify(changed), 'utf8');
+      const prefix = Buffer.alloc((16 + text.length + 7) & ~7);
+      Buffer.from(bytes.subarray(0, 8)).copy(prefix, 0);
+      prefix.writeUInt32LE(text.length, 8);
+      text.copy(prefix, 16);
+      return new Uint8Array(Buffer.concat([prefix, body]));
+    };
+    assert.equal(decodeSnapshot(withHeader(() => {}), 'same.tixsnap').parts.cidr.nets.length, 2, 'the header written again as it was loads');
+    const refused = (edit: (sections: Array<{ name: string; offset: number; length: number }>) => void, why: RegExp): void => {
+      assert.throws(() => decodeSnapshot(withHeader(edit), 'x.tixsnap'), (error: Error & { code?: string }) => error.code === 'TIX_SNAPSHOT_INVALID' && why.test(error.message) && /damaged or was altered|calls for|bytes for/.test(error.message), why.source);
+    };
+    const named = (sections: Array<{ name: string }>, name: string): number => sections.findIndex((section) => section.name === name);
+    // two sections of the same size, names swapped: the networks would be read as their metadata numbers and back
+    refused((sections) => {
+      const [nets, values] = [named(sections, 'cidrNets'), named(sections, 'cidrValues')];
+      [sections[nets]!.name, sections[values]!.name] = [sections[values]!.name, sections[nets]!.name];
+    }, /out of order/);
+    refused((sections) => void (sections[named(sections, 'cidrNets')]!.offset += 8), /not where the section before it ends/);
+    refused((sections) => void (sections[named(sections, 'arena')]!.length -= 1), /arena is \d+ bytes where its content calls for/);
+    refused((sections) => void sections.pop(), /the sections end at byte/);
+    refused((sections) => void (sections[0]!.name = 'extra'), /an unknown section "extra"/);
+  });
+
   it('loads a first-version snapshot, which kept whole 32-bit key hashes instead of fingerprints and a filter', () => {
     const parts = build(10).build();
     const encoder = new TextEncoder();

@@ -17,7 +17,12 @@ import { fromWholeHashes, type TableArrays } from './table.ts';
  *
  * The header names each section's offset and length within the body and the
  * body's SHA-256; the body holds everything else, the JSON facts included, so
- * the hash covers all that a scan relies on.
+ * the hash covers all that a scan relies on. The header itself is outside the
+ * hash, so a loader accepts only the one layout a writer makes: the sections
+ * in SECTION_ORDER, each where the one before ends (padded to 8), the last
+ * ending the body, each the size its content calls for. Otherwise a changed
+ * header could point a section at other hashed bytes (swap two sections of
+ * the same size, say) and the hash would still match.
  */
 const MAGIC = Buffer.from('TIXSNAP\x01', 'latin1');
 
@@ -39,6 +44,25 @@ interface SnapshotHeader {
 }
 
 const pad8 = (n: number): number => (n + 7) & ~7;
+
+/** Every section a snapshot of any version may hold, in the order writers lay them out. */
+const SECTION_ORDER = ['info', 'warninglists', 'hashes', 'fingerprints', 'filter', 'values', 'dir', 'arena', 'cidrGroups', 'cidrNets', 'cidrValues', 'ipv4Blocks', 'ipPortBlocks'];
+
+/** Why a header's sections are not laid out as a writer lays them out, or undefined when they are. */
+function layoutProblem(sections: SnapshotHeader['sections'], bodyLength: number): string | undefined {
+  let offset = 0;
+  let order = -1;
+  for (const section of sections) {
+    const { name, offset: at, length } = section ?? {};
+    const rank = SECTION_ORDER.indexOf(name);
+    if (rank < 0) return `an unknown section ${JSON.stringify(name)}`;
+    if (rank <= order) return `section ${name} is out of order`;
+    if (!Number.isSafeInteger(length) || length < 0 || at !== offset) return `section ${name} is not where the section before it ends`;
+    order = rank;
+    offset += pad8(length);
+  }
+  return offset === bodyLength ? undefined : `the sections end at byte ${offset} of a ${bodyLength}-byte body`;
+}
 
 /** The named sections of a snapshot, in file order. */
 export function sectionsOf(parts: IndexParts, facts: SnapshotFacts, warninglists: readonly Warninglist[]): Array<[string, Uint8Array]> {
@@ -112,7 +136,9 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   }
   if (header.format !== 'tix-snapshot' || (header.version !== 1 && header.version !== 2) || !Array.isArray(header.sections)) throw bad('an unknown snapshot version');
   const bodyStart = bytes.byteOffset + pad8(16 + headerLength);
-  const body = new Uint8Array(bytes.buffer, bodyStart, bytes.byteOffset + bytes.byteLength - bodyStart);
+  const body = new Uint8Array(bytes.buffer, bodyStart, Math.max(0, bytes.byteOffset + bytes.byteLength - bodyStart));
+  const layout = layoutProblem(header.sections, body.byteLength);
+  if (layout) throw bad(`the header's layout is not a snapshot's (${layout}): the file is damaged or was altered`);
   if (verify) {
     const digest = createHash('sha256').update(body).digest('hex');
     if (digest !== header.sha256) throw bad(`content hash mismatch (the file is damaged or was altered): header says ${header.sha256.slice(0, 16)}…, content is ${digest.slice(0, 16)}…`);
@@ -124,23 +150,28 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   };
   const u32 = (name: string): Uint32Array<ArrayBufferLike> => {
     const s = section(name);
+    if (s.length % 4 !== 0) throw bad(`section ${name} is not whole 32-bit words`);
     return new Uint32Array(body.buffer, body.byteOffset + s.offset, s.length / 4);
   };
   const infoSection = section('info');
   const { info, facts } = JSON.parse(Buffer.from(body.buffer, body.byteOffset + infoSection.offset, infoSection.length).toString('utf8')) as { info: IndexInfo; facts: SnapshotFacts };
   const dir = u32('dir');
-  const keys = dir.length > 0 ? dir[dir.length - 2]! : 0;
+  if (dir.length < 2 || dir.length % 2 !== 0) throw bad('section dir is not a bucket directory');
+  const keys = dir[dir.length - 2]!;
+  const exact = (name: string, bytes: number): void => {
+    if (section(name).length !== bytes) throw bad(`section ${name} is ${section(name).length} bytes where its content calls for ${bytes}`);
+  };
   // the numbers beside the keys are 16 or 32 bits wide, as many bytes per key as the section says
   const values = (): Uint16Array<ArrayBufferLike> | Uint32Array<ArrayBufferLike> => {
     const s = section('values');
-    if (keys > 0 && s.length >= keys * 4) return new Uint32Array(body.buffer, body.byteOffset + s.offset, keys);
-    if (s.length < keys * 2) throw bad('section values is shorter than its keys');
+    if (keys > 0 && s.length === keys * 4) return new Uint32Array(body.buffer, body.byteOffset + s.offset, keys);
+    if (s.length !== keys * 2) throw bad(`section values is ${s.length} bytes for ${keys} keys (2 or 4 a key)`);
     return new Uint16Array(body.buffer, body.byteOffset + s.offset, keys);
   };
   const keyed = (): Pick<TableArrays, 'fingerprints' | 'filter'> => {
     if (header.version === 1) return fromWholeHashes(u32('hashes'));
     const s = section('fingerprints');
-    if (s.length < keys * 2) throw bad('section fingerprints is shorter than its keys');
+    exact('fingerprints', keys * 2);
     const filter = u32('filter');
     if (filter.length === 0) throw bad('section filter is empty');
     return { fingerprints: new Uint16Array(body.buffer, body.byteOffset + s.offset, keys), filter };
@@ -148,6 +179,9 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   const lists = section('warninglists');
   const warninglists = JSON.parse(Buffer.from(body.buffer, body.byteOffset + lists.offset, lists.length).toString('utf8')) as Warninglist[];
   const arena = section('arena');
+  exact('arena', dir[dir.length - 1]!);
+  const cidrGroups = u32('cidrGroups');
+  exact('cidrValues', section('cidrNets').length);
   // snapshots written before the address blocks have none: every bit set turns nothing away
   const hasBlocks = header.sections.some((s) => s.name === 'ipv4Blocks');
   const blocks = hasBlocks ? { ipv4: u32('ipv4Blocks'), ipPort: u32('ipPortBlocks') } : allBlocks();
@@ -156,7 +190,7 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
     warninglists,
     parts: {
       table: { ...keyed(), values: values(), dir, arena: new Uint8Array(body.buffer, body.byteOffset + arena.offset, arena.length) },
-      cidr: { groups: u32('cidrGroups'), nets: u32('cidrNets'), values: u32('cidrValues') },
+      cidr: { groups: cidrGroups, nets: u32('cidrNets'), values: u32('cidrValues') },
       blocks,
       info,
     },
