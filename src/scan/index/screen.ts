@@ -179,6 +179,7 @@ export class ByteScreen implements ValueScreen {
         break;
       }
     }
+    if (!urlHost(bytes, hostStart, nameEnd) || !urlPath(bytes, pathStart, pathEnd)) return true;
     const https = portStart >= 0 && isText(bytes, portStart, portEnd, '443');
     let writtenPort = -1;
     let writtenEnd = -1;
@@ -194,37 +195,18 @@ export class ByteScreen implements ValueScreen {
       const length = writtenEnd - writtenPort;
       if (length < 1 || length > 5 || bytes[writtenPort] === 48 || !digits(bytes, writtenPort, writtenEnd)) return true;
     }
-    // the key `scheme://host[:port]/path`, hashed from its last byte; the path and host are checked
-    // canonical (urlPath, urlHost) in the same passes, and the host hashed for its weak key too
+    // the key `scheme://host[:port]/path`, hashed from its last byte
     let h = hashSeed(TAG.url);
-    for (let i = pathEnd - 1; i >= pathStart; i--) {
-      const c = bytes[i]!;
-      if (c <= 32 || c >= 127 || c === 34 || c === 60 || c === 62 || c === 92) return true;
-      h = hashStep(h, c);
-    }
+    for (let i = pathEnd - 1; i >= pathStart; i--) h = hashStep(h, bytes[i]!);
     if (pathEnd === pathStart || bytes[pathStart] !== 47) h = hashStep(h, 47);
     if (writtenPort >= 0) {
       for (let i = writtenEnd - 1; i >= writtenPort; i--) h = hashStep(h, bytes[i]!);
       h = hashStep(h, 58);
     }
-    let hostOnly = hashSeed(TAG.urlHost);
-    let dots = 0;
-    let label = 0;
-    for (let i = nameEnd - 1; i >= hostStart; i--) {
-      const c = bytes[i]!;
-      if (c === 46) {
-        if (label === 0) return true;
-        dots++;
-        label = 0;
-      } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95) label++;
-      else return true;
-      h = hashStep(h, c);
-      hostOnly = hashStep(hostOnly, c);
-    }
-    if (dots === 0 || label === 0) return true;
+    for (let i = nameEnd - 1; i >= hostStart; i--) h = hashStep(h, bytes[i]!);
     const scheme = https ? HTTPS : HTTP;
     for (let i = scheme.length - 1; i >= 0; i--) h = hashStep(h, scheme[i]!);
-    return this.probe(hashFinish(h), -1) || this.probe(hashFinish(hostOnly), -1);
+    return this.probe(hashFinish(h), -1) || this.holds(TAG.urlHost, bytes, hostStart, nameEnd);
   }
 
   private holds(tag: number, bytes: Uint8Array, start: number, end: number, ipv4 = -1): boolean {
