@@ -35,17 +35,17 @@ export class ByteScreen implements ValueScreen {
    * Slot i starts as i ^ 1, which no address of that slot equals.
    */
   private readonly absentIpv4 = Int32Array.from({ length: 4096 }, (_, i) => i ^ 1);
+  /** IPv4 values parsed in the line being deferred (number `lineNo`), by their start's low 3 bits (see ipv4). */
+  private lineNo = 0;
+  private readonly memoLines = new Float64Array(8).fill(-1);
+  private readonly memoStarts = new Int32Array(8);
+  private readonly memoEnds = new Int32Array(8);
+  private readonly memoValues = new Float64Array(8);
   /**
    * Table probes put off while a group of lines is screened (`defer`, then
    * `settle`): the hash, the line's slot in the group, and for an IPv4 address
    * the address (else -1), noted as absent if its probe says so.
    */
-  /** IPv4 values parsed in the line being deferred (number `lineNo`), by their start's low 3 bits (see ipv4). */
-  private lineNo = 0;
-  private readonly memoLines = new Int32Array(8).fill(-1);
-  private readonly memoStarts = new Int32Array(8);
-  private readonly memoEnds = new Int32Array(8);
-  private readonly memoValues = new Float64Array(8);
   private deferring = false;
   private slot = 0;
   private pending = 0;
@@ -69,7 +69,7 @@ export class ByteScreen implements ValueScreen {
    */
   defer(slot: number): void {
     if (slot === 0) this.pending = 0;
-    this.lineNo = (this.lineNo + 1) & 0x7fffffff;
+    this.lineNo++;
     this.deferring = true;
     this.slot = slot;
   }
