@@ -180,7 +180,6 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   const warninglists = JSON.parse(Buffer.from(body.buffer, body.byteOffset + lists.offset, lists.length).toString('utf8')) as Warninglist[];
   const arena = section('arena');
   exact('arena', dir[dir.length - 1]!);
-  const cidrGroups = u32('cidrGroups');
   exact('cidrValues', section('cidrNets').length);
   // snapshots written before the address blocks have none: every bit set turns nothing away
   const hasBlocks = header.sections.some((s) => s.name === 'ipv4Blocks');
@@ -190,7 +189,7 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
     warninglists,
     parts: {
       table: { ...keyed(), values: values(), dir, arena: new Uint8Array(body.buffer, body.byteOffset + arena.offset, arena.length) },
-      cidr: { groups: cidrGroups, nets: u32('cidrNets'), values: u32('cidrValues') },
+      cidr: { groups: u32('cidrGroups'), nets: u32('cidrNets'), values: u32('cidrValues') },
       blocks,
       info,
     },

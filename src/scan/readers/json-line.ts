@@ -13,15 +13,14 @@ import type { CompiledPlan } from './plan.ts';
 export class JsonFieldScanner {
   private readonly pattern: RegExp;
   private readonly leafUse = new Map<string, { field: string; kind?: string; slot?: number }>();
-  /** The same uses by the key's bytes, for the screen: keyed by a hash of the bytes, checked byte for byte. */
-  private readonly keyBytes = new Map<number, Array<{ bytes: Uint8Array; kind?: FieldKind; slot?: number }>>();
+  /** The same uses by the key's bytes, for the screen, checked byte for byte. */
+  private readonly keyList: Array<{ bytes: Uint8Array; kind?: FieldKind; slot?: number }> = [];
   /**
-   * The same by the hash's low 10 bits, which turn away almost every key a
-   * line holds without a Map lookup: 0 for no wanted key, 1 + its index in
-   * `keyList` for one, -1 for several (then keyBytes decides).
+   * The low 10 bits of a key's hash → 0 for no wanted key, 1 + its index in
+   * `keyList` for one, -1 for several (then keyList is searched): almost
+   * every key a line holds is turned away by one read.
    */
   private readonly keySlots = new Int16Array(1024);
-  private readonly keyList: Array<{ bytes: Uint8Array; kind?: FieldKind; slot?: number }> = [];
   private timeText: string | undefined;
 
   constructor(
@@ -40,7 +39,6 @@ export class JsonFieldScanner {
       const bytes = new TextEncoder().encode(key);
       const entry = { bytes, ...(use.kind ? { kind: use.kind as FieldKind } : {}), ...(use.slot === undefined ? {} : { slot: use.slot }) };
       const h = keyHash(bytes, 0, bytes.length);
-      this.keyBytes.set(h, [...(this.keyBytes.get(h) ?? []), entry]);
       this.keyList.push(entry);
       this.keySlots[h & 1023] = this.keySlots[h & 1023] === 0 ? this.keyList.length : -1;
     }
@@ -174,8 +172,7 @@ export class JsonFieldScanner {
       const only = this.keyList[slot - 1]!;
       return sameBytes(only.bytes, bytes, start, end) ? only : undefined;
     }
-    for (const candidate of this.keyBytes.get(h) ?? []) if (sameBytes(candidate.bytes, bytes, start, end)) return candidate;
-    return undefined;
+    return this.keyList.find((candidate) => sameBytes(candidate.bytes, bytes, start, end));
   }
 }
 
