@@ -43,8 +43,20 @@ export const number = (value: number | null): string => (value === null ? '\\N' 
 
 type ReadPart = Parameters<BatchReader['next']>[0];
 
-/** Renders one row of a batch as a line of COPY text (without its newline), or skips it (undefined). */
-type CopyLine = (reader: BatchReader, row: number) => string | undefined;
+/**
+ * A batch as an import holds it until its rows are copied: where its rows start in the import, which of
+ * them may repeat a value of an earlier batch (flagRepeats), and how its text cells are written.
+ */
+export interface PendingBatch {
+  batch: ObservationBatch;
+  /** The position of its first row in the import. */
+  first: number;
+  maybeRepeats: Uint8Array;
+  text: (value: string | null) => string;
+}
+
+/** Renders one row of a pending batch as a line of COPY text (without its newline), or skips it (undefined). */
+type CopyLine = (reader: BatchReader, row: number, pending: PendingBatch) => string | undefined;
 
 /** How the text cells of a batch are written: escaped, unless none of its text needs it (one test of all of it). */
 export const textCells = (batch: ObservationBatch): ((value: string | null) => string) => (needsEscapes(batch.text) ? escaped : plain);
@@ -52,19 +64,21 @@ export const textCells = (batch: ObservationBatch): ((value: string | null) => s
 /** Whether any of COPY's special characters is in `text`: four searches for one character each, several times faster than one for a class of them. */
 const needsEscapes = (text: string): boolean => text.includes('\\') || text.includes('\t') || text.includes('\n') || text.includes('\r');
 
-/** The rows of a batch that `line` renders, as COPY text, a chunk at a time. */
-function* copyChunks(batch: ObservationBatch, line: CopyLine, part: ReadPart): Generator<string> {
-  const reader = new BatchReader(batch);
+/** The rows of some batches that `line` renders, as COPY text, a chunk at a time. */
+function* copyChunks(batches: readonly PendingBatch[], line: CopyLine, part: ReadPart): Generator<string> {
   let chunk = '';
   let rows = 0;
-  for (let row = 0; row < batch.length; row++) {
-    reader.next(part);
-    const rendered = line(reader, row);
-    if (rendered === undefined) continue;
-    chunk += `${rendered}\n`;
-    if (++rows % ROWS_PER_CHUNK === 0) {
-      yield chunk;
-      chunk = '';
+  for (const pending of batches) {
+    const reader = new BatchReader(pending.batch);
+    for (let row = 0; row < pending.batch.length; row++) {
+      reader.next(part);
+      const rendered = line(reader, row, pending);
+      if (rendered === undefined) continue;
+      chunk += `${rendered}\n`;
+      if (++rows % ROWS_PER_CHUNK === 0) {
+        yield chunk;
+        chunk = '';
+      }
     }
   }
   if (chunk) yield chunk;
@@ -85,13 +99,13 @@ export class CopyQueue {
   constructor(private readonly client: pg.PoolClient) {}
 
   /**
-   * Streams the rows of a batch that `line` renders into one `COPY … FROM STDIN`, reading `part` of each
-   * (BatchReader.next); ends when the COPY does.
+   * Streams the rows of some batches that `line` renders into one `COPY … FROM STDIN`, reading `part` of
+   * each (BatchReader.next); ends when the COPY does.
    */
-  copy(statement: string, batch: ObservationBatch, line: CopyLine, part: ReadPart = 'all'): Promise<void> {
+  copy(statement: string, batches: readonly PendingBatch[], line: CopyLine, part: ReadPart = 'all'): Promise<void> {
     // both of its sides buffer: half each
     const ahead = new PassThrough({ highWaterMark: AHEAD_BYTES / 2 });
-    const made = pipeline(Readable.from(copyChunks(batch, line, part), { objectMode: false }), ahead);
+    const made = pipeline(Readable.from(copyChunks(batches, line, part), { objectMode: false }), ahead);
     const sent = this.last.then(
       () => pipeline(ahead, this.client.query(copyFrom(statement))),
       (error: unknown) => {
@@ -111,24 +125,25 @@ export class CopyQueue {
 }
 
 /**
- * Streams a batch into the staging table with one COPY; rows are numbered from `first`, `maybeRepeats` says
- * whether each row's value may have come in an earlier batch (see flagRepeats). With `onlyMaybe`, the rows
- * flagged so are staged alone (a direct load wrote the others).
+ * Streams batches into the staging table, one COPY for those without metadata and one for the others; each
+ * row is numbered by its position in the import and says whether its value may have come in an earlier
+ * batch (see flagRepeats). With `onlyMaybe`, the rows flagged so are staged alone (a direct load wrote the
+ * others).
  */
-export function copyBatch(
-  copies: CopyQueue,
-  batch: ObservationBatch,
-  first: number,
-  maybeRepeats: Uint8Array,
-  onlyMaybe = false,
-  text = textCells(batch),
-): Promise<void> {
-  return copies.copy(`COPY import_stage (${batch.bare ? BARE : FULL}) FROM STDIN`, batch, (reader, row) => {
+export function copyBatches(copies: CopyQueue, batches: readonly PendingBatch[], onlyMaybe = false): Promise<unknown> {
+  const bare = batches.filter((pending) => pending.batch.bare);
+  const full = batches.filter((pending) => !pending.batch.bare);
+  return Promise.all([bare, full].filter((some) => some.length > 0).map((some) => copyStage(copies, some, onlyMaybe)));
+}
+
+function copyStage(copies: CopyQueue, batches: readonly PendingBatch[], onlyMaybe: boolean): Promise<void> {
+  const bare = batches[0]!.batch.bare;
+  return copies.copy(`COPY import_stage (${bare ? BARE : FULL}) FROM STDIN`, batches, (reader, row, { first, maybeRepeats, text }) => {
     if (onlyMaybe && !maybeRepeats[row]) return undefined;
     const line =
       `${first + row}\t${reader.hash}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast)}\t` +
       `${text(reader.hostKey)}\t${reader.firstSeen}\t${reader.lastSeen}\t${text(reader.raw)}\t${reader.line}\t${maybeRepeats[row] ? 't' : 'f'}`;
-    if (batch.bare) return line;
+    if (bare) return line;
     return (
       line +
       `\t${number(reader.confidence)}\t${text(reader.threatType)}\t${text(reader.malware)}\t${text(reader.tags)}\t${text(reader.reference)}` +

@@ -1,6 +1,6 @@
 import { BatchReader, type ObservationBatch } from '../batch.ts';
 import type { Session } from './db.ts';
-import { bytes, type CopyQueue, number, textCells } from './import-copy.ts';
+import { bytes, type CopyQueue, number, type PendingBatch } from './import-copy.ts';
 import { ADVANCE_IDS, MERGE_LOCK } from './import-sql.ts';
 
 /** What a direct load writes each observation with. */
@@ -65,17 +65,16 @@ export class DirectLoad {
   }
 
   /**
-   * Writes the rows of a batch that are certainly met for the first time (`maybeRepeats` 0); `first` is the
-   * position of its first row. Queues the two COPYs and returns: they end when the promise does. Each
-   * table's lines are streamed as they are made: making both in one reading of the batch held all its text at
-   * once and cost more in garbage collection than a second reading.
+   * Writes the rows of some batches that are certainly met for the first time (`maybeRepeats` 0), `fresh`
+   * in all. Queues the two COPYs and returns: they end when the promise does. Each table's lines are
+   * streamed as they are made: making both in one reading of the batches held all their text at once and
+   * cost more in garbage collection than a second reading.
    */
-  add(copies: CopyQueue, batch: ObservationBatch, first: number, maybeRepeats: Uint8Array, fresh: number, text = textCells(batch)): Promise<unknown> {
+  add(copies: CopyQueue, batches: readonly PendingBatch[], fresh: number): Promise<unknown> {
     if (fresh === 0) return Promise.resolve();
     const { source, import: importId, now, tlp, confidence } = this.params;
     // the cells every row shares, made once
     const defaultConfidence = number(confidence);
-    const defaultTlp = text(tlp);
     const nowCell = String(now);
     const sourceCell = `\t${source}\t`;
     const tail = `\t${now}`;
@@ -83,7 +82,7 @@ export class DirectLoad {
     const origin = `\t${importId}\t`;
     this.rows += fresh;
     return Promise.all([
-      copies.copy(`COPY indicators (${INDICATOR_COLUMNS}) FROM STDIN`, batch, (reader, row) => {
+      copies.copy(`COPY indicators (${INDICATOR_COLUMNS}) FROM STDIN`, batches, (reader, row, { first, maybeRepeats, text }) => {
         if (maybeRepeats[row]) return undefined;
         if (reader.type === 'cidr') this.notePrefix(reader.value);
         return (
@@ -92,11 +91,11 @@ export class DirectLoad {
         );
       }, 'value'),
       // with the import's defaults as INSERT_NEW_OBSERVATIONS (import-sql.ts) fills them
-      copies.copy(`COPY observations (${OBSERVATION_COLUMNS}) FROM STDIN`, batch, (reader, row) => {
+      copies.copy(`COPY observations (${OBSERVATION_COLUMNS}) FROM STDIN`, batches, (reader, row, { first, maybeRepeats, text }) => {
         if (maybeRepeats[row]) return undefined;
         return (
           `${first + row + 1}${sourceCell}${reader.firstSeen}\t${reader.lastSeen}\t${reader.confidence === null ? defaultConfidence : reader.confidence}\t` +
-          `${text(reader.threatType)}\t${text(reader.malware)}\t${text(reader.tags)}\t${text(reader.reference)}\t${reader.tlp === null ? defaultTlp : text(reader.tlp)}\t` +
+          `${text(reader.threatType)}\t${text(reader.malware)}\t${text(reader.tags)}\t${text(reader.reference)}\t${text(reader.tlp ?? tlp)}\t` +
           `${number(reader.validUntil)}\t${reader.revoked ? nowCell : '\\N'}\t${text(reader.raw)}${origin}${reader.line}${stamps}${text(reader.objectId)}`
         );
       }, 'observation'),

@@ -3,7 +3,7 @@ import { encodeBatch, type ObservationBatch } from '../batch.ts';
 import type { ImportCounts, ImportMeta, ImportSession, StoredObject } from '../store.ts';
 import type { Session } from './db.ts';
 import { filterBits, SeenFilter } from '../seen-filter.ts';
-import { batchHashes, copyBatch, CopyQueue, flagRepeats, LATER_TABLE, STAGE_TABLE, textCells } from './import-copy.ts';
+import { batchHashes, copyBatches, CopyQueue, flagRepeats, LATER_TABLE, type PendingBatch, STAGE_TABLE, textCells } from './import-copy.ts';
 import { DirectLoad, dropSecondaryIndexes } from './import-direct.ts';
 import { ObjectWriter } from './import-objects.ts';
 import {
@@ -35,6 +35,12 @@ interface NewValueStatements {
 const FROM_ROUND: NewValueStatements = { indicators: INSERT_INDICATORS, prefixes: NOTE_PREFIXES, observations: INSERT_NEW_OBSERVATIONS };
 const FROM_STAGE: NewValueStatements = { indicators: INSERT_FIRST_INDICATORS, prefixes: NOTE_FIRST_PREFIXES, observations: INSERT_FIRST_OBSERVATIONS };
 
+/**
+ * Characters of batch text from which the batches taken are copied, together: each COPY costs the server
+ * two round trips to the client, which it spends idle, and one per batch of a CSV feed's rows kept it idle
+ * for a good part of a load (a batch ends at 256 KiB of input: batching.ts).
+ */
+const COPY_TEXT = 4 * 2 ** 20;
 /** Memory for the merge's joins and sorts, and for index builds, for this transaction only. */
 const MERGE_WORK_MEM = '256MB';
 /**
@@ -63,7 +69,8 @@ interface Params {
  * One import of a source at a time across every process (an advisory lock
  * on the source's name, held to commit).
  *
- * Batches are streamed by COPY into a temporary staging table as they come.
+ * Batches are streamed by COPY into a temporary staging table a few
+ * megabytes at a time (COPY_TEXT).
  * At commit the staged rows are merged set-based, under one lock that
  * orders the merges of all imports (so a value new to two imports at once
  * is created once): values in rounds of distinct values (a value's n-th
@@ -89,6 +96,10 @@ export class PostgresImportSession implements ImportSession {
   private readonly copies: CopyQueue;
   /** Set at the first batch: a direct load (into an empty store), or null for staging every row. */
   private direct: DirectLoad | null | undefined;
+  /** Batches taken but not yet copied, the rows among them a direct load writes, and the length of their text. */
+  private pending: PendingBatch[] = [];
+  private pendingFresh = 0;
+  private pendingText = 0;
 
   private constructor(
     private readonly sql: Session,
@@ -139,23 +150,38 @@ export class PostgresImportSession implements ImportSession {
       if (this.direct) this.firstLoad = true;
     }
     const maybeRepeats = flagRepeats(this.seen, batchHashes(batch));
-    const text = textCells(batch);
     const fresh = this.direct ? maybeRepeats.length - maybeRepeats.reduce((sum, flag) => sum + flag, 0) : 0;
-    // the last batch's COPYs, or the first of them to fail
-    const previous = this.copies.settled();
-    this.direct?.add(this.copies, batch, this.staged, maybeRepeats, fresh, text).catch(() => {});
-    if (fresh < batch.length) copyBatch(this.copies, batch, this.staged, maybeRepeats, this.direct !== null, text).catch(() => {});
+    this.pending.push({ batch, first: this.staged, maybeRepeats, text: textCells(batch) });
+    this.pendingFresh += fresh;
+    this.pendingText += batch.text.length;
     this.counts.new += fresh;
     this.inStage += batch.length - fresh;
     this.staged += batch.length;
-    // this batch's COPYs queue behind the last one's, their text made while the server takes those; the
-    // last batch's failure is this call's, this one's is the next call's (or the commit's)
-    await previous;
     this.batches++;
+    if (this.pendingText >= COPY_TEXT) await this.copyPending();
+  }
+
+  /**
+   * Queues the COPYs of the batches held, then waits for those queued before: their failure is this call's,
+   * these ones' the next call's (or the commit's). They are made while the server takes those.
+   */
+  private async copyPending(): Promise<void> {
+    const batches = this.pending;
+    const fresh = this.pendingFresh;
+    this.pending = [];
+    this.pendingFresh = 0;
+    this.pendingText = 0;
+    const previous = this.copies.settled();
+    this.direct?.add(this.copies, batches, fresh).catch(() => {});
+    const staged = this.direct ? batches.filter(({ maybeRepeats }) => maybeRepeats.includes(1)) : batches;
+    if (staged.length > 0) copyBatches(this.copies, staged, this.direct !== null).catch(() => {});
+    await previous;
   }
 
   async addObjects(batch: readonly StoredObject[]): Promise<void> {
     this.assertOpen();
+    // the objects' statements go on the same client: none while a COPY runs
+    await this.copies.settled();
     this.objects ??= await ObjectWriter.open(this.sql, this.params);
     this.counts.objects += await this.objects.add(batch);
   }
@@ -164,6 +190,7 @@ export class PostgresImportSession implements ImportSession {
     this.assertOpen();
     this.open = false;
     try {
+      await this.copyPending();
       await this.copies.settled();
       if (this.direct) {
         await this.direct.finish();

@@ -137,12 +137,19 @@ describe('postgres imports', () => {
       const session = await store.beginImport(meta('feed', { fullDump: {}, distribution: 1 }));
       await session.add([obs('192.0.2.50'), obs('10.0.0.1', { lastSeen: T0 + 5 * DAY })]);
       await session.addObjects([{ object: { type: 'malware', id: 'malware--7c3c5a4e-6f5c-4f8e-9c1e-1f6a3a1c2b3d', name: 'X', is_family: true }, line: 1 }]);
-      // a NUL cannot be stored in PostgreSQL text: the COPY fails half-way through the import. A batch's COPY
-      // runs while the next batch is made, so its failure is told by the next call: here, the next add
+      // a NUL cannot be stored in PostgreSQL text: the COPY fails half-way through the import. Batches are
+      // copied a few megabytes at a time, and a COPY runs while the next batches are made, so its failure is
+      // told by a later add or, at the latest, by the commit
       await session.add([obs('192.0.2.51'), obs('bad\u0000value', { type: 'domain' })]);
-      await assert.rejects(session.add([obs('192.0.2.53')]), /0x00|invalid byte sequence/);
-      if (end === 'rollback') await session.rollback();
-      else await assert.rejects(session.commit({ read: 4, accepted: 4, rejected: 0 }));
+      if (end === 'rollback') {
+        await session.add([obs('192.0.2.53')]).catch(() => {});
+        await session.rollback();
+      } else {
+        await assert.rejects(
+          session.add([obs('192.0.2.53')]).then(() => session.commit({ read: 4, accepted: 4, rejected: 0 })),
+          /0x00|invalid byte sequence/,
+        );
+      }
       assert.deepEqual(await snapshot(store), before, `after ${end}`);
     }
     // the store still takes imports
