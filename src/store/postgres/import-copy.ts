@@ -84,7 +84,7 @@ function* copyChunks(batches: readonly PendingBatch[], line: CopyLine, part: Rea
   if (chunk) yield chunk;
 }
 
-/** Bytes of COPY text made before the server is ready for them: a batch's whole COPY, made while the server still takes the one before. */
+/** Bytes of COPY text made before the server is ready for them: a whole COPY of the batches copied together (COPY_TEXT in import-session.ts), made while the server still takes the one before. */
 const AHEAD_BYTES = 16 * 2 ** 20;
 
 /**
