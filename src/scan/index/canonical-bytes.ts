@@ -61,6 +61,10 @@ export function hasScheme(bytes: Uint8Array, start: number, end: number): boolea
   return false;
 }
 
+/** 1 for the bytes a canonical host label holds: a-z, 0-9, '-' and '_'. */
+export const LABEL = new Uint8Array(256);
+for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789-_') LABEL[c.charCodeAt(0)] = 1;
+
 /** A URL host as the canonical form has it: lowercase labels of [a-z0-9_-], at least two, none empty. */
 export function urlHost(bytes: Uint8Array, start: number, end: number): boolean {
   let dots = 0;
@@ -71,7 +75,7 @@ export function urlHost(bytes: Uint8Array, start: number, end: number): boolean 
       if (label === 0) return false;
       dots++;
       label = 0;
-    } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95) label++;
+    } else if (LABEL[c] === 1) label++;
     else return false;
   }
   return dots > 0 && label > 0;

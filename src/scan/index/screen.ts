@@ -2,7 +2,7 @@ import type { FieldKind, ValueScreen } from '../record.ts';
 import type { IntelIndex } from './intel-index.ts';
 import { TAG } from './keys.ts';
 import { hashFinish, hashSeed, hashStep } from './table.ts';
-import { HTTP, HTTPS, digits, hasScheme, ipv4At, isText, startsWith, urlHost, urlPath } from './canonical-bytes.ts';
+import { HTTP, HTTPS, LABEL, digits, hasScheme, ipv4At, isText, startsWith, urlHost, urlPath } from './canonical-bytes.ts';
 
 /**
  * The matcher's lookups answered from raw bytes, with no string built: each
@@ -354,10 +354,6 @@ export class ByteScreen implements ValueScreen {
     return end > start && this.holds(tag, bytes, start, end);
   }
 }
-
-/** 1 for the bytes a canonical host label holds: a-z, 0-9, '-' and '_'. */
-const LABEL = new Uint8Array(256);
-for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789-_') LABEL[c.charCodeAt(0)] = 1;
 
 /** IPv4 networks (prefix groups as IntelIndex keeps them) as sorted, merged [first, last] ranges. */
 function mergedRanges(groups: Uint32Array<ArrayBufferLike>, nets: Uint32Array<ArrayBufferLike>): [Uint32Array, Uint32Array] {

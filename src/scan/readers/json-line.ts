@@ -1,4 +1,5 @@
 import type { FieldKind, ReadProblem, ValueScreen, ValueSink } from '../record.ts';
+import { startsWith } from '../index/canonical-bytes.ts';
 import type { CompiledPlan } from './plan.ts';
 
 /**
@@ -170,17 +171,14 @@ export class JsonFieldScanner {
     if (slot === 0) return undefined;
     if (slot > 0) {
       const only = this.keyList[slot - 1]!;
-      return sameBytes(only.bytes, bytes, start, end) ? only : undefined;
+      return isKey(only.bytes, bytes, start, end) ? only : undefined;
     }
-    return this.keyList.find((candidate) => sameBytes(candidate.bytes, bytes, start, end));
+    return this.keyList.find((candidate) => isKey(candidate.bytes, bytes, start, end));
   }
 }
 
-function sameBytes(key: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
-  if (key.length !== end - start) return false;
-  for (let k = 0; k < key.length; k++) if (key[k] !== bytes[start + k]) return false;
-  return true;
-}
+/** Whether bytes [start, end) are the key's, no more. */
+const isKey = (key: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean => key.length === end - start && startsWith(bytes, start, end, key);
 
 function keyHash(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;

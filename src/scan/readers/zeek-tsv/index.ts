@@ -1,4 +1,5 @@
 import type { FieldKind, LogReader, ReadProblem, RecordReader, ValueScreen } from '../../record.ts';
+import { isText } from '../../index/canonical-bytes.ts';
 import { CompiledPlan, ZEEK_PLAN, zeekTime } from '../plan.ts';
 
 /** Zeek fields that hold a set or vector, for logs without a `#types` line. */
@@ -160,7 +161,7 @@ function createReader(head?: string): RecordReader {
         }
         if (column && column.at === index) {
           next++;
-          if (to > from && !sameText(bytes, from, to, header.unset) && !sameText(bytes, from, to, header.empty)) {
+          if (to > from && !isText(bytes, from, to, header.unset) && !isText(bytes, from, to, header.empty)) {
             let firstEnd = to;
             if (column.multi) {
               for (let item = from, i = from; i <= to; i++) {
@@ -188,13 +189,6 @@ function createReader(head?: string): RecordReader {
       return plan.screenComposed(bytes, screen);
     },
   };
-}
-
-/** Whether bytes [start, end) spell `text` (ASCII). */
-function sameText(bytes: Uint8Array, start: number, end: number, text: string): boolean {
-  if (end - start !== text.length) return false;
-  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
-  return true;
 }
 
 /** Zeek's ASCII logs: `#separator`, `#fields` and `#types` headers, tab-separated columns; any log type, extra columns welcome. */
