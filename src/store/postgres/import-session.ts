@@ -192,11 +192,6 @@ export class PostgresImportSession implements ImportSession {
     try {
       await this.copyPending();
       await this.copies.settled();
-      if (this.direct) {
-        await this.direct.finish();
-        // the staged rows below merge by index into what was written
-        if (this.direct.rows >= ANALYZE_AFTER_ROWS) await this.sql.exec('ANALYZE indicators, observations');
-      }
       // values of one batch are distinct already; only across batches can one come again
       if (this.batches > 1 && this.inStage > 0) this.later = await this.sql.run(MOVE_LATER_ROUNDS);
       // the staged rows' statistics plan their joins with the values held: into an empty store (round 1 read as it
@@ -213,6 +208,9 @@ export class PostgresImportSession implements ImportSession {
       const rounds = roundRows.length;
       /** Rows written since the statistics of values and observations were last refreshed. */
       let unanalysed = 0;
+      // a direct load's staged rows merge before its other indexes are built again, which then need no upkeep
+      // for the rows they change: only the index they look values up by comes first
+      if (this.direct && this.inStage > 0) await this.direct.buildIndexes((definition) => definition.includes(' indicators_hash '));
       for (let round = 1; round <= Math.max(rounds, 1); round++) {
         if (round <= rounds) unanalysed += await this.mergeRound(round, roundRows[round - 1]!);
         // later rounds look their values up one by one, which the planner only chooses knowing how many values round 1 wrote
@@ -225,6 +223,10 @@ export class PostgresImportSession implements ImportSession {
           this.counts.delisted = await this.run(DELIST, { now: this.params.now, expire: this.meta.fullDump.expireAfterMs ?? null, source: this.params.source });
         }
         await this.sql.exec('TRUNCATE import_round');
+      }
+      if (this.direct) {
+        await this.direct.finish();
+        unanalysed += this.direct.rows;
       }
       // statistics first: the malware link below joins the rows just written, and plans on stale statistics go row by row
       if (unanalysed >= ANALYZE_AFTER_ROWS) await this.sql.exec('ANALYZE indicators, observations');
