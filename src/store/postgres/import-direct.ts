@@ -40,7 +40,7 @@ export class DirectLoad {
   private constructor(
     private readonly sql: Session,
     private readonly params: DirectParams,
-    private dropped: string[],
+    private dropped: DroppedIndex[],
   ) {}
 
   /**
@@ -113,11 +113,11 @@ export class DirectLoad {
     }
   }
 
-  /** Builds again the dropped indexes `which` picks (all by default). */
-  async buildIndexes(which: (definition: string) => boolean = () => true): Promise<void> {
-    const built = this.dropped.filter(which);
-    this.dropped = this.dropped.filter((definition) => !built.includes(definition));
-    for (const index of built) await this.sql.exec(index);
+  /** Builds again the dropped indexes named (all by default). */
+  async buildIndexes(names?: readonly string[]): Promise<void> {
+    const built = names ? this.dropped.filter((index) => names.includes(index.name)) : this.dropped;
+    this.dropped = this.dropped.filter((index) => !built.includes(index));
+    for (const index of built) await this.sql.exec(index.definition);
   }
 
   private notePrefix(cidr: string): void {
@@ -158,19 +158,25 @@ const isEmpty = async (sql: Session): Promise<boolean> => (await sql.get<{ empty
 
 /**
  * Indexes a direct load fills in key order, or nearly: one source with ids ascending, and a family's rows
- * with ids ascending (a feed names a few hundred families at most). Each entry goes at the end of its key's
+ * with ids ascending (a feed names a few thousand families at most). Each entry goes at the end of its key's
  * run, a few pages kept hot, which costs the load less than a build that reads the whole table again.
  */
 const IN_ORDER = ['observations_source', 'observations_malware'];
 
-/** Drops the secondary indexes of values and observations, but those `kept`; the statements that build them again. */
-export async function dropSecondaryIndexes(sql: Session, kept: string[] = []): Promise<string[]> {
+/** An index dropped for a bulk write, with the statement that builds it again. */
+export interface DroppedIndex {
+  name: string;
+  definition: string;
+}
+
+/** Drops the secondary indexes of values and observations, but those `kept`. */
+export async function dropSecondaryIndexes(sql: Session, kept: string[] = []): Promise<DroppedIndex[]> {
   const indexes = (
-    await sql.all<{ name: string; definition: string }>(
+    await sql.all<DroppedIndex>(
       `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
        WHERE schemaname = current_schema() AND tablename IN ('indicators', 'observations') AND indexname NOT LIKE '%\\_pkey' ORDER BY indexname`,
     )
   ).filter((index) => !kept.includes(index.name));
   for (const index of indexes) await sql.exec(`DROP INDEX ${index.name}`);
-  return indexes.map((index) => index.definition);
+  return indexes;
 }

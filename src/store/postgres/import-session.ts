@@ -210,7 +210,7 @@ export class PostgresImportSession implements ImportSession {
       let unanalysed = 0;
       // a direct load's staged rows merge before its other indexes are built again, which then need no upkeep
       // for the rows they change: only the index they look values up by comes first
-      if (this.direct && this.inStage > 0) await this.direct.buildIndexes((definition) => definition.includes(' indicators_hash '));
+      if (this.direct && this.inStage > 0) await this.direct.buildIndexes(['indicators_hash']);
       for (let round = 1; round <= Math.max(rounds, 1); round++) {
         if (round <= rounds) unanalysed += await this.mergeRound(round, roundRows[round - 1]!);
         // later rounds look their values up one by one, which the planner only chooses knowing how many values round 1 wrote
@@ -306,7 +306,7 @@ export class PostgresImportSession implements ImportSession {
       await this.sql.exec(statements.prefixes);
       await this.run(statements.observations, this.params);
     }
-    for (const index of dropped) await this.sql.exec(index);
+    for (const index of dropped) await this.sql.exec(index.definition);
     return created;
   }
 
