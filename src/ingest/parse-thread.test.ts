@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import type { Issue } from '../model/index.ts';
 import { fileInput } from '../io/input.ts';
 import { SqliteStore } from '../store/sqlite/store.ts';
 import { ingest } from './ingest.ts';
+import { prestartParser } from './parse-thread.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'tix-thread-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -68,5 +70,30 @@ describe('parsing on a second thread', () => {
       await here.store.close();
       await there.store.close();
     }
+  });
+
+  it('takes a thread started ahead of the import, which then parses as a fresh one does', async () => {
+    const path = writeList();
+    const fresh = await load('fresh', path, true);
+    prestartParser();
+    prestartParser(); // a second call keeps the one thread started
+    const ahead = await load('ahead', path, true);
+    try {
+      const { input: _a, ...freshCounts } = fresh.result;
+      const { input: _b, ...aheadCounts } = ahead.result;
+      assert.deepEqual(aheadCounts, freshCounts);
+      assert.deepEqual(await ahead.store.stats(), await fresh.store.stats());
+    } finally {
+      await fresh.store.close();
+      await ahead.store.close();
+    }
+  });
+
+  it('lets the process end when a thread started ahead is never taken', () => {
+    const script = `import { prestartParser } from ${JSON.stringify(new URL('./parse-thread.ts', import.meta.url).href)}; prestartParser(); console.log('started');`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(run.error, undefined, 'the process ended by itself');
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.trim(), 'started');
   });
 });

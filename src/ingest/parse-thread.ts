@@ -17,7 +17,8 @@ export interface ParserConfig {
   warninglists?: Warninglist[];
 }
 
-export type ToParser = { kind: 'chunk'; chunk: Uint8Array } | { kind: 'taken' } | { kind: 'end' };
+/** The first message a thread gets is its `start`: a thread may be started before its input is known (prestartParser). */
+export type ToParser = { kind: 'start'; config: ParserConfig } | { kind: 'chunk'; chunk: Uint8Array } | { kind: 'taken' } | { kind: 'end' };
 
 export type FromParser =
   | { kind: 'batch'; batch: ObservationBatch }
@@ -48,13 +49,41 @@ const WORKER_URL = new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.m
 /**
  * The parser thread. Built (dist/), it is worker.js. Run from source (tests,
  * development under tsx), a thread does not inherit the TypeScript loader
- * of this one, so it registers tsx before it loads worker.ts.
+ * of this one, so it registers tsx before it loads worker.ts. It waits for
+ * its `start` message.
  */
-function startWorker(config: ParserConfig): Worker {
-  const options = { workerData: config, execArgv: threadExecArgv(), resourceLimits: { maxYoungGenerationSizeMb: PARSER_YOUNG_GENERATION_MB } };
+function spawnWorker(): Worker {
+  const options = { execArgv: threadExecArgv(), resourceLimits: { maxYoungGenerationSizeMb: PARSER_YOUNG_GENERATION_MB } };
   if (!FROM_SOURCE) return new Worker(WORKER_URL, options);
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
   return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/** A thread started ahead (prestartParser), until an import takes it; `exited` once it has stopped. */
+let spare: { worker: Worker; exited: boolean } | undefined;
+
+/**
+ * Starts a parser thread before an import needs one, so that loading its modules (a tenth of a second or
+ * more) overlaps what comes first, such as opening the store; the next import takes it. Until then it does
+ * not keep the process alive.
+ */
+export function prestartParser(): void {
+  if (spare && !spare.exited) return;
+  const started = { worker: spawnWorker(), exited: false };
+  started.worker.unref();
+  // a thread that failed to start is not taken: its failure would have no one to hear it
+  started.worker.once('error', () => (started.exited = true));
+  started.worker.once('exit', () => (started.exited = true));
+  spare = started;
+}
+
+function startWorker(config: ParserConfig): Worker {
+  const taken = spare && !spare.exited ? spare.worker : undefined;
+  spare = undefined;
+  const worker = taken ?? spawnWorker();
+  worker.ref();
+  worker.postMessage({ kind: 'start', config } satisfies ToParser);
+  return worker;
 }
 
 /** Node options of this process that concern its main script (`-e`, `--test`), not how modules load: the thread must not inherit them. */

@@ -6,7 +6,7 @@
  * taken; while it waits, the chunks it was sent queue up (the sender sends
  * only a few ahead).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { compileWarninglists, warninglistIssue } from '../enrich/warninglists.ts';
 import { getFormat, type LineFormat } from '../formats/index.ts';
 import { LineSplitter } from '../io/lines.ts';
@@ -98,6 +98,7 @@ function run(config: ParserConfig, port: NonNullable<typeof parentPort>): void {
     try {
       if (message.kind === 'chunk') queue.push(message.chunk);
       else if (message.kind === 'taken') waiting--;
+      else if (message.kind === 'start') throw new Error('the parser thread was started twice');
       else ended = true;
       pump();
     } catch (error) {
@@ -106,4 +107,11 @@ function run(config: ParserConfig, port: NonNullable<typeof parentPort>): void {
   });
 }
 
-if (parentPort) run(workerData as ParserConfig, parentPort);
+// the thread may start before its input is known: its configuration comes as the first message
+if (parentPort) {
+  const port = parentPort;
+  port.once('message', (message: ToParser) => {
+    if (message.kind === 'start') run(message.config, port);
+    else port.postMessage({ kind: 'failed', message: `the parser thread was sent "${message.kind}" before its start`, stack: '' } satisfies FromParser);
+  });
+}

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { TixError } from '../../errors.ts';
 import { ingest, type IngestResult } from '../../ingest/ingest.ts';
+import { prestartParser } from '../../ingest/parse-thread.ts';
 import { expandPaths } from '../../io/input.ts';
 import { planMispFeed, type PlannedInput } from '../../ops/misp-feed.ts';
 import { formatIssue, type Issue } from '../../model/index.ts';
@@ -44,6 +45,8 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option('--json', 'print the summary as JSON')
     .option('-q, --quiet', 'print only problems')
     .action(async (inputs: string[], flags: IngestFlags) => {
+      // the parser thread loads its modules while the store opens
+      prestartParser();
       const options = {
         source: flags.source,
         format: flags.format,

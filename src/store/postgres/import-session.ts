@@ -41,6 +41,12 @@ const FROM_STAGE: NewValueStatements = { indicators: INSERT_FIRST_INDICATORS, pr
  * for a good part of a load (a batch ends at 256 KiB of input: batching.ts).
  */
 const COPY_TEXT = 4 * 2 ** 20;
+/**
+ * Text of the first COPY: the server waits idle for it while the parser reads the batches it copies. Each
+ * COPY after it may take twice the text of the one before, up to COPY_TEXT (a 1M-row CSV began its first COPY
+ * some 0.3 s after its first batch when that one waited for COPY_TEXT).
+ */
+const FIRST_COPY_TEXT = 2 ** 18;
 /** Memory for the merge's joins and sorts, and for index builds, for this transaction only. */
 const MERGE_WORK_MEM = '256MB';
 /**
@@ -100,6 +106,8 @@ export class PostgresImportSession implements ImportSession {
   private pending: PendingBatch[] = [];
   private pendingFresh = 0;
   private pendingText = 0;
+  /** Text of batches held from which they are copied: from FIRST_COPY_TEXT, doubled after each COPY, up to COPY_TEXT. */
+  private copyText = FIRST_COPY_TEXT;
 
   private constructor(
     private readonly sql: Session,
@@ -158,7 +166,10 @@ export class PostgresImportSession implements ImportSession {
     this.inStage += batch.length - fresh;
     this.staged += batch.length;
     this.batches++;
-    if (this.pendingText >= COPY_TEXT) await this.copyPending();
+    if (this.pendingText >= this.copyText) {
+      this.copyText = Math.min(COPY_TEXT, this.copyText * 2);
+      await this.copyPending();
+    }
   }
 
   /**
