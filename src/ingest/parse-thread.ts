@@ -59,8 +59,8 @@ function spawnWorker(): Worker {
   return new Worker(bootstrap, { ...options, eval: true });
 }
 
-/** A thread started ahead (prestartParser), until an import takes it; `exited` once it has stopped. */
-let spare: { worker: Worker; exited: boolean } | undefined;
+/** A thread started ahead (prestartParser) that no import has taken yet; forgotten if it stops. */
+let spare: Worker | undefined;
 
 /**
  * Starts a parser thread before an import needs one, so that loading its modules (a tenth of a second or
@@ -68,19 +68,21 @@ let spare: { worker: Worker; exited: boolean } | undefined;
  * not keep the process alive.
  */
 export function prestartParser(): void {
-  if (spare && !spare.exited) return;
-  const started = { worker: spawnWorker(), exited: false };
-  started.worker.unref();
+  if (spare) return;
+  const worker = spawnWorker();
+  worker.unref();
   // a thread that failed to start is not taken: its failure would have no one to hear it
-  started.worker.once('error', () => (started.exited = true));
-  started.worker.once('exit', () => (started.exited = true));
-  spare = started;
+  const forget = (): void => {
+    if (spare === worker) spare = undefined;
+  };
+  worker.once('error', forget);
+  worker.once('exit', forget);
+  spare = worker;
 }
 
 function startWorker(config: ParserConfig): Worker {
-  const taken = spare && !spare.exited ? spare.worker : undefined;
+  const worker = spare ?? spawnWorker();
   spare = undefined;
-  const worker = taken ?? spawnWorker();
   worker.ref();
   worker.postMessage({ kind: 'start', config } satisfies ToParser);
   return worker;
