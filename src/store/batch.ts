@@ -20,6 +20,8 @@ export interface ObservationBatch {
   text: string;
   /** Where each text cell ends in `text`; `ABSENT` is set on an absent (null) cell. */
   ends: Uint32Array;
+  /** Bytes of input the batch was read from, where known (a batch from the parser thread). */
+  inputBytes?: number;
 }
 
 /** Number cells of a row. The first 5 are in every row, the rest only where the batch is not bare. */

@@ -34,8 +34,22 @@ export class SeenFilter {
   }
 }
 
-/** Filter size: about a bit per input byte (some 25 bits per value of a plain list), 128 KiB to 32 MiB. */
-export function filterBits(sizeHint: number | undefined): number {
-  const wanted = Math.min(Math.max(sizeHint ?? 16 * 2 ** 20, 2 ** 20), 2 ** 28);
-  return 2 ** Math.ceil(Math.log2(wanted));
+/** Bits per value expected: some 1 in 2,000 new values is then taken for a possible repeat (at 2^24 bits for 1M values, 1 in 1,500). */
+const BITS_PER_VALUE = 16;
+
+/**
+ * Filter size, 128 KiB to 32 MiB: about a bit per input byte (some 25 bits per value of a plain list), or
+ * less for an input that holds fewer values per byte, as its first batch (`first`, from the parser thread)
+ * tells: 16 bits per value it holds at that rate, but never below a bit per 8 bytes, so that a first batch
+ * unlike the rest (a long header) costs a few false positives at most. A filter sized by bytes alone is ten
+ * times too large for a CSV whose rows carry their metadata, and it is read at random: each value added
+ * then misses the cache.
+ */
+export function filterBits(sizeHint: number | undefined, first?: { length: number; inputBytes?: number }): number {
+  let wanted = sizeHint ?? 16 * 2 ** 20;
+  if (sizeHint !== undefined && first?.inputBytes) {
+    const values = (sizeHint * first.length) / first.inputBytes;
+    wanted = Math.min(sizeHint, Math.max(sizeHint / 8, values * BITS_PER_VALUE));
+  }
+  return 2 ** Math.ceil(Math.log2(Math.min(Math.max(wanted, 2 ** 20), 2 ** 28)));
 }

@@ -39,7 +39,21 @@ const plain = (value: string | null): string => (value === null ? '\\N' : value)
 
 /** A bytea cell from hex: `\x…`, its backslash escaped for COPY. */
 export const bytes = (hex: string | null): string => (hex === null ? '\\N' : `\\\\x${hex}`);
-export const number = (value: number | null): string => (value === null ? '\\N' : String(value));
+export const number = (value: number | null): string => (value === null ? '\\N' : integer(value));
+
+const ZEROS = '00000000';
+/**
+ * A number as text, as String(value) writes it. Hashes and times in milliseconds lie past 2^31, where
+ * String takes V8's path for doubles (some 90 ns each, five times a row); cut at 10^8 into two small
+ * integers, such a value takes a third of that.
+ */
+export function integer(value: number): string {
+  if ((value < 1e8 && value > -1e8) || !Number.isSafeInteger(value)) return String(value);
+  if (value < 0) return `-${integer(-value)}`;
+  const high = Math.floor(value / 1e8);
+  const low = String(value - high * 1e8);
+  return `${high}${ZEROS.slice(low.length)}${low}`;
+}
 
 type ReadPart = Parameters<BatchReader['next']>[0];
 
@@ -141,8 +155,8 @@ function copyStage(copies: CopyQueue, batches: readonly PendingBatch[], onlyMayb
   return copies.copy(`COPY import_stage (${bare ? BARE : FULL}) FROM STDIN`, batches, (reader, row, { first, maybeRepeats, text }) => {
     if (onlyMaybe && !maybeRepeats[row]) return undefined;
     const line =
-      `${first + row}\t${reader.hash}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast)}\t` +
-      `${text(reader.hostKey)}\t${reader.firstSeen}\t${reader.lastSeen}\t${text(reader.raw)}\t${reader.line}\t${maybeRepeats[row] ? 't' : 'f'}`;
+      `${first + row}\t${integer(reader.hash)}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast)}\t` +
+      `${text(reader.hostKey)}\t${integer(reader.firstSeen)}\t${integer(reader.lastSeen)}\t${text(reader.raw)}\t${reader.line}\t${maybeRepeats[row] ? 't' : 'f'}`;
     if (bare) return line;
     return (
       line +

@@ -1,6 +1,6 @@
 import { BatchReader, type ObservationBatch } from '../batch.ts';
 import type { Session } from './db.ts';
-import { bytes, type CopyQueue, number, type PendingBatch } from './import-copy.ts';
+import { bytes, type CopyQueue, integer, number, type PendingBatch } from './import-copy.ts';
 import { ADVANCE_IDS, MERGE_LOCK } from './import-sql.ts';
 
 /** What a direct load writes each observation with. */
@@ -86,15 +86,15 @@ export class DirectLoad {
         if (maybeRepeats[row]) return undefined;
         if (reader.type === 'cidr') this.notePrefix(reader.value);
         return (
-          `${first + row + 1}\t${reader.hash}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast ?? reader.ipFirst)}\t` +
-          `${text(reader.hostKey)}\t${reader.firstSeen}\t${reader.lastSeen}${tail}`
+          `${first + row + 1}\t${integer(reader.hash)}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast ?? reader.ipFirst)}\t` +
+          `${text(reader.hostKey)}\t${integer(reader.firstSeen)}\t${integer(reader.lastSeen)}${tail}`
         );
       }, 'value'),
       // with the import's defaults as INSERT_NEW_OBSERVATIONS (import-sql.ts) fills them
       copies.copy(`COPY observations (${OBSERVATION_COLUMNS}) FROM STDIN`, batches, (reader, row, { first, maybeRepeats, text }) => {
         if (maybeRepeats[row]) return undefined;
         return (
-          `${first + row + 1}${sourceCell}${reader.firstSeen}\t${reader.lastSeen}\t${reader.confidence === null ? defaultConfidence : reader.confidence}\t` +
+          `${first + row + 1}${sourceCell}${integer(reader.firstSeen)}\t${integer(reader.lastSeen)}\t${reader.confidence === null ? defaultConfidence : reader.confidence}\t` +
           `${text(reader.threatType)}\t${text(reader.malware)}\t${text(reader.tags)}\t${text(reader.reference)}\t${text(reader.tlp ?? tlp)}\t` +
           `${number(reader.validUntil)}\t${reader.revoked ? nowCell : '\\N'}\t${text(reader.raw)}${origin}${reader.line}${stamps}${text(reader.objectId)}`
         );

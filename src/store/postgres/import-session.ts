@@ -92,7 +92,8 @@ export class PostgresImportSession implements ImportSession {
   private inStage = 0;
   private batches = 0;
   /** The values met so far, by hash: which rows of a batch may repeat one of an earlier batch. */
-  private readonly seen: SeenFilter;
+  /** Made at the first batch, which tells how densely the input holds values. */
+  private seen: SeenFilter | undefined;
   /** Rows moved out of the stage to later rounds. */
   private later = 0;
   /** Whether round 1 went into a store that held no value (nothing of this source to delist then). */
@@ -116,7 +117,6 @@ export class PostgresImportSession implements ImportSession {
     readonly id: number,
     private readonly params: Params,
   ) {
-    this.seen = new SeenFilter(filterBits(meta.sizeHint));
     this.copies = new CopyQueue(sql.client);
   }
 
@@ -157,6 +157,7 @@ export class PostgresImportSession implements ImportSession {
       this.direct = (await DirectLoad.start(this.sql, this.params, batch)) ?? null;
       if (this.direct) this.firstLoad = true;
     }
+    this.seen ??= new SeenFilter(filterBits(this.meta.sizeHint, batch));
     const maybeRepeats = flagRepeats(this.seen, batchHashes(batch));
     const fresh = this.direct ? maybeRepeats.length - maybeRepeats.reduce((sum, flag) => sum + flag, 0) : 0;
     this.pending.push({ batch, first: this.staged, maybeRepeats, text: textCells(batch) });

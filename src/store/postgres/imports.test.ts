@@ -215,6 +215,16 @@ describe('postgres imports', () => {
     await store.close();
   });
 
+  it('a large load leaves the planner statistics of the columns searched, and none of the input lines', async () => {
+    const store = await PostgresStore.open(await freshDatabase());
+    await load(store, 'feed', generated(60_000, 20_000));
+    const analysed = await store.db.all<{ name: string }>("SELECT attname AS name FROM pg_stats WHERE tablename = 'observations' ORDER BY attname");
+    const names = analysed.map(({ name }) => name);
+    for (const searched of ['indicator_id', 'source_id', 'malware', 'threat_type', 'last_seen']) assert.ok(names.includes(searched), `${searched} in ${names}`);
+    assert.ok(!names.includes('raw'), 'the input line is not sampled');
+    await store.close();
+  });
+
   // last: the imports above are its cases (a warning is given once per process)
   it("issues one query at a time on an import's client, COPYs included", () => {
     assert.deepEqual(warnings, []);

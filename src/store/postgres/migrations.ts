@@ -1,7 +1,7 @@
 import { StoreError } from '../../errors.ts';
 import type { Db } from './db.ts';
 import { ACCESS_NOTIFY_SCHEMA, ACCESS_SCHEMA } from './schema/access.ts';
-import { CORE_SCHEMA } from './schema/core.ts';
+import { CORE_SCHEMA, UNSEARCHED_STATISTICS_SCHEMA } from './schema/core.ts';
 import { ACTIVITY_SCHEMA } from './schema/activity.ts';
 import { CASEWORK_SCHEMA } from './schema/casework.ts';
 import { SYNC_SCHEMA } from './schema/sync.ts';
@@ -22,6 +22,7 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { version: 1, sql: [ACCESS_SCHEMA, CORE_SCHEMA, ACTIVITY_SCHEMA, CASEWORK_SCHEMA, SYNC_SCHEMA, COORDINATION_SCHEMA].join('\n') },
   { version: 2, sql: ACCESS_NOTIFY_SCHEMA },
+  { version: 3, sql: UNSEARCHED_STATISTICS_SCHEMA },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

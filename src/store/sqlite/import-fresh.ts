@@ -29,7 +29,8 @@ const INDICATOR_WIDTH = 9;
 export class FreshLoad {
   /** Rows held back for the commit: values perhaps met before in this import. */
   held = 0;
-  private readonly filter: SeenFilter;
+  /** Made at the first batch, which tells how densely the input holds values. */
+  private filter: SeenFilter | undefined;
   /** `ROWS_PER_INSERT` rows, and one row. */
   private readonly indicators: [Database.Statement, Database.Statement];
   private readonly bareObservations: [Database.Statement, Database.Statement];
@@ -43,14 +44,13 @@ export class FreshLoad {
   constructor(
     db: Database.Database,
     private readonly params: ImportParams,
-    sizeHint: number | undefined,
+    private readonly sizeHint: number | undefined,
   ) {
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS import_held (${STAGE_COLUMNS})`);
     db.exec('DELETE FROM temp.import_held');
     const many = (sql: (rows: number) => string): [Database.Statement, Database.Statement] => [db.prepare(sql(ROWS_PER_INSERT)), db.prepare(sql(1))];
     const rows = (row: string, count: number): string => new Array(count).fill(row).join(', ');
     const [now, source, importId, tlp, confidence] = [params.now, params.source, params.import, params.tlp, params.confidence].map(literal);
-    this.filter = new SeenFilter(filterBits(sizeHint));
     // OR FAIL: a failed statement need not undo its own earlier rows (the whole import is rolled back), so SQLite
     // keeps no statement journal for these many-row inserts
     this.indicators = many(
@@ -73,6 +73,7 @@ export class FreshLoad {
 
   /** Appends a batch's values not met before and holds back the others; returns how many it appended. */
   append(batch: ObservationBatch): number {
+    const filter = (this.filter ??= new SeenFilter(filterBits(this.sizeHint, batch)));
     const reader = new BatchReader(batch);
     const bare = batch.bare;
     const [observationsMany, observationsOne] = bare ? this.bareObservations : this.fullObservations;
@@ -86,7 +87,7 @@ export class FreshLoad {
     let o = 0;
     for (let row = 0; row < batch.length; row++) {
       reader.next();
-      if (this.filter.add(reader.hash)) {
+      if (filter.add(reader.hash)) {
         this.hold(reader);
         continue;
       }
