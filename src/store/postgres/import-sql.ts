@@ -67,12 +67,14 @@ export const LATER_ROUNDS = 'SELECT round, count(*)::integer AS rows FROM import
  * Later occurrences of a value (it came in several batches) move to import_later with their round, so each
  * round holds distinct values. Only values with a row flagged as a possible repeat are numbered. Moved, not
  * numbered in place: an update leaves the stage with chains of row versions that keep an index built on it in
- * this transaction from being used, and later rounds are small.
+ * this transaction from being used, and later rounds are small. The rows to move are found again by their
+ * place in the stage (ctid), one lookup each, rather than by position, which sorted the whole stage (0.1 s of
+ * a 1M-row re-import).
  */
 export const MOVE_LATER_ROUNDS = `
-  WITH d AS (SELECT n, row_number() OVER (PARTITION BY hash, type, value ORDER BY n) AS r FROM import_stage
+  WITH d AS (SELECT ctid AS at, row_number() OVER (PARTITION BY hash, type, value ORDER BY n) AS r FROM import_stage
              WHERE hash IN (SELECT hash FROM import_stage WHERE repeat)),
-  moved AS (DELETE FROM import_stage s USING d WHERE s.n = d.n AND d.r > 1 RETURNING ${FULL.split(', ')
+  moved AS (DELETE FROM import_stage s USING d WHERE s.ctid = d.at AND d.r > 1 RETURNING ${FULL.split(', ')
     .map((column) => `s.${column}`)
     .join(', ')}, d.r)
   INSERT INTO import_later (${FULL}, round) SELECT * FROM moved`;
