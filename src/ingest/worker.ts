@@ -11,7 +11,7 @@ import { compileWarninglists, warninglistIssue } from '../enrich/warninglists.ts
 import { getFormat, type LineFormat } from '../formats/index.ts';
 import { LineSplitter } from '../io/lines.ts';
 import type { Issue, Observation } from '../model/index.ts';
-import { encodeBatch, type ObservationBatch } from '../store/batch.ts';
+import { encodeBatch } from '../store/batch.ts';
 import { batchIsFull } from './batching.ts';
 import type { ParserConfig, ToParser, FromParser } from './parse-thread.ts';
 
@@ -61,12 +61,11 @@ function run(config: ParserConfig, port: NonNullable<typeof parentPort>): void {
 
   const flush = (force: boolean): void => {
     if (batch.length === 0 || (!force && !batchIsFull(batch.length, batchBytes, config.limits))) return;
-    const full = batch;
-    const inputBytes = batchBytes;
+    const encoded = encodeBatch(batch);
+    encoded.inputBytes = batchBytes;
     batch = [];
     batchBytes = 0;
     waiting++;
-    const encoded: ObservationBatch = { ...encodeBatch(full), inputBytes };
     // the typed arrays move to the writer; the text is one string, copied in one piece
     port.postMessage({ kind: 'batch', batch: encoded } satisfies FromParser, [encoded.numbers.buffer as ArrayBuffer, encoded.ends.buffer as ArrayBuffer]);
   };
