@@ -31,6 +31,7 @@ const MB = Number(process.env.TIX_BENCH_SCAN_MB || (quick ? 16 : 100));
 const HIT_RATE = Number(process.env.TIX_BENCH_SCAN_HIT_RATE || 0.002);
 const GREP_SECONDS = Number(process.env.TIX_BENCH_GREP_SECONDS || (quick ? 10 : 30));
 const LARGE_GB = Number(process.env.TIX_BENCH_SCAN_LARGE_GB ?? (quick ? 0.25 : 10));
+const KIND_GB = Number(process.env.TIX_BENCH_SCAN_KIND_GB ?? (quick ? 0.1 : 1));
 const HASH_GB = Number(process.env.TIX_BENCH_SCAN_HASH_GB ?? (quick ? 0.25 : 2));
 const DIR = join(ROOT, 'bench', '.data', 'scan');
 const TIX = join(ROOT, 'bin', 'tix.js');
@@ -74,7 +75,8 @@ async function intel() {
       lines = [];
     }
   }
-  text.end(`${lines.join('\n')}\n`);
+  // no empty last line: grep -f takes an empty line for a pattern that every line matches
+  text.end(lines.length > 0 ? `${lines.join('\n')}\n` : '');
   await once(text, 'finish');
   listed.seal();
   const parts = builder.build();
@@ -138,6 +140,14 @@ function time(command, args, options = {}) {
 
 const mbps = (bytes, ms) => bytes / 2 ** 20 / (ms / 1000);
 
+/** `grep -F -c -f patterns` over `path` read `times` times in a row, stopped after GREP_SECONDS a time: its wall time, whether it finished, and the lines it counted. */
+function grepOver(patterns, path, times = 1) {
+  const start = process.hrtime.bigint();
+  const grep = spawnSync('sh', ['-c', `for i in $(seq ${times}); do cat "${path}"; done | timeout ${GREP_SECONDS * times} grep -F -c -f "${patterns}"`], { encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  return { ms, finished: grep.status === 0 || grep.status === 1, lines: grep.stdout.trim() };
+}
+
 async function main() {
   out(`# tix scan benchmark: ${fmt.int(INDICATORS)} indicators, ${MB} MB per log, ${availableParallelism()} cores`);
   const { values, snapshot, sample, built } = await intel();
@@ -190,13 +200,19 @@ async function main() {
       const hitLines = new Set([...report.matchAll(/"kind":"finding","file":"[^"]*","line":(\d+)/g)].map((m) => m[1])).size;
       runs[threads] = { ms, cpuMs, hits, hitLines };
     }
-    // grep over the same bytes, stopped after GREP_SECONDS: its rate is what it read in that time
-    const grepStart = process.hrtime.bigint();
-    const grep = spawnSync('sh', ['-c', `head -c ${bytes} "${path}" | timeout ${GREP_SECONDS} grep -F -c -f "${values}"`], { encoding: 'utf8' });
-    const grepMs = Number(process.hrtime.bigint() - grepStart) / 1e6;
-    const finished = grep.status === 0 || grep.status === 1;
-    const grepRate = finished ? `${mbps(bytes, grepMs).toFixed(1)} MB/s (${grep.stdout.trim()} lines)` : `< ${mbps(bytes, grepMs).toFixed(2)} MB/s (stopped after ${GREP_SECONDS} s)`;
-    if (hitRate === HIT_RATE) grepRates[kind] = { rate: mbps(bytes, grepMs), finished };
+    const { ms: grepMs, finished, lines } = grepOver(values, path);
+    const grepRate = finished ? `${mbps(bytes, grepMs).toFixed(1)} MB/s (${lines} lines)` : `< ${mbps(bytes, grepMs).toFixed(2)} MB/s (stopped after ${GREP_SECONDS} s)`;
+    // for the kinds of log in the evidence set: grep's rate once it has started (building its automaton of the
+    // patterns takes it seconds), from the time the log read twice more adds, as tix's warm rate is measured
+    let pastStart = '';
+    if (hitRate === HIT_RATE && /^(conn|eve)$/.test(kind)) {
+      // grep stopped: what it read in its time bounds its rate, and its start is taken as nothing
+      const thrice = finished ? grepOver(values, path, 3) : { ms: grepMs, finished: false };
+      const done = finished && thrice.finished;
+      const rate = done ? mbps(2 * bytes, thrice.ms - grepMs) : mbps(finished ? 3 * bytes : bytes, thrice.ms);
+      grepRates[kind] = { rate, start: done ? grepMs - (bytes / 2 ** 20 / rate) * 1000 : 0, finished: done };
+      pastStart = `${done ? '' : '< '}${rate.toFixed(1)} MB/s`;
+    }
     const single = runs[0];
     const multi = runs[availableParallelism()];
     rows.push([
@@ -207,15 +223,18 @@ async function main() {
       `${mbps(bytes, multi.ms).toFixed(1)} MB/s`,
       `${single.hits} in ${single.hitLines} lines`,
       grepRate,
+      pastStart,
       finished ? fmt.x(grepMs / multi.ms) : `> ${fmt.x(grepMs / multi.ms)}`,
     ]);
   }
   out('');
-  out(table(['log', 'size', 'tix 1 thread, wall', 'per CPU second, one run', 'per CPU second, warm', `tix ${availableParallelism()} threads, wall`, 'tix findings', 'grep -F -f values.txt, wall', 'tix faster'], rows));
+  out(table(['log', 'size', 'tix 1 thread, wall', 'per CPU second, one run', 'per CPU second, warm', `tix ${availableParallelism()} threads, wall`, 'tix findings', 'grep -F -f values.txt, wall (lines it prints)', 'grep past its start', 'tix faster, wall'], rows));
   out('target: ≥ 150 MB/s per core. Wall figures include process start and the snapshot load. "Per CPU second, one run" is the log bytes over the least CPU time of four 1-thread runs less the fixed cost (which holds on a shared machine); it still carries the one-off cost of compiling the scanner\'s hot code as it warms up. "Warm" is the log bytes over the CPU time a second pass of the same log adds to a run (the least CPU time of three runs with the log twice, less that of three with it once): the rate a large input runs at.');
 
+  oneThreadAtLength(snapshot, files);
   await largeSet(snapshot, files, grepRates);
 
+  if (HASH_GB <= 0) return;
   // file-tree hashing: the generated logs linked into a tree of HASH_GB, page cache warm for both
   const tree = join(DIR, `tree-${HASH_GB}gb`);
   const treeFiles = linkedSet(tree, files, HASH_GB);
@@ -248,6 +267,28 @@ function linkedSet(dir, files, gb) {
 }
 
 /**
+ * Each kind of log at length on one thread: KIND_GB of it (the log linked again and again) in one run, its
+ * CPU time taken whole (start, snapshot load, the scanner's warm-up, hashing for the chain of custody): the
+ * rate per core a large input of that kind is scanned at.
+ */
+function oneThreadAtLength(snapshot, files) {
+  if (KIND_GB <= 0) return;
+  const rows = [];
+  for (const file of files) {
+    const kind = /\/(\w+)-\d+mb-/.exec(file)[1];
+    const dir = join(DIR, `kind-${kind}`);
+    const bytes = linkedSet(dir, [file], KIND_GB).reduce((sum, f) => sum + statSync(f).size, 0);
+    const { ms, cpuMs, run } = time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--threads', '0', '--report', 'jsonl', '-o', '/dev/null', dir]);
+    rmSync(dir, { recursive: true, force: true });
+    if (run.status !== 0 && run.status !== 1) throw new Error(`tix scan failed: ${run.stderr}`);
+    const perCpu = mbps(bytes, cpuMs);
+    rows.push([kind, fmt.bytes(bytes), `${fmt.s(ms)} (${mbps(bytes, ms).toFixed(0)} MB/s)`, `${perCpu.toFixed(0)} MB/s`, `≥ 150 MB/s: ${perCpu >= 150 ? 'met' : 'MISSED'}`]);
+  }
+  out('');
+  out(table(['log, one thread, at length', 'size', 'wall', 'per CPU second, all of the run', 'target'], rows));
+}
+
+/**
  * The issue's figure for a whole evidence set: LARGE_GB of Zeek conn and Suricata EVE logs (the generated
  * logs linked again and again under new names, so the page cache holds them: this measures the scan, not
  * the disk) scanned by one `tix scan DIR` on every core.
@@ -256,7 +297,18 @@ async function largeSet(snapshot, files, grepRates) {
   if (LARGE_GB <= 0) return;
   const logs = files.filter((f) => /\/(conn|eve)-/.test(f));
   const dir = join(DIR, `large-${LARGE_GB}gb`);
-  const bytes = linkedSet(dir, logs, LARGE_GB).reduce((sum, f) => sum + statSync(f).size, 0);
+  const linked = linkedSet(dir, logs, LARGE_GB);
+  const bytes = linked.reduce((sum, f) => sum + statSync(f).size, 0);
+  // grep over the same set, from its figures above (running it would take many minutes): its shortest start
+  // once, then each log at the rate grep read that kind of log once started
+  const kinds = Object.values(grepRates);
+  let grepMs = Math.max(0, Math.min(...kinds.map((k) => k.start)));
+  let grepFinished = kinds.every((k) => k.finished);
+  for (const file of linked) {
+    const { rate, finished } = grepRates[/-(conn|eve)-/.exec(basename(file))[1]];
+    grepMs += (statSync(file).size / 2 ** 20 / rate) * 1000;
+    grepFinished &&= finished;
+  }
   spawnSync('sh', ['-c', `cat ${logs.map((f) => `"${f}"`).join(' ')} > /dev/null`]);
   const { ms, cpuMs, run } = time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--threads', String(availableParallelism()), '--report', 'jsonl', '-o', '/dev/null', dir]);
   rmSync(dir, { recursive: true, force: true });
@@ -267,10 +319,11 @@ async function largeSet(snapshot, files, grepRates) {
     [`${fmt.bytes(bytes)} of Zeek conn and Suricata EVE logs, ${availableParallelism()} threads, wall`, `${fmt.s(ms)} (${mbps(bytes, ms).toFixed(0)} MB/s)`, ''],
     ['the same, for 10 GB', fmt.s(tenGb), `< 45 s: ${tenGb < 45_000 ? 'met' : 'MISSED'}`],
     ['log bytes per CPU second, all threads', `${mbps(bytes, cpuMs).toFixed(0)} MB/s`, '≥ 150 MB/s per core'],
-    ...['conn', 'eve'].filter((kind) => grepRates[kind]).map((kind) => {
-      const { rate, finished } = grepRates[kind];
-      return [`against grep -F -f values.txt on the ${kind} log above (${finished ? '' : 'under '}${rate.toFixed(1)} MB/s)`, `${finished ? '' : 'more than '}${fmt.x(mbps(bytes, ms) / rate)} faster`, '> 25x'];
-    }),
+    [
+      'grep -F -f values.txt over the same set, one thread (estimated: its start, then each log at its rate past its start above)',
+      `${grepFinished ? '' : 'more than '}${fmt.s(grepMs)} (${grepFinished ? '' : 'under '}${mbps(bytes, grepMs).toFixed(1)} MB/s): tix ${grepFinished ? '' : 'more than '}${fmt.x(grepMs / ms)} faster`,
+      `> 25x: ${grepMs / ms > 25 ? 'met' : 'MISSED'}`,
+    ],
   ]));
 }
 

@@ -263,6 +263,16 @@ describe('screened scans find exactly what full scans find', () => {
     });
   }
 
+  it('suricata-eve: a key that only looks like a wanted one (its length, first, middle and last byte) is passed over', () => {
+    // sXc_ip and dXst_ip share the table slots of src_ip and dest_ip
+    const text = ['{"event_type":"flow"}', '{"sXc_ip":"103.41.26.58","dXst_ip":"103.41.26.58"}', '{"src_ip":"103.41.26.58"}', ''].join('\n');
+    const full = scanText('suricata-eve', text, trickyIntel, false);
+    const screened = scanText('suricata-eve', text, trickyIntel, true);
+    assert.equal(full.findings.length, 1);
+    assert.deepEqual(screened.findings, full.findings);
+    assert.equal(screened.read, 2, 'the first line (never screened) and the one whose src_ip may hit');
+  });
+
   const real: Array<[string, string]> = [
     ...logFiles('zeek-tsv').map((text): [string, string] => ['zeek-tsv', text]),
     ...logFiles('zeek-json').map((text): [string, string] => ['zeek-json', text]),
