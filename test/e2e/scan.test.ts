@@ -177,6 +177,16 @@ describe('tix scan', () => {
     assert.deepEqual([...new Set(shifted)].sort(), expected('eve'));
   });
 
+  it('scan threads give a gzip log (cut from the gunzipped stream, not read into shared blocks) the findings one thread does', () => {
+    const eve = readFileSync(join(LOGS, 'eve.json'), 'utf8');
+    const big = join(work.path, 'big-eve.json.gz');
+    writeFileSync(big, gzipSync(eve.repeat(300)));
+    const threaded = findings(tix(data.path, ['scan', big, '--json', '--threads', '2', '--thread-min-bytes', '0']));
+    const here = findings(tix(data.path, ['scan', big, '--json', '--threads', '0']));
+    assert.equal(threaded.length, 300 * expected('eve').length);
+    assert.deepEqual(threaded.map((f) => `${f.line}:${f.field}:${f.value}`), here.map((f) => `${f.line}:${f.field}:${f.value}`));
+  });
+
   it('scan threads take one input after another, each with its own reader, as one thread does', () => {
     const dir = join(work.path, 'many');
     mkdirSync(dir);
@@ -195,17 +205,20 @@ describe('tix scan', () => {
   });
 
   it('scan threads number the lines around an over-long line as one thread does', () => {
-    // the long line spans several reads, while the lines before it wait for a block to fill
+    // the first long line spans several reads, while the lines before it wait for a block to fill; the second is
+    // longer than a whole block of the threads, and is skipped across blocks
     const eve = readFileSync(join(LOGS, 'eve.json'), 'utf8');
     const big = join(work.path, 'long-eve.json');
-    writeFileSync(big, `${eve.repeat(20)}{"event_type":"dns","dns":{"rrname":"${'a'.repeat(3_000_000)}"}}\n${eve.repeat(20)}`);
-    const longLine = (eve.split('\n').length - 1) * 20 + 1;
+    const long = (bytes: number): string => `{"event_type":"dns","dns":{"rrname":"${'a'.repeat(bytes)}"}}\n`;
+    writeFileSync(big, `${eve.repeat(20)}${long(3_000_000)}${eve.repeat(20)}${long(7_000_000)}${eve.repeat(5)}`);
+    const eveLines = eve.split('\n').length - 1;
+    const longLine = eveLines * 20 + 1;
     const runs = [['--threads', '2', '--thread-min-bytes', '0'], ['--threads', '0']].map((threads) => tix(data.path, ['scan', big, '--json', ...threads]));
     const [threaded, here] = runs.map((run) => ({
       findings: findings(run).map((f) => `${f.line}:${f.field}:${f.value}`),
       problems: problems(run).map((p) => `${p.line}:${p.code}`),
     }));
-    assert.deepEqual(here!.problems, [`${longLine}:TIX_INPUT_LINE_TOO_LONG`]);
+    assert.deepEqual(here!.problems, [`${longLine}:TIX_INPUT_LINE_TOO_LONG`, `${longLine + eveLines * 20 + 1}:TIX_INPUT_LINE_TOO_LONG`]);
     assert.deepEqual(threaded, here);
     assert.ok(here!.findings.some((f) => Number(f.split(':')[0]) > longLine), 'lines after the long one found');
   });

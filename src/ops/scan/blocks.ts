@@ -120,3 +120,49 @@ export class BlockCutter {
     return block;
   }
 }
+
+/** Reads up to `length` bytes of the input into `into` at `at`; 0 at its end. */
+export type ReadInto = (into: Uint8Array, at: number, length: number) => Promise<number>;
+
+/**
+ * An uncompressed file's blocks of whole lines, read straight into buffers
+ * that `take` hands out (and the caller takes back once a block is scanned),
+ * where BlockCutter copies each block out of the chunks of a stream. Each
+ * buffer is filled whole before it is cut at its last newline; the unfinished
+ * line after it begins the next buffer. A buffer holds `maxLineBytes` more
+ * than a block, so that an unfinished line no longer than the limit always
+ * leaves room to read; one longer is skipped up to its newline and counted in
+ * the next block's `skipped`, as BlockCutter does. Every buffer taken comes
+ * back in a block, empty if need be.
+ */
+export async function* readBlocks(read: ReadInto, take: () => Promise<Uint8Array>, maxLineBytes: number): AsyncGenerator<Block> {
+  let buffer = await take();
+  let filled = 0;
+  let skipped = 0;
+  let skipping = false;
+  for (;;) {
+    const got = await read(buffer, filled, buffer.length - filled);
+    if (got === 0) break;
+    if (skipping) {
+      const newline = buffer.subarray(filled, filled + got).indexOf(0x0a);
+      if (newline < 0) continue; // still inside the long line: the next read overwrites these bytes
+      skipping = false;
+      buffer.copyWithin(0, filled + newline + 1, filled + got);
+      filled = got - newline - 1;
+      continue;
+    }
+    filled += got;
+    if (filled < buffer.length) continue;
+    const last = buffer.lastIndexOf(0x0a, filled - 1);
+    const rest = filled - last - 1;
+    const next = await take();
+    if (rest > maxLineBytes) skipping = true;
+    else next.set(buffer.subarray(last + 1, filled), 0);
+    // every buffer taken is yielded, even empty (a long line filled it), so that the caller gives it back
+    yield { skipped, bytes: buffer.subarray(0, last + 1) };
+    skipped = skipping ? 1 : 0;
+    buffer = next;
+    filled = skipping ? 0 : rest;
+  }
+  yield { skipped, bytes: buffer.subarray(0, filled) };
+}

@@ -10,7 +10,8 @@ import { detectReader, getReader } from '../../scan/readers/registry.ts';
 import type { EvidenceFile, ReportBuilder } from '../../scan/report.ts';
 import type { IntelIndex } from '../../scan/index/intel-index.ts';
 import { openEvidence } from './evidence-file.ts';
-import { ScanThreads } from './threads.ts';
+import type { ReadInto } from './blocks.ts';
+import { ScanThreads, type ThreadScanConfig } from './threads.ts';
 
 export interface EvidenceOptions {
   /** A reader id to use instead of detection. */
@@ -30,6 +31,31 @@ async function* tapped(source: AsyncIterable<Buffer>, custody: { hash: ReturnTyp
     custody.size += chunk.length;
     yield chunk;
   }
+}
+
+/** Reads of a file from its start, each hashed and counted as it lands. */
+function hashedReads(handle: FileHandle, custody: { hash: ReturnType<typeof createHash>; size: number }): ReadInto {
+  return async (into, at, length) => {
+    const { bytesRead } = await handle.read(into, at, length, null);
+    custody.hash.update(into.subarray(at, at + bytesRead));
+    custody.size += bytesRead;
+    return bytesRead;
+  };
+}
+
+/** Chunks of a file read one after another into one buffer: each is gone once the next is asked for. */
+async function* reusedReads(read: ReadInto, size = 1 << 20): AsyncGenerator<Buffer> {
+  const buffer = Buffer.allocUnsafeSlow(size);
+  for (let got = await read(buffer, 0, size); got > 0; got = await read(buffer, 0, size)) yield buffer.subarray(0, got);
+}
+
+/** A file's first 64 KiB, read without moving its position, if it is neither empty, gzip nor binary; else undefined. */
+async function plainHead(handle: FileHandle): Promise<Buffer | undefined> {
+  const head = Buffer.alloc(65536);
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  const bytes = head.subarray(0, bytesRead);
+  const gzip = bytesRead >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  return bytesRead === 0 || gzip || looksBinary(bytes) ? undefined : bytes;
 }
 
 async function* replayOf(chunks: Buffer[]): AsyncGenerator<Buffer> {
@@ -85,12 +111,33 @@ export async function scanOne(input: Input, index: IntelIndex, report: ReportBui
     file.problems++;
     report.problem({ file: name, ...(line === undefined ? {} : { line }), code, message });
   };
+  const onFindings = (found: Finding[]): void => void report.add(name, found, file);
+  const onProblem = (p: { line?: number; code: string; message: string }): void => problem(p.code, p.message, p.line);
+  const threadSink = { findings: onFindings, problem: onProblem, progress: (_: number, lines: number) => options.progress?.(name, custody.size, input.size, lines) };
+  const hereSink = { findings: onFindings, problem: onProblem, progress: (lines: number) => options.progress?.(name, custody.size, input.size, lines) };
+  /** The reader of an input whose (decompressed) first 64 KiB are `head`, noted in the report; and what the threads take. */
+  const readerFor = (head: Buffer): { reader: LogReader; config: ThreadScanConfig } => {
+    const headText = head.toString('utf8');
+    const reader = options.format ? getReader(options.format) : detectReader(headText, name);
+    file.format = reader.id;
+    return { reader, config: { reader: reader.id, head: headText, ...(options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes }) } };
+  };
+  const threaded = threads !== undefined && (input.size ?? 0) >= options.threadMinBytes;
   let handle: FileHandle | undefined;
   try {
     let raw: AsyncIterable<Buffer>;
     if (name === '<stdin>') raw = input.open();
     else {
       handle = await openEvidence(input.path ?? name);
+      // a plain log is read into buffers used again (on the threads, straight into their blocks); gzip and binary
+      // files take the stream
+      const head = !threaded || ScanThreads.readsFiles(options.maxLineBytes) ? await plainHead(handle) : undefined;
+      if (head) {
+        const { reader, config } = readerFor(head);
+        const reads = hashedReads(handle, custody);
+        file.lines = threaded ? await threads!.scanFile(reads, config, threadSink) : await scanHere(reusedReads(reads), reader, index, options, hereSink);
+        return;
+      }
       raw = handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false });
     }
     const source = tapped(raw, custody);
@@ -102,21 +149,12 @@ export async function scanOne(input: Input, index: IntelIndex, report: ReportBui
       for await (const _ of source) void _;
       return;
     }
-    const reader: LogReader = options.format ? getReader(options.format) : detectReader(head.toString('utf8'), name);
-    file.format = reader.id;
-    const headText = head.toString('utf8');
-    const threaded = threads !== undefined && (input.size ?? 0) >= options.threadMinBytes;
-    const onFindings = (found: Finding[]): void => void report.add(name, found, file);
-    const onProblem = (p: { line?: number; code: string; message: string }): void => problem(p.code, p.message, p.line);
+    const { reader, config } = readerFor(head);
     try {
       if (threaded) {
-        file.lines = await threads.scan(stream, { reader: reader.id, head: headText, ...(options.maxLineBytes === undefined ? {} : { maxLineBytes: options.maxLineBytes }) }, {
-          findings: onFindings,
-          problem: onProblem,
-          progress: (bytes, lines) => options.progress?.(name, custody.size, input.size, lines),
-        });
+        file.lines = await threads.scan(stream, config, threadSink);
       } else {
-        file.lines = await scanHere(stream, reader, index, options, { findings: onFindings, problem: onProblem, progress: (lines) => options.progress?.(name, custody.size, input.size, lines) });
+        file.lines = await scanHere(stream, reader, index, options, hereSink);
       }
       // a gzip stream that broke within its first 64 KiB: what came before it has now been scanned
       if (failure) throw failure;
