@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync, mkdirSync, symlinkSync, copyFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -227,6 +228,20 @@ describe('tix scan', () => {
     const run = tix(data.path, ['scan', '-', '--json', '--format', 'text'], '10.0.0.1 talked to 195.113.232.73 and msftncsi.com\n');
     assert.equal(run.code, 1);
     assert.deepEqual(findings(run).map((f) => `${f.file}:${f.line}:${f.indicator}`), ['<stdin>:1:195.113.232.73', '<stdin>:1:msftncsi.com']);
+  });
+
+  it('a pipe given by name (as <(zcat log.gz) gives one) is read as a stream, on one thread and on the threads', () => {
+    const fifo = join(work.path, 'eve-pipe');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    for (const threads of [['--threads', '0'], ['--threads', '2', '--thread-min-bytes', '0']]) {
+      // a writer of its own: the pipe opens once both ends are taken
+      const writer = spawn('sh', ['-c', `cat "${join(LOGS, 'eve.json')}" > "${fifo}"`]);
+      const run = tix(data.path, ['scan', fifo, '--json', ...threads]);
+      writer.kill();
+      assert.equal(run.code, 1, run.stderr + JSON.stringify(problems(run)));
+      const shifted = findings(run).map((f) => [f.line, f.field, f.value, f.indicator, f.verdict].join('\t'));
+      assert.deepEqual([...new Set(shifted)].sort(), expected('eve'));
+    }
   });
 
   it('an intel snapshot scans with no store; a damaged one is refused', () => {

@@ -49,8 +49,12 @@ async function* reusedReads(read: ReadInto, size = 1 << 20): AsyncGenerator<Buff
   for (let got = await read(buffer, 0, size); got > 0; got = await read(buffer, 0, size)) yield buffer.subarray(0, got);
 }
 
-/** A file's first 64 KiB, read without moving its position, if it is neither empty, gzip nor binary; else undefined. */
+/**
+ * A regular file's first 64 KiB, read without moving its position, if it is neither empty, gzip nor binary;
+ * else undefined. A pipe given by name (`<(zcat log.gz)`, /dev/stdin) cannot be read at a position.
+ */
 async function plainHead(handle: FileHandle): Promise<Buffer | undefined> {
+  if (!(await handle.stat()).isFile()) return undefined;
   const head = Buffer.alloc(65536);
   const { bytesRead } = await handle.read(head, 0, head.length, 0);
   const bytes = head.subarray(0, bytesRead);
