@@ -104,7 +104,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .option('--record-sightings', 'write each hit back to the store as a sighting of --org (count, first and last time seen)')
     .option('--org <name>', 'the organisation that scanned, for --record-sightings')
     .option('--threads <n>', 'scan threads for large inputs (default: one per core)')
-    .option('--thread-min-bytes <n>', 'inputs at least this large (bytes on disk) are scanned on the threads', String(16 * 2 ** 20))
+    .option('--thread-min-bytes <n>', 'inputs at least this large (bytes on disk) are scanned on the threads, once such inputs add up to 16 times as much', String(16 * 2 ** 20))
     .option('--max-line-bytes <n>', 'longest line read; longer lines are reported and skipped', '1048576')
     .action(async (paths: string[], flags: ScanFlags) => {
       const format = flags.json ? 'jsonl' : parseReportFormat(flags.report);
