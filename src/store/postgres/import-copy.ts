@@ -2,8 +2,9 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough, Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
-import { BatchReader, NUMBER, numberCells, type ObservationBatch } from '../batch.ts';
+import { NUMBER, numberCells, TEXT, type ObservationBatch } from '../batch.ts';
 import type { SeenFilter } from '../seen-filter.ts';
+import { CopyRows, type CopySource } from './copy-rows.ts';
 
 /**
  * The staging table of an import: every row of every batch, in the order
@@ -23,79 +24,32 @@ const BARE = 'n, hash, type, value, ip_first, ip_last, host_key, first_seen, las
 /** Every column of a staged row but its round. */
 export const FULL = `${BARE}, confidence, threat_type, malware, tags, reference, tlp, valid_until, revoked, object_id`;
 
-/** Rows per chunk written to the COPY stream: large enough to keep the socket busy, small enough to keep memory flat. */
-const ROWS_PER_CHUNK = 2_000;
-
-const SPECIAL = /[\\\t\n\r]/;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** A text cell in COPY's text format. */
-function escaped(value: string | null): string {
-  if (value === null) return '\\N';
-  return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : value;
-}
-/** The same, for a batch none of whose text needs escaping (most: one test of all its text). */
-const plain = (value: string | null): string => (value === null ? '\\N' : value);
-
-/** A bytea cell from hex: `\x…`, its backslash escaped for COPY. */
-export const bytes = (hex: string | null): string => (hex === null ? '\\N' : `\\\\x${hex}`);
-export const number = (value: number | null): string => (value === null ? '\\N' : integer(value));
-
-const ZEROS = '00000000';
-/**
- * A number as text, as String(value) writes it. Hashes and times in milliseconds lie past 2^31, where
- * String takes V8's path for doubles (some 90 ns each, five times a row); cut at 10^8 into two small
- * integers, such a value takes a third of that.
- */
-export function integer(value: number): string {
-  if ((value < 1e8 && value > -1e8) || !Number.isSafeInteger(value)) return String(value);
-  if (value < 0) return `-${integer(-value)}`;
-  const high = Math.floor(value / 1e8);
-  const low = String(value - high * 1e8);
-  return `${high}${ZEROS.slice(low.length)}${low}`;
-}
-
-type ReadPart = Parameters<BatchReader['next']>[0];
-
-/**
- * A batch as an import holds it until its rows are copied: where its rows start in the import, which of
- * them may repeat a value of an earlier batch (flagRepeats), and how its text cells are written.
- */
+/** A batch as an import holds it until its rows are copied: where its rows start in the import, which of them may repeat a value of an earlier batch (flagRepeats), and its cells as the COPYs read them. */
 export interface PendingBatch {
   batch: ObservationBatch;
   /** The position of its first row in the import. */
   first: number;
   maybeRepeats: Uint8Array;
-  text: (value: string | null) => string;
+  source: CopySource;
 }
 
-/** Renders one row of a pending batch as a line of COPY text (without its newline), or skips it (undefined). */
-type CopyLine = (reader: BatchReader, row: number, pending: PendingBatch) => string | undefined;
+/** Writes one row of a pending batch as COPY text (`out` is at the row), or skips it (false). */
+type RowWriter = (out: CopyRows, row: number, pending: PendingBatch) => boolean;
 
-/** How the text cells of a batch are written: escaped, unless none of its text needs it (one test of all of it). */
-export const textCells = (batch: ObservationBatch): ((value: string | null) => string) => (needsEscapes(batch.text) ? escaped : plain);
-
-/** Whether any of COPY's special characters is in `text`: four searches for one character each, several times faster than one for a class of them. */
-const needsEscapes = (text: string): boolean => text.includes('\\') || text.includes('\t') || text.includes('\n') || text.includes('\r');
-
-/** The rows of some batches that `line` renders, as COPY text, a chunk at a time. */
-function* copyChunks(batches: readonly PendingBatch[], line: CopyLine, part: ReadPart): Generator<string> {
-  let chunk = '';
-  let rows = 0;
+/** The rows of some batches that `write` writes, as COPY text, a chunk at a time. */
+function* copyChunks(batches: readonly PendingBatch[], write: RowWriter): Generator<Buffer> {
+  const out = new CopyRows();
   for (const pending of batches) {
-    const reader = new BatchReader(pending.batch);
+    out.use(pending.source);
     for (let row = 0; row < pending.batch.length; row++) {
-      reader.next(part);
-      const rendered = line(reader, row, pending);
-      if (rendered === undefined) continue;
-      chunk += `${rendered}\n`;
-      if (++rows % ROWS_PER_CHUNK === 0) {
-        yield chunk;
-        chunk = '';
-      }
+      out.row(row);
+      if (!write(out, row, pending)) continue;
+      const chunk = out.chunk();
+      if (chunk) yield chunk;
     }
   }
-  if (chunk) yield chunk;
+  const last = out.chunk(true);
+  if (last) yield last;
 }
 
 /** Bytes of COPY text made before the server is ready for them: a whole COPY of the batches copied together (COPY_TEXT in import-session.ts), made while the server still takes the one before. */
@@ -112,14 +66,11 @@ export class CopyQueue {
 
   constructor(private readonly client: pg.PoolClient) {}
 
-  /**
-   * Streams the rows of some batches that `line` renders into one `COPY … FROM STDIN`, reading `part` of
-   * each (BatchReader.next); ends when the COPY does.
-   */
-  copy(statement: string, batches: readonly PendingBatch[], line: CopyLine, part: ReadPart = 'all'): Promise<void> {
+  /** Streams the rows of some batches that `write` writes into one `COPY … FROM STDIN`; ends when the COPY does. */
+  copy(statement: string, batches: readonly PendingBatch[], write: RowWriter): Promise<void> {
     // both of its sides buffer: half each
     const ahead = new PassThrough({ highWaterMark: AHEAD_BYTES / 2 });
-    const made = pipeline(Readable.from(copyChunks(batches, line, part), { objectMode: false }), ahead);
+    const made = pipeline(Readable.from(copyChunks(batches, write), { objectMode: false }), ahead);
     const sent = this.last.then(
       () => pipeline(ahead, this.client.query(copyFrom(statement))),
       (error: unknown) => {
@@ -152,17 +103,50 @@ export function copyBatches(copies: CopyQueue, batches: readonly PendingBatch[],
 
 function copyStage(copies: CopyQueue, batches: readonly PendingBatch[], onlyMaybe: boolean): Promise<void> {
   const bare = batches[0]!.batch.bare;
-  return copies.copy(`COPY import_stage (${bare ? BARE : FULL}) FROM STDIN`, batches, (reader, row, { first, maybeRepeats, text }) => {
-    if (onlyMaybe && !maybeRepeats[row]) return undefined;
-    const line =
-      `${first + row}\t${integer(reader.hash)}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast)}\t` +
-      `${text(reader.hostKey)}\t${integer(reader.firstSeen)}\t${integer(reader.lastSeen)}\t${text(reader.raw)}\t${reader.line}\t${maybeRepeats[row] ? 't' : 'f'}`;
-    if (bare) return line;
-    return (
-      line +
-      `\t${number(reader.confidence)}\t${text(reader.threatType)}\t${text(reader.malware)}\t${text(reader.tags)}\t${text(reader.reference)}` +
-      `\t${text(reader.tlp)}\t${number(reader.validUntil)}\t${reader.revoked ? 1 : 0}\t${text(reader.objectId)}`
-    );
+  return copies.copy(`COPY import_stage (${bare ? BARE : FULL}) FROM STDIN`, batches, (out, row, { first, maybeRepeats }) => {
+    if (onlyMaybe && !maybeRepeats[row]) return false;
+    out.int(first + row);
+    out.tab();
+    out.int(out.numberOf(NUMBER.hash));
+    out.tab();
+    out.literal(out.type);
+    out.tab();
+    out.text(TEXT.value);
+    out.tab();
+    out.hex(TEXT.ipFirst);
+    out.tab();
+    out.hex(TEXT.ipLast);
+    out.tab();
+    out.text(TEXT.hostKey);
+    out.tab();
+    out.int(out.numberOf(NUMBER.firstSeen));
+    out.tab();
+    out.int(out.numberOf(NUMBER.lastSeen));
+    out.tab();
+    out.text(TEXT.raw);
+    out.tab();
+    out.int(out.numberOf(NUMBER.line));
+    out.literal(maybeRepeats[row] ? '\tt' : '\tf');
+    if (!bare) {
+      out.tab();
+      out.int(out.numberOf(NUMBER.confidence));
+      out.tab();
+      out.text(TEXT.threatType);
+      out.tab();
+      out.text(TEXT.malware);
+      out.tab();
+      out.text(TEXT.tags, '');
+      out.tab();
+      out.text(TEXT.reference);
+      out.tab();
+      out.text(TEXT.tlp);
+      out.tab();
+      out.int(out.numberOf(NUMBER.validUntil));
+      out.literal(out.numberOf(NUMBER.revoked) ? '\t1\t' : '\t0\t');
+      out.text(TEXT.objectId);
+    }
+    out.newline();
+    return true;
   });
 }
 

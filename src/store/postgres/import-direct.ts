@@ -1,6 +1,7 @@
-import { BatchReader, type ObservationBatch } from '../batch.ts';
+import { BatchReader, NUMBER, TEXT, type ObservationBatch } from '../batch.ts';
 import type { Session } from './db.ts';
-import { bytes, type CopyQueue, integer, number, type PendingBatch } from './import-copy.ts';
+import { copyCell } from './copy-rows.ts';
+import type { CopyQueue, PendingBatch } from './import-copy.ts';
 import { ADVANCE_IDS, MERGE_LOCK } from './import-sql.ts';
 
 /** What a direct load writes each observation with. */
@@ -74,31 +75,80 @@ export class DirectLoad {
     if (fresh === 0) return Promise.resolve();
     const { source, import: importId, now, tlp, confidence } = this.params;
     // the cells every row shares, made once
-    const defaultConfidence = number(confidence);
-    const nowCell = String(now);
+    const defaultConfidence = confidence === null ? '\\N' : String(confidence);
     const sourceCell = `\t${source}\t`;
-    const tail = `\t${now}`;
-    const stamps = `\t${now}\t${now}\t`;
+    const tail = `\t${now}\n`;
+    const revokedCell = `\t${now}\t`;
     const origin = `\t${importId}\t`;
+    const stamps = `\t${now}\t${now}\t`;
+    const tlpCell = copyCell(tlp);
     this.rows += fresh;
     return Promise.all([
-      copies.copy(`COPY indicators (${INDICATOR_COLUMNS}) FROM STDIN`, batches, (reader, row, { first, maybeRepeats, text }) => {
-        if (maybeRepeats[row]) return undefined;
-        if (reader.type === 'cidr') this.notePrefix(reader.value);
-        return (
-          `${first + row + 1}\t${integer(reader.hash)}\t${reader.type}\t${text(reader.value)}\t${bytes(reader.ipFirst)}\t${bytes(reader.ipLast ?? reader.ipFirst)}\t` +
-          `${text(reader.hostKey)}\t${integer(reader.firstSeen)}\t${integer(reader.lastSeen)}${tail}`
-        );
-      }, 'value'),
+      copies.copy(`COPY indicators (${INDICATOR_COLUMNS}) FROM STDIN`, batches, (out, row, { first, maybeRepeats }) => {
+        if (maybeRepeats[row]) return false;
+        if (out.type === 'cidr') this.notePrefix(out.string(TEXT.value));
+        out.int(first + row + 1);
+        out.tab();
+        out.int(out.numberOf(NUMBER.hash));
+        out.tab();
+        out.literal(out.type);
+        out.tab();
+        out.text(TEXT.value);
+        out.tab();
+        out.hex(TEXT.ipFirst);
+        out.tab();
+        out.hex(out.absent(TEXT.ipLast) ? TEXT.ipFirst : TEXT.ipLast);
+        out.tab();
+        out.text(TEXT.hostKey);
+        out.tab();
+        out.int(out.numberOf(NUMBER.firstSeen));
+        out.tab();
+        out.int(out.numberOf(NUMBER.lastSeen));
+        out.literal(tail);
+        return true;
+      }),
       // with the import's defaults as INSERT_NEW_OBSERVATIONS (import-sql.ts) fills them
-      copies.copy(`COPY observations (${OBSERVATION_COLUMNS}) FROM STDIN`, batches, (reader, row, { first, maybeRepeats, text }) => {
-        if (maybeRepeats[row]) return undefined;
-        return (
-          `${first + row + 1}${sourceCell}${integer(reader.firstSeen)}\t${integer(reader.lastSeen)}\t${reader.confidence === null ? defaultConfidence : reader.confidence}\t` +
-          `${text(reader.threatType)}\t${text(reader.malware)}\t${text(reader.tags)}\t${text(reader.reference)}\t${text(reader.tlp ?? tlp)}\t` +
-          `${number(reader.validUntil)}\t${reader.revoked ? nowCell : '\\N'}\t${text(reader.raw)}${origin}${reader.line}${stamps}${text(reader.objectId)}`
-        );
-      }, 'observation'),
+      copies.copy(`COPY observations (${OBSERVATION_COLUMNS}) FROM STDIN`, batches, (out, row, { first, maybeRepeats, batch }) => {
+        if (maybeRepeats[row]) return false;
+        out.int(first + row + 1);
+        out.literal(sourceCell);
+        out.int(out.numberOf(NUMBER.firstSeen));
+        out.tab();
+        out.int(out.numberOf(NUMBER.lastSeen));
+        out.tab();
+        if (batch.bare) {
+          // no metadata: the import's defaults, no tags
+          out.literal(defaultConfidence);
+          out.literal('\t\\N\t\\N\t\t\\N\t');
+          out.literal(tlpCell);
+          out.literal('\t\\N\t\\N\t');
+        } else {
+          const rowConfidence = out.numberOf(NUMBER.confidence);
+          if (Number.isNaN(rowConfidence)) out.literal(defaultConfidence);
+          else out.int(rowConfidence);
+          out.tab();
+          out.text(TEXT.threatType);
+          out.tab();
+          out.text(TEXT.malware);
+          out.tab();
+          out.text(TEXT.tags, '');
+          out.tab();
+          out.text(TEXT.reference);
+          out.tab();
+          out.text(TEXT.tlp, tlpCell);
+          out.tab();
+          out.int(out.numberOf(NUMBER.validUntil));
+          out.literal(out.numberOf(NUMBER.revoked) ? revokedCell : '\t\\N\t');
+        }
+        out.text(TEXT.raw);
+        out.literal(origin);
+        out.int(out.numberOf(NUMBER.line));
+        out.literal(stamps);
+        if (batch.bare) out.literal('\\N');
+        else out.text(TEXT.objectId);
+        out.newline();
+        return true;
+      }),
     ]);
   }
 

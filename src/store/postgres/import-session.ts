@@ -3,7 +3,8 @@ import { encodeBatch, type ObservationBatch } from '../batch.ts';
 import type { ImportCounts, ImportMeta, ImportSession, StoredObject } from '../store.ts';
 import type { Session } from './db.ts';
 import { filterBits, SeenFilter } from '../seen-filter.ts';
-import { batchHashes, copyBatches, CopyQueue, flagRepeats, LATER_TABLE, type PendingBatch, STAGE_TABLE, textCells } from './import-copy.ts';
+import { copySource } from './copy-rows.ts';
+import { batchHashes, copyBatches, CopyQueue, flagRepeats, LATER_TABLE, type PendingBatch, STAGE_TABLE } from './import-copy.ts';
 import { DirectLoad, dropSecondaryIndexes } from './import-direct.ts';
 import { ObjectWriter } from './import-objects.ts';
 import {
@@ -160,7 +161,7 @@ export class PostgresImportSession implements ImportSession {
     this.seen ??= new SeenFilter(filterBits(this.meta.sizeHint, batch));
     const maybeRepeats = flagRepeats(this.seen, batchHashes(batch));
     const fresh = this.direct ? maybeRepeats.length - maybeRepeats.reduce((sum, flag) => sum + flag, 0) : 0;
-    this.pending.push({ batch, first: this.staged, maybeRepeats, text: textCells(batch) });
+    this.pending.push({ batch, first: this.staged, maybeRepeats, source: copySource(batch) });
     this.pendingFresh += fresh;
     this.pendingText += batch.text.length;
     this.counts.new += fresh;
