@@ -1,4 +1,4 @@
-import { ABSENT, numberCells, textCells, TYPE_CODES, type ObservationBatch } from '../batch.ts';
+import { ABSENT, NUMBER, numberCells, TEXT, textCells, TYPE_CODES, type ObservationBatch } from '../batch.ts';
 import type { IndicatorType } from '../../model/index.ts';
 
 /** COPY's special characters in its text format, and what each is written as. */
@@ -145,6 +145,42 @@ export class CopyRows {
       this.literal('\\\\x');
       this.text(which);
     }
+  }
+
+  /**
+   * Writes the row's value cells, as the stage and the table of values both take them: hash, type, value,
+   * first and last IP key (bytea; the last one, where absent, the first with `lastOrFirst`), host key, first
+   * and last seen.
+   */
+  valueCells(lastOrFirst: boolean): void {
+    this.int(this.numberOf(NUMBER.hash));
+    this.tab();
+    this.literal(this.type);
+    this.tab();
+    this.text(TEXT.value);
+    this.tab();
+    this.hex(TEXT.ipFirst);
+    this.tab();
+    this.hex(lastOrFirst && this.absent(TEXT.ipLast) ? TEXT.ipFirst : TEXT.ipLast);
+    this.tab();
+    this.text(TEXT.hostKey);
+    this.tab();
+    this.int(this.numberOf(NUMBER.firstSeen));
+    this.tab();
+    this.int(this.numberOf(NUMBER.lastSeen));
+  }
+
+  /** Writes the row's text metadata: threat type, malware, tags ('' where none), reference and TLP (or `tlp` where absent). */
+  metadataCells(tlp?: string): void {
+    this.text(TEXT.threatType);
+    this.tab();
+    this.text(TEXT.malware);
+    this.tab();
+    this.text(TEXT.tags, '');
+    this.tab();
+    this.text(TEXT.reference);
+    this.tab();
+    this.text(TEXT.tlp, tlp);
   }
 
   /** Writes a number as String writes it; `\N` for NaN. Integers are written digit by digit. */
