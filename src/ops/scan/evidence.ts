@@ -230,11 +230,16 @@ async function scanHere(stream: AsyncIterable<Buffer>, reader: LogReader, index:
  */
 const THREADS_FROM = 16;
 
+/** Whether a scan of `inputs` starts threads: some are asked for, and the inputs they would take add up to THREADS_FROM times `threadMinBytes`. */
+export function threadsPay(inputs: ReadonlyArray<Pick<Input, 'size'>>, options: Pick<EvidenceOptions, 'threads' | 'threadMinBytes'>): boolean {
+  const large = inputs.reduce((sum, input) => sum + ((input.size ?? 0) >= options.threadMinBytes ? (input.size ?? 0) : 0), 0);
+  return options.threads > 0 && large >= options.threadMinBytes * THREADS_FROM;
+}
+
 /** Scans every input in turn. */
 export async function scanEvidence(inputs: Input[], index: IntelIndex, report: ReportBuilder, options: EvidenceOptions): Promise<void> {
-  const large = inputs.reduce((sum, input) => sum + ((input.size ?? 0) >= options.threadMinBytes ? (input.size ?? 0) : 0), 0);
   // one set of threads for every large input
-  const threads = options.threads > 0 && large >= options.threadMinBytes * THREADS_FROM ? new ScanThreads(index, options.threads) : undefined;
+  const threads = threadsPay(inputs, options) ? new ScanThreads(index, options.threads) : undefined;
   try {
     for (const input of inputs) await scanOne(input, index, report, options, threads);
   } finally {
