@@ -6,6 +6,9 @@ import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.ts';
 
 /** Something to read: a file, stdin or an HTTP body. Opened lazily, read once, as a stream. */
+/** Whether bytes begin with gzip's magic number: gzip is known by it, not by a file's name. */
+export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
 export interface Input {
   /** As the user named it; used in every message. */
   name: string;
@@ -93,7 +96,7 @@ export async function peek(
     yield firstChunk;
     yield* rest;
   };
-  const compressed = firstChunk.length >= 2 && firstChunk[0] === 0x1f && firstChunk[1] === 0x8b;
+  const compressed = isGzip(firstChunk);
   let stream: AsyncIterable<Buffer> = replay();
   if (compressed) stream = Readable.from(stream).pipe(createGunzip());
   // collect the head from the (decompressed) stream, then replay it

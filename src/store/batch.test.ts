@@ -12,13 +12,13 @@ const rows: Observation[] = [
   { type: 'domain', value: 'b.example', firstSeen: T0, lastSeen: T0, tags: ['x', 'y'], raw: 'b.example', line: 4 },
 ];
 
-/** Every field the reader sets, row by row, reading `part` of each. */
-function read(part?: 'all' | 'value' | 'observation'): Record<string, unknown>[] {
+/** Every field the reader sets, row by row. */
+function read(): Record<string, unknown>[] {
   const batch = encodeBatch(rows);
   const reader = new BatchReader(batch);
   const out = [];
   for (let row = 0; row < batch.length; row++) {
-    reader.next(part);
+    reader.next();
     const { hash, type, value, ipFirst, ipLast, hostKey, firstSeen, lastSeen, raw, line, confidence, threatType, malware, tags, reference, tlp, validUntil, objectId } = reader;
     out.push({ hash, type, value, ipFirst, ipLast, hostKey, firstSeen, lastSeen, raw, line, confidence, threatType, malware, tags, reference, tlp, validUntil, objectId });
   }
@@ -26,35 +26,39 @@ function read(part?: 'all' | 'value' | 'observation'): Record<string, unknown>[]
 }
 
 describe('BatchReader', () => {
-  it('reads a part of each row as the whole row has it, the rest left empty', () => {
+  it('reads each row as it was encoded, absent cells as null', () => {
     const all = read();
     assert.equal(all.length, rows.length);
     assert.ok(all.some((row) => row.raw === null) && all.some((row) => row.objectId === 'indicator--1'), 'absent and present cells both met');
-    const values = read('value');
-    const observations = read('observation');
-    for (let row = 0; row < all.length; row++) {
-      const { value, ipFirst, ipLast, hostKey, raw, threatType, malware, tags, reference, tlp, objectId, ...numbers } = all[row]!;
-      assert.deepEqual(values[row], { ...numbers, value, ipFirst, ipLast, hostKey, raw: null, threatType: null, malware: null, tags: '', reference: null, tlp: null, objectId: null });
-      assert.deepEqual(observations[row], { ...numbers, value: '', ipFirst: null, ipLast: null, hostKey: null, raw, threatType, malware, tags, reference, tlp, objectId });
+    for (const source of rows) {
+      const row = all.find((candidate) => candidate.value === source.value)!;
+      assert.deepEqual(
+        { type: row.type, firstSeen: row.firstSeen, lastSeen: row.lastSeen, line: row.line, raw: row.raw, tags: row.tags, malware: row.malware, reference: row.reference, threatType: row.threatType, tlp: row.tlp, objectId: row.objectId, confidence: row.confidence },
+        {
+          type: source.type, firstSeen: source.firstSeen, lastSeen: source.lastSeen, line: source.line,
+          // the line is kept only where it is not the value itself
+          raw: source.raw === source.value ? null : source.raw,
+          tags: source.tags.join(','), malware: source.malware ?? null, reference: source.reference ?? null, threatType: source.threatType ?? null,
+          tlp: source.tlp ?? null, objectId: source.objectId ?? null, confidence: source.confidence ?? null,
+        },
+      );
     }
   });
 
-  it('reads a part of each row of a bare batch (values and dates alone)', () => {
+  it('reads the values and dates of a bare batch', () => {
     const bare: Observation[] = [
       { type: 'ipv4', value: '192.0.2.9', firstSeen: T0, lastSeen: T0, tags: [], raw: '192.0.2.9', line: 1 },
       { type: 'domain', value: 'c.example', firstSeen: T0, lastSeen: T0, tags: [], raw: 'c.example # note', line: 2 },
     ];
     const batch = encodeBatch(bare);
     assert.equal(batch.bare, true);
-    const observations = new BatchReader(batch);
-    const values = new BatchReader(batch);
+    const reader = new BatchReader(batch);
     const seen = [];
     const read = [];
     for (let row = 0; row < batch.length; row++) {
-      observations.next('observation');
-      values.next('value');
-      seen.push(observations.raw);
-      read.push(values.value);
+      reader.next();
+      seen.push(reader.raw);
+      read.push(reader.value);
     }
     assert.deepEqual(new Set(seen), new Set([null, 'c.example # note']));
     assert.deepEqual(new Set(read), new Set(['192.0.2.9', 'c.example']));

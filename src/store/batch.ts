@@ -163,10 +163,6 @@ function sortedOrder(hashes: Float64Array): Uint32Array {
   return order;
 }
 
-/** Text cells of a row: its value and keys, then raw, then (unless bare) its metadata (TEXT). */
-const VALUE_CELLS = TEXT.raw;
-const METADATA_CELLS = textCells(false) - textCells(true);
-
 /**
  * Reads a batch row by row: `next()` moves to the next row and sets the
  * fields (null where absent), without building an object per row.
@@ -204,12 +200,8 @@ export class BatchReader {
     this.numberWidth = numberCells(batch.bare);
   }
 
-  /**
-   * Moves to the next row. `part` reads only some of its text: 'value' the value and its keys (raw and the
-   * metadata left null), 'observation' the raw line and the metadata (the value left empty, its keys null),
-   * for a writer that puts each part in a table of its own and so reads each row twice.
-   */
-  next(part: 'all' | 'value' | 'observation' = 'all'): void {
+  /** Moves to the next row. */
+  next(): void {
     const { numbers, bare } = this.batch;
     const n = ++this.row * this.numberWidth;
     this.hash = numbers[n]!;
@@ -224,22 +216,10 @@ export class BatchReader {
       this.validUntil = Number.isNaN(validUntil) ? null : validUntil;
       this.revoked = numbers[n + 7]!;
     }
-    if (part === 'observation') {
-      this.value = '';
-      this.ipFirst = this.ipLast = this.hostKey = null;
-      this.skip(VALUE_CELLS);
-    } else {
-      this.value = this.text()!;
-      this.ipFirst = this.text();
-      this.ipLast = this.text();
-      this.hostKey = this.text();
-    }
-    if (part === 'value') {
-      this.raw = this.threatType = this.malware = this.reference = this.tlp = this.objectId = null;
-      this.tags = '';
-      this.skip(bare ? 1 : 1 + METADATA_CELLS);
-      return;
-    }
+    this.value = this.text()!;
+    this.ipFirst = this.text();
+    this.ipLast = this.text();
+    this.hostKey = this.text();
     this.raw = this.text();
     if (bare) return;
     this.threatType = this.text();
@@ -248,12 +228,6 @@ export class BatchReader {
     this.reference = this.text();
     this.tlp = this.text();
     this.objectId = this.text();
-  }
-
-  /** Passes over `count` text cells without reading them. */
-  private skip(count: number): void {
-    this.cell += count;
-    this.start = this.batch.ends[this.cell - 1]! & ~ABSENT;
   }
 
   private text(): string | null {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import type { Input } from '../../io/input.ts';
+import { isGzip, type Input } from '../../io/input.ts';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LineSplitter, looksBinary } from '../../io/lines.ts';
@@ -58,8 +58,7 @@ async function plainHead(handle: FileHandle): Promise<Buffer | undefined> {
   const head = Buffer.alloc(65536);
   const { bytesRead } = await handle.read(head, 0, head.length, 0);
   const bytes = head.subarray(0, bytesRead);
-  const gzip = bytesRead >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-  return bytesRead === 0 || gzip || looksBinary(bytes) ? undefined : bytes;
+  return bytesRead === 0 || isGzip(bytes) || looksBinary(bytes) ? undefined : bytes;
 }
 
 async function* replayOf(chunks: Buffer[]): AsyncGenerator<Buffer> {
@@ -77,7 +76,7 @@ async function decoded(source: AsyncIterable<Buffer>): Promise<{ head: Buffer; s
   const first = await raw.next();
   if (first.done) return { head: Buffer.alloc(0), stream: replayOf([]), compressed: false };
   const firstChunk = first.value;
-  const compressed = firstChunk.length >= 2 && firstChunk[0] === 0x1f && firstChunk[1] === 0x8b;
+  const compressed = isGzip(firstChunk);
   const replay = (async function* (): AsyncGenerator<Buffer> {
     yield firstChunk;
     for (let next = await raw.next(); !next.done; next = await raw.next()) yield next.value;

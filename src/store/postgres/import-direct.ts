@@ -176,7 +176,7 @@ function fromObjects(batch: ObservationBatch): boolean {
   if (batch.bare) return false;
   const reader = new BatchReader(batch);
   for (let row = 0; row < batch.length; row++) {
-    reader.next('observation');
+    reader.next();
     if (reader.objectId !== null) return true;
   }
   return false;
