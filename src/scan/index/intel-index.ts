@@ -4,7 +4,7 @@ import type { IndicatorType, ThreatType, Tlp } from '../../model/index.ts';
 import { urlHost } from '../../normalise/index.ts';
 import type { PatternIndicator } from '../patterns.ts';
 import { TAG, TYPE_TAG, ipv4Number, numberToIpv4 } from './keys.ts';
-import { CompactTable, TableBuilder, hashFinish, hashSeed, hashStep, type TableArrays } from './table.ts';
+import { CompactTable, TableBuilder, hashFinish, hashSeed, hashStep, keyShape, type TableArrays } from './table.ts';
 import type { MatchVia } from '../report-wire.ts';
 
 /** What a report says about the indicator behind a hit; shared by every indicator that says the same. */
@@ -294,7 +294,7 @@ export class IntelIndex {
       if (c === 46) dots++;
       h = hashStep(h, c);
       if (dots > 0 && c !== 46 && (i === 0 || name.charCodeAt(i - 1) === 46)) {
-        const meta = this.table.probe(TAG.host, hashFinish(h), name, i);
+        const meta = this.table.probe(TAG.host, hashFinish(h), keyShape(name.length - i, name.charCodeAt(name.length - 1)), name, i);
         if (meta >= 0) {
           found = meta;
           foundAt = i;

@@ -156,6 +156,11 @@ describe('the byte screen', () => {
     assert.equal(url('good.example.org', 'http://112.255.161.10/bin.sh', '3128'), true, 'a proxy request carries the whole URL');
     assert.equal(url('good.example.org', '/', '80'), false);
     assert.equal(url('Good.example.org', '/', '80'), true, 'not canonical');
+    // a default port in the Host header is dropped by normalisation: the URL is screened without it
+    assert.equal(url('good.example.org:80', '/pay', '80'), false);
+    assert.equal(url('good.example.org:443', '/pay', '443'), false);
+    assert.equal(url('112.255.161.10:80', '/bin.sh', '80'), true);
+    assert.equal(url('shop.example.net:443', '/pay', '443'), true, 'the weak match on the host, https');
   });
 });
 
@@ -227,6 +232,8 @@ describe('screened scans find exactly what full scans find', () => {
       '7.0\tC7\t10.0.0.1\t5000\t192.9.135.73\t1194\tgood.example.org\t/\t-\t-\t-\t-',
       '8.0\tC8\t10.0.0.1\t5000',
       '9.0\tC9\t10.0.0.1\t5000\t10.0.0.2\t80\tgood.example.org\t/\t-\t-\t-\t-\r',
+      '9.5\tC9a\t10.0.0.1\t5000\t10.0.0.2\t80\t112.255.161.10:80\t/bin.sh\t-\t-\t-\t-',
+      '9.6\tC9b\t10.0.0.1\t5000\t10.0.0.2\t443\tgood.example.org:443\t/bin.sh\t-\t-\t-\t-',
       // a dns log: many columns passed over between the ones matched, and rows cut short among them
       '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\trtt\tquery\tqclass\tqclass_name\tqtype\tqtype_name\trcode\trcode_name\tAA\tTC\tRD\tRA\tZ\tanswers\tTTLs\trejected',
       '10.0\tC10\t10.0.0.1\t5000\t10.0.0.53\t53\tudp\t1\t0.001\tgood.example.org\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\tgood.example.org,103.41.26.58\t300,300\tF',

@@ -1,7 +1,7 @@
 import type { FieldKind, ValueScreen } from '../record.ts';
 import type { IntelIndex } from './intel-index.ts';
 import { TAG } from './keys.ts';
-import { hashFinish, hashSeed, hashStep } from './table.ts';
+import { hashFinish, hashSeed, hashStep, keyShape } from './table.ts';
 import { HTTP, HTTPS, LABEL, digits, hasScheme, ipv4At, isText, startsWith, urlHost, urlPath } from './canonical-bytes.ts';
 
 /**
@@ -50,6 +50,7 @@ export class ByteScreen implements ValueScreen {
   private slot = 0;
   private pending = 0;
   private pendingHashes = new Uint32Array(1024);
+  private pendingShapes = new Uint16Array(1024);
   private pendingSlots = new Uint16Array(1024);
   private pendingIpv4 = new Float64Array(1024);
   private settled = new Uint8Array(1024);
@@ -85,7 +86,7 @@ export class ByteScreen implements ValueScreen {
     this.pending = 0;
     if (count === 0) return;
     const passed = this.settled;
-    this.index.table.mayHoldMany(this.pendingHashes, count, passed);
+    this.index.table.mayHoldMany(this.pendingHashes, this.pendingShapes, count, passed);
     for (let i = 0; i < count; i++) {
       if (passed[i] === 1) may[this.pendingSlots[i]!] = 1;
       else {
@@ -165,7 +166,7 @@ export class ByteScreen implements ValueScreen {
     for (let i = portEnd - 1; i >= portStart; i--) h = hashStep(h, bytes[i]!);
     h = hashStep(h, 58);
     for (let i = ipEnd - 1; i >= ipStart; i--) h = hashStep(h, bytes[i]!);
-    return this.probe(hashFinish(h), -1);
+    return this.probe(hashFinish(h), keyShape(ipEnd - ipStart + 1 + length, bytes[portEnd - 1]!), -1);
   }
 
   composedUrl(bytes: Uint8Array, hostStart: number, hostEnd: number, pathStart: number, pathEnd: number, portStart: number, portEnd: number): boolean {
@@ -184,9 +185,11 @@ export class ByteScreen implements ValueScreen {
     let writtenPort = -1;
     let writtenEnd = -1;
     if (nameEnd < hostEnd) {
-      writtenPort = nameEnd + 1;
-      writtenEnd = hostEnd;
-      if (isText(bytes, writtenPort, writtenEnd, https ? '443' : '80')) return true; // a default port, dropped by normalisation
+      // a default port is dropped by normalisation
+      if (!isText(bytes, nameEnd + 1, hostEnd, https ? '443' : '80')) {
+        writtenPort = nameEnd + 1;
+        writtenEnd = hostEnd;
+      }
     } else if (portStart >= 0 && portEnd > portStart && !https && !isText(bytes, portStart, portEnd, '80')) {
       writtenPort = portStart;
       writtenEnd = portEnd;
@@ -198,7 +201,8 @@ export class ByteScreen implements ValueScreen {
     // the key `scheme://host[:port]/path`, hashed from its last byte
     let h = hashSeed(TAG.url);
     for (let i = pathEnd - 1; i >= pathStart; i--) h = hashStep(h, bytes[i]!);
-    if (pathEnd === pathStart || bytes[pathStart] !== 47) h = hashStep(h, 47);
+    const slash = pathEnd === pathStart || bytes[pathStart] !== 47 ? 1 : 0;
+    if (slash === 1) h = hashStep(h, 47);
     if (writtenPort >= 0) {
       for (let i = writtenEnd - 1; i >= writtenPort; i--) h = hashStep(h, bytes[i]!);
       h = hashStep(h, 58);
@@ -206,21 +210,24 @@ export class ByteScreen implements ValueScreen {
     for (let i = nameEnd - 1; i >= hostStart; i--) h = hashStep(h, bytes[i]!);
     const scheme = https ? HTTPS : HTTP;
     for (let i = scheme.length - 1; i >= 0; i--) h = hashStep(h, scheme[i]!);
-    return this.probe(hashFinish(h), -1) || this.holds(TAG.urlHost, bytes, hostStart, nameEnd);
+    const length = scheme.length + nameEnd - hostStart + (writtenPort >= 0 ? 1 + writtenEnd - writtenPort : 0) + slash + pathEnd - pathStart;
+    const shape = keyShape(length, pathEnd > pathStart ? bytes[pathEnd - 1]! : 47);
+    return this.probe(hashFinish(h), shape, -1) || this.holds(TAG.urlHost, bytes, hostStart, nameEnd);
   }
 
   private holds(tag: number, bytes: Uint8Array, start: number, end: number, ipv4 = -1): boolean {
     let h = hashSeed(tag);
     for (let i = end - 1; i >= start; i--) h = hashStep(h, bytes[i]!);
-    return this.probe(hashFinish(h), ipv4);
+    return this.probe(hashFinish(h), keyShape(end - start, bytes[end - 1]!), ipv4);
   }
 
-  /** Whether the table may hold the finished hash `h`; false while deferring, the probe then kept for `settle`. */
-  private probe(h: number, ipv4: number): boolean {
-    if (!this.deferring) return this.index.table.mayHold(h);
+  /** Whether the table may hold the key of finished hash `h` and shape `shape`; false while deferring, the probe then kept for `settle`. */
+  private probe(h: number, shape: number, ipv4: number): boolean {
+    if (!this.deferring) return this.index.table.mayHold(h, shape);
     if (this.pending === this.pendingHashes.length) this.grow();
     const at = this.pending++;
     this.pendingHashes[at] = h;
+    this.pendingShapes[at] = shape;
     this.pendingSlots[at] = this.slot;
     this.pendingIpv4[at] = ipv4;
     return false;
@@ -229,12 +236,14 @@ export class ByteScreen implements ValueScreen {
   private grow(): void {
     const size = this.pendingHashes.length * 2;
     const hashes = new Uint32Array(size);
+    const shapes = new Uint16Array(size);
     const slots = new Uint16Array(size);
     const ipv4 = new Float64Array(size);
     hashes.set(this.pendingHashes);
+    shapes.set(this.pendingShapes);
     slots.set(this.pendingSlots);
     ipv4.set(this.pendingIpv4);
-    [this.pendingHashes, this.pendingSlots, this.pendingIpv4, this.settled] = [hashes, slots, ipv4, new Uint8Array(size)];
+    [this.pendingHashes, this.pendingShapes, this.pendingSlots, this.pendingIpv4, this.settled] = [hashes, shapes, slots, ipv4, new Uint8Array(size)];
   }
 
   /**
@@ -316,7 +325,7 @@ export class ByteScreen implements ValueScreen {
         if (LABEL[c] === 0) return true;
         h = hashStep(h, c);
       }
-      if (dots > 0 && i < labelEnd && this.probe(hashFinish(h), -1)) return true;
+      if (dots > 0 && i < labelEnd && this.probe(hashFinish(h), keyShape(end - i - 1, bytes[end - 1]!), -1)) return true;
       if (i < start) return false;
       h = hashStep(h, 46);
       dots++;

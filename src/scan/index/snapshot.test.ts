@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { FieldKind } from '../record.ts';
 import { IntelIndex, IntelIndexBuilder } from './intel-index.ts';
+import { ByteScreen } from './screen.ts';
 import { decodeSnapshot, encodeSections, encodeSnapshot, sectionsOf } from './snapshot.ts';
 import { hashBytes, tableEntries } from './table.ts';
 
@@ -27,6 +29,7 @@ function roundTrip(builder: IntelIndexBuilder): { index: IntelIndex; bytes: Uint
 describe('intel snapshot', () => {
   it('round-trips the index, its metadata and warninglists (16-bit numbers)', () => {
     const { index } = roundTrip(build(10));
+    assert.equal(index.parts.table.shaped, true, 'fingerprints that fold in the keys\' shapes');
     const hit = index.ip('192.9.135.73')!;
     assert.deepEqual(index.meta(hit.meta).malware, ['Pikabot']);
     assert.equal(index.ip('5.63.151.9')!.indicator, '5.63.151.0/24');
@@ -108,7 +111,8 @@ describe('intel snapshot', () => {
     const { chunks, id } = encodeSections(sections, 1);
     const decoded = decodeSnapshot(new Uint8Array(Buffer.concat(chunks)), 'old.tixsnap');
     assert.equal(decoded.id, id);
-    assert.deepEqual([...decoded.parts.table.fingerprints], [...parts.table.fingerprints]);
+    assert.equal(decoded.parts.table.shaped, false, 'fingerprints of the hash alone');
+    assert.deepEqual([...decoded.parts.table.fingerprints], [...whole].map((h) => h & 0xffff));
     assert.deepEqual([...decoded.parts.table.filter], [...parts.table.filter]);
     const index = new IntelIndex(decoded.parts);
     assert.equal(index.ip('192.9.135.73')!.indicator, '192.9.135.73');
@@ -117,5 +121,23 @@ describe('intel snapshot', () => {
     // written before the address blocks: every bit set, so the screen turns no address away on them
     assert.equal(decoded.parts.blocks.ipv4.every((word) => word === 0xffffffff), true);
     assert.equal(index.nearIpv4(0x0a000001) && index.nearIpPort(0x0a000001), true);
+  });
+
+  it('loads a second-version snapshot, whose fingerprints are of the hash alone, and screens with it', () => {
+    const parts = build(10).build();
+    const encoder = new TextEncoder();
+    const unshaped = Uint16Array.from([...tableEntries(parts.table)], (entry) => hashBytes(entry.tag, encoder.encode(entry.text)) & 0xffff);
+    assert.notDeepEqual([...unshaped], [...parts.table.fingerprints], 'version 3 folds the shapes in');
+    const sections = sectionsOf(parts, facts, []).map(([name, data]): [string, Uint8Array] => [name, name === 'fingerprints' ? new Uint8Array(unshaped.buffer) : data]);
+    const decoded = decodeSnapshot(new Uint8Array(Buffer.concat(encodeSections(sections, 2).chunks)), 'v2.tixsnap');
+    assert.equal(decoded.parts.table.shaped, false);
+    const index = new IntelIndex(decoded.parts);
+    assert.equal(index.ip('192.9.135.73')!.indicator, '192.9.135.73');
+    assert.equal(index.host('a.h3.evil.example.com')!.indicator, 'h3.evil.example.com');
+    const screen = new ByteScreen(index);
+    const value = (kind: FieldKind, text: string): boolean => screen.value(kind, encoder.encode(text), 0, text.length);
+    assert.equal(value('ip', '192.9.135.73'), true);
+    assert.equal(value('host', 'a.h3.evil.example.com'), true);
+    assert.equal(value('host', 'h3.good.example.com'), false);
   });
 });

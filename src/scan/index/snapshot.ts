@@ -12,8 +12,10 @@ import { fromWholeHashes, type TableArrays } from './table.ts';
  *   "TIXSNAP\x01"  u32 header length  u32 0  header JSON  padding to 8
  *   body: sections, each padded to 8 (so typed arrays view them in place)
  *
- * Version 2 keeps the table's 16-bit fingerprints and its filter; version 1
- * kept whole 32-bit hashes, from which both are derived on load.
+ * Version 3 folds each key's shape into its fingerprint (table.ts); version 2
+ * keeps the table's 16-bit fingerprints of the hash alone and its filter;
+ * version 1 kept whole 32-bit hashes, from which both are derived on load.
+ * All three load.
  *
  * The header names each section's offset and length within the body and the
  * body's SHA-256; the body holds everything else, the JSON facts included, so
@@ -38,7 +40,7 @@ export interface SnapshotFacts {
 
 interface SnapshotHeader {
   format: 'tix-snapshot';
-  version: 1 | 2;
+  version: 1 | 2 | 3;
   sha256: string;
   sections: Array<{ name: string; offset: number; length: number }>;
 }
@@ -85,7 +87,7 @@ export function sectionsOf(parts: IndexParts, facts: SnapshotFacts, warninglists
 
 /** The snapshot as a list of buffers to write one after the other, and its id (the body's SHA-256). */
 export function encodeSnapshot(parts: IndexParts, facts: SnapshotFacts, warninglists: readonly Warninglist[] = []): { chunks: Uint8Array[]; id: string } {
-  return encodeSections(sectionsOf(parts, facts, warninglists), 2);
+  return encodeSections(sectionsOf(parts, facts, warninglists), 3);
 }
 
 /** Named sections laid out as a snapshot of a given version (the older version only to test that it still loads). */
@@ -134,7 +136,7 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   } catch {
     throw bad('the header is not JSON');
   }
-  if (header.format !== 'tix-snapshot' || (header.version !== 1 && header.version !== 2) || !Array.isArray(header.sections)) throw bad('an unknown snapshot version');
+  if (header.format !== 'tix-snapshot' || ![1, 2, 3].includes(header.version) || !Array.isArray(header.sections)) throw bad('an unknown snapshot version');
   const bodyStart = bytes.byteOffset + pad8(16 + headerLength);
   const body = new Uint8Array(bytes.buffer, bodyStart, Math.max(0, bytes.byteOffset + bytes.byteLength - bodyStart));
   const layout = layoutProblem(header.sections, body.byteLength);
@@ -168,13 +170,13 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
     if (s.length !== keys * 2) throw bad(`section values is ${s.length} bytes for ${keys} keys (2 or 4 a key)`);
     return new Uint16Array(body.buffer, body.byteOffset + s.offset, keys);
   };
-  const keyed = (): Pick<TableArrays, 'fingerprints' | 'filter'> => {
+  const keyed = (): Pick<TableArrays, 'fingerprints' | 'filter' | 'shaped'> => {
     if (header.version === 1) return fromWholeHashes(u32('hashes'));
     const s = section('fingerprints');
     exact('fingerprints', keys * 2);
     const filter = u32('filter');
     if (filter.length === 0) throw bad('section filter is empty');
-    return { fingerprints: new Uint16Array(body.buffer, body.byteOffset + s.offset, keys), filter };
+    return { fingerprints: new Uint16Array(body.buffer, body.byteOffset + s.offset, keys), filter, shaped: header.version >= 3 };
   };
   const lists = section('warninglists');
   const warninglists = JSON.parse(Buffer.from(body.buffer, body.byteOffset + lists.offset, lists.length).toString('utf8')) as Warninglist[];

@@ -13,10 +13,18 @@ import { filterAdd, filterMayHold, filterMayHoldMany, filterWords } from './filt
  * lookup hashes the probe, asks the filter, scans the bucket's fingerprints,
  * and verifies a matching fingerprint byte for byte. The arena holds each
  * key as tag, length (LEB128) and bytes.
+ *
+ * A fingerprint also folds in the key's shape (keyShape: its length and last
+ * byte). The bucket and the fingerprint share the hash's 32 bits, so without
+ * it a value whose hash equals some key's would pass as "may hold": at 10M
+ * keys, one absent value in 400 did, and the screen then read its whole line
+ * for nothing. Two keys of equal hash now also need equal shapes.
  */
 export interface TableArrays {
-  /** The low 16 bits of each key's hash, in key order (keys are sorted by the whole hash). */
+  /** The low 16 bits of each key's hash, xor its shape when `shaped`, in key order (keys are sorted by the whole hash). */
   fingerprints: Uint16Array<ArrayBufferLike>;
+  /** Whether the fingerprints fold in the keys' shapes (snapshots before version 3 kept the hash's bits alone). */
+  shaped: boolean;
   /** The Bloom filter over the keys' hashes. */
   filter: Uint32Array<ArrayBufferLike>;
   /** The number attached to each key (an index into the report metadata): 16 bits wide when every number fits. */
@@ -50,6 +58,9 @@ export function hashBytes(tag: number, bytes: Uint8Array, start = 0, end = bytes
   return mix(h);
 }
 
+/** 16 bits from a key's length in bytes and its last byte (0 when it is empty). */
+export const keyShape = (length: number, last: number): number => Math.imul(length * 256 + last, 0x9e3779b1) >>> 16;
+
 export const hashSeed = (tag: number): number => Math.imul(0x811c9dc5 ^ tag, 0x01000193);
 export const hashStep = (h: number, byte: number): number => Math.imul(h ^ byte, 0x01000193);
 export const hashFinish = mix;
@@ -69,10 +80,13 @@ function utf8(text: string): Uint8Array | undefined {
 export class CompactTable {
   private readonly shift: number;
   private readonly buckets: number;
+  /** 0xffff when fingerprints fold in shapes, else 0: a shape is masked with it. */
+  private readonly shapeMask: number;
 
   constructor(readonly arrays: TableArrays) {
     this.buckets = (arrays.dir.length >>> 1) - 1;
     this.shift = 32 - Math.log2(this.buckets);
+    this.shapeMask = arrays.shaped ? 0xffff : 0;
   }
 
   get size(): number {
@@ -92,43 +106,44 @@ export class CompactTable {
       }
       h = Math.imul(h ^ c, 0x01000193);
     }
-    if (ascii) return this.probe(tag, mix(h), text, 0, undefined);
+    if (ascii) return this.probe(tag, mix(h), keyShape(text.length, text.charCodeAt(text.length - 1) || 0), text, 0, undefined);
     const bytes = utf8(text)!;
-    return this.probe(tag, hashBytes(tag, bytes), text, 0, bytes);
+    return this.probe(tag, hashBytes(tag, bytes), keyShape(bytes.length, bytes[bytes.length - 1]!), text, 0, bytes);
   }
 
   /** Whether some key has the finished hash `h`: false means the key is certainly absent (a probe that never leaves the filter or the bucket's fingerprints). */
-  mayHold(h: number): boolean {
-    return filterMayHold(this.arrays.filter, h) && this.inBucket(h);
+  mayHold(h: number, shape: number): boolean {
+    return filterMayHold(this.arrays.filter, h) && this.inBucket(h, shape);
   }
 
-  /** `mayHold` for `count` hashes at once, into `out` (1: may hold): the filter is read for all of them first (see filterMayHoldMany). */
-  mayHoldMany(hashes: Uint32Array, count: number, out: Uint8Array): void {
+  /** `mayHold` for `count` hashes and shapes at once, into `out` (1: may hold): the filter is read for all of them first (see filterMayHoldMany). */
+  mayHoldMany(hashes: Uint32Array, shapes: Uint16Array, count: number, out: Uint8Array): void {
     filterMayHoldMany(this.arrays.filter, hashes, count, out);
-    for (let n = 0; n < count; n++) if (out[n] === 1 && !this.inBucket(hashes[n]!)) out[n] = 0;
+    for (let n = 0; n < count; n++) if (out[n] === 1 && !this.inBucket(hashes[n]!, shapes[n]!)) out[n] = 0;
   }
 
   /** Whether the bucket of the finished hash `h` holds its fingerprint. */
-  private inBucket(h: number): boolean {
+  private inBucket(h: number, shape: number): boolean {
     const { fingerprints, dir } = this.arrays;
     const bucket = this.shift === 32 ? 0 : h >>> this.shift;
     const last = dir[bucket * 2 + 2]!;
-    const fingerprint = h & 0xffff;
+    const fingerprint = (h ^ (shape & this.shapeMask)) & 0xffff;
     for (let i = dir[bucket * 2]!; i < last; i++) if (fingerprints[i] === fingerprint) return true;
     return false;
   }
 
   /**
    * The number attached to (tag, text from `start`) given the key's finished
-   * hash, or -1; `bytes` when the text is not ASCII (then `start` is 0).
+   * hash and its shape, or -1; `bytes` when the text is not ASCII (then
+   * `start` is 0).
    */
-  probe(tag: number, h: number, text: string, start: number, bytes?: Uint8Array): number {
+  probe(tag: number, h: number, shape: number, text: string, start: number, bytes?: Uint8Array): number {
     const { fingerprints, dir, arena, filter } = this.arrays;
     if (!filterMayHold(filter, h)) return -1;
     const bucket = this.shift === 32 ? 0 : h >>> this.shift;
     const first = dir[bucket * 2]!;
     const last = dir[bucket * 2 + 2]!;
-    const fingerprint = h & 0xffff;
+    const fingerprint = (h ^ (shape & this.shapeMask)) & 0xffff;
     let at = dir[bucket * 2 + 1]!;
     for (let i = first; i < last; i++) {
       // keys before a matching fingerprint are skipped in the arena by their lengths
@@ -188,14 +203,14 @@ export function* tableEntries(arrays: TableArrays): Generator<{ tag: number; tex
 }
 
 /** The fingerprints and filter of keys whose whole 32-bit hashes are known (in key order): a snapshot of the first version kept those. */
-export function fromWholeHashes(hashes: Uint32Array<ArrayBufferLike>): Pick<TableArrays, 'fingerprints' | 'filter'> {
+export function fromWholeHashes(hashes: Uint32Array<ArrayBufferLike>): Pick<TableArrays, 'fingerprints' | 'filter' | 'shaped'> {
   const fingerprints = new Uint16Array(hashes.length);
   const filter = new Uint32Array(filterWords(hashes.length));
   for (let i = 0; i < hashes.length; i++) {
     fingerprints[i] = hashes[i]! & 0xffff;
     filterAdd(filter, hashes[i]!);
   }
-  return { fingerprints, filter };
+  return { fingerprints, filter, shaped: false };
 }
 
 /**
@@ -208,6 +223,7 @@ export class TableBuilder {
   private starts: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
   private hashes: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
   private values: Uint32Array<ArrayBuffer> = new Uint32Array(1024);
+  private shapes: Uint16Array<ArrayBuffer> = new Uint16Array(1024);
   private count = 0;
 
   add(tag: number, text: string, value: number): void {
@@ -221,6 +237,9 @@ export class TableBuilder {
       this.starts = grow(this.starts);
       this.hashes = grow(this.hashes);
       this.values = grow(this.values);
+      const shapes = new Uint16Array(this.shapes.length * 2);
+      shapes.set(this.shapes);
+      this.shapes = shapes;
     }
     const start = this.used;
     const bytes = encoder.encode(text);
@@ -236,6 +255,7 @@ export class TableBuilder {
     this.starts[this.count] = start;
     this.hashes[this.count] = hashBytes(tag, bytes);
     this.values[this.count] = value;
+    this.shapes[this.count] = keyShape(bytes.length, bytes.length > 0 ? bytes[bytes.length - 1]! : 0);
     this.count++;
   }
 
@@ -305,7 +325,7 @@ export class TableBuilder {
         b++;
       }
       if (!keep[i]) continue;
-      fingerprints[out] = this.hashes[key]! & 0xffff;
+      fingerprints[out] = (this.hashes[key]! ^ this.shapes[key]!) & 0xffff;
       filterAdd(filter, this.hashes[key]!);
       values[out] = this.values[key]!;
       const length = this.keyLength(key);
@@ -318,7 +338,7 @@ export class TableBuilder {
       dir[b * 2 + 1] = at;
       b++;
     }
-    return { fingerprints, filter, values, dir, arena };
+    return { fingerprints, filter, shaped: true, values, dir, arena };
   }
 
   private keyLength(key: number): number {
