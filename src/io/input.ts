@@ -5,10 +5,10 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.ts';
 
-/** Something to read: a file, stdin or an HTTP body. Opened lazily, read once, as a stream. */
 /** Whether bytes begin with gzip's magic number: gzip is known by it, not by a file's name. */
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
+/** Something to read: a file, stdin or an HTTP body. Opened lazily, read once, as a stream. */
 export interface Input {
   /** As the user named it; used in every message. */
   name: string;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { threadExecArgv } from '../../ingest/parse-thread.ts';
+import { DEFAULT_MAX_LINE_BYTES } from '../../io/lines.ts';
 import type { IndexParts, IntelIndex } from '../../scan/index/intel-index.ts';
 import type { Finding } from '../../scan/match.ts';
 import { BlockCutter, readBlocks, type Block, type ReadInto } from './blocks.ts';
@@ -110,7 +111,7 @@ export class ScanThreads {
 
   /** Scans one input from a stream of its bytes (gunzipped, or from a pipe), cut into blocks that are copies handed over to the threads; returns its number of lines. */
   scan(stream: AsyncIterable<Buffer>, config: ThreadScanConfig, sink: ThreadSink): Promise<number> {
-    const maxLineBytes = config.maxLineBytes ?? 1 << 20;
+    const maxLineBytes = config.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     return this.run(config, sink, async (send, progress) => {
       const cutter = new BlockCutter(BLOCK_BYTES, maxLineBytes);
       let bytes = 0;
@@ -124,7 +125,7 @@ export class ScanThreads {
   }
 
   /** Whether `scanFile` takes an input with this line limit. */
-  static readsFiles(maxLineBytes = 1 << 20): boolean {
+  static readsFiles(maxLineBytes = DEFAULT_MAX_LINE_BYTES): boolean {
     return maxLineBytes <= SHARED_MAX_LINE_BYTES;
   }
 
@@ -134,7 +135,7 @@ export class ScanThreads {
    * block. Returns its number of lines.
    */
   scanFile(read: ReadInto, config: ThreadScanConfig, sink: ThreadSink): Promise<number> {
-    const maxLineBytes = config.maxLineBytes ?? 1 << 20;
+    const maxLineBytes = config.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     const size = BLOCK_BYTES + maxLineBytes;
     return this.run(config, sink, async (send, progress) => {
       const pool = (this.pool = this.pool?.size === size ? this.pool : new SharedBlocks(size, this.threads * 2 + 2));
@@ -156,7 +157,7 @@ export class ScanThreads {
    * in input order; returns the number of lines. A shared block goes back to the pool when its result comes.
    */
   private async run(config: ThreadScanConfig, sink: ThreadSink, feed: Feed): Promise<number> {
-    const maxLineBytes = config.maxLineBytes ?? 1 << 20;
+    const maxLineBytes = config.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     if (this.broken) await this.close();
     const workers = (this.workers ??= this.start());
     for (const worker of workers) worker.postMessage({ kind: 'input', reader: config.reader, head: config.head, maxLineBytes } satisfies ToScanner);
