@@ -81,11 +81,23 @@ export function urlHost(bytes: Uint8Array, start: number, end: number): boolean 
   return dots > 0 && label > 0;
 }
 
-/** A URL path the canonical form keeps as it is: printable ASCII without space, quote, angle brackets or backslash. */
+/** 1 for the bytes a URL path the canonical form keeps as it is may hold: printable ASCII but space, quote, angle brackets and backslash. */
+export const PATH = new Uint8Array(256);
+for (let c = 33; c < 127; c++) if (c !== 34 && c !== 60 && c !== 62 && c !== 92) PATH[c] = 1;
+
+/** A URL path the canonical form keeps as it is (every byte in PATH). */
 export function urlPath(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = bytes[i]!;
-    if (c <= 32 || c >= 127 || c === 34 || c === 60 || c === 62 || c === 92) return false;
-  }
+  for (let i = start; i < end; i++) if (PATH[bytes[i]!] === 0) return false;
   return true;
+}
+
+/**
+ * Where the name of `host[:port]` ends: the colon before the digits that end
+ * it (none, or not only digits, may follow it), else `end`. The port is not
+ * checked; a colon elsewhere is left in the name, which then fails as a host.
+ */
+export function portSuffixAt(bytes: Uint8Array, start: number, end: number): number {
+  let i = end - 1;
+  while (i >= start && bytes[i]! >= 48 && bytes[i]! <= 57) i--;
+  return i >= start && bytes[i] === 58 ? i : end;
 }

@@ -52,9 +52,22 @@ export function filterMayHold(filter: Uint32Array<ArrayBufferLike>, h: number): 
  */
 export function filterMayHoldMany(filter: Uint32Array<ArrayBufferLike>, hashes: Uint32Array, count: number, out: Uint8Array): void {
   const words = filter.length;
+  if (wordsAt.length < count) {
+    wordsAt = new Int32Array(count * 2);
+    bitsAt = new Int32Array(count * 2);
+  }
+  const at = wordsAt;
+  const want = bitsAt;
   for (let i = 0; i < count; i++) {
     const g = remix(hashes[i]!);
-    const bits = bitsOf(g);
-    out[i] = (filter[wordOf(g, words)]! & bits) === bits ? 1 : 0;
+    at[i] = wordOf(g, words);
+    want[i] = bitsOf(g);
+  }
+  for (let i = 0; i < count; i++) {
+    const bits = want[i]!;
+    out[i] = (filter[at[i]!]! & bits) === bits ? 1 : 0;
   }
 }
+
+let wordsAt = new Int32Array(1024);
+let bitsAt = new Int32Array(1024);

@@ -161,6 +161,23 @@ describe('the byte screen', () => {
     assert.equal(url('good.example.org:443', '/pay', '443'), false);
     assert.equal(url('112.255.161.10:80', '/bin.sh', '80'), true);
     assert.equal(url('shop.example.net:443', '/pay', '443'), true, 'the weak match on the host, https');
+    // a Host header's port is what follows its last colon, when only digits do; anything else is left to the full path
+    for (const host of ['good.example.org:', 'good.example.org:8x0', 'a:good.example.org:80', 'good.example.org.', '.good.example.org', 'good..example.org', 'org:80', ':80']) {
+      assert.equal(url(host, '/pay', '80'), true, host);
+    }
+    for (const path of ['/a b', '/a"b', '/a<b', '/a\\b', '/\u00e9']) assert.equal(url('good.example.org', path, '80'), true, path);
+  });
+
+  it('reads a Host header as a name or an address, with or without its port', () => {
+    assert.equal(value('host-or-ip', 'a.b.evil.example.com:8080'), true);
+    assert.equal(value('host-or-ip', '103.41.26.58'), true);
+    assert.equal(value('host-or-ip', '5.63.151.7:80'), true, 'inside a CIDR');
+    assert.equal(value('host-or-ip', '103.41.26.59:80'), false);
+    assert.equal(value('host-or-ip', '1password.example.org'), false, 'a name that starts with a digit');
+    assert.equal(value('host-or-ip', '1.2.3'), false, 'dots and digits that make no address are no name either');
+    for (const text of ['good.example.org:', 'good.example.org:8x0', 'a:b.example.org:80', '::1', '[::1]:8080', '1.2:3:80', 'Good.example.org']) {
+      assert.equal(value('host-or-ip', text), true, text);
+    }
   });
 });
 
@@ -234,6 +251,11 @@ describe('screened scans find exactly what full scans find', () => {
       '9.0\tC9\t10.0.0.1\t5000\t10.0.0.2\t80\tgood.example.org\t/\t-\t-\t-\t-\r',
       '9.5\tC9a\t10.0.0.1\t5000\t10.0.0.2\t80\t112.255.161.10:80\t/bin.sh\t-\t-\t-\t-',
       '9.6\tC9b\t10.0.0.1\t5000\t10.0.0.2\t443\tgood.example.org:443\t/bin.sh\t-\t-\t-\t-',
+      '9.7\tC9c\t10.0.0.1\t5000\t10.0.0.2\t80\tshop.example.net:\t/pay\t-\t-\t-\t-',
+      '9.8\tC9d\t10.0.0.1\t5000\t10.0.0.2\t80\tshop.example.net:80x\t/pay\t-\t-\t-\t-',
+      '9.9\tC9e\t10.0.0.1\t5000\t10.0.0.2\t80\tshop.example.net.:8080\t/pay\t-\t-\t-\t-',
+      '9.91\tC9f\t10.0.0.1\t5000\t10.0.0.2\t8080\tshop.example.net\t/pay"x\t-\t-\t-\t-',
+      '9.92\tC9g\t10.0.0.1\t5000\t10.0.0.2\t80\t103.41.26.58:8080\t/x\t-\t-\t-\t-',
       // a dns log: many columns passed over between the ones matched, and rows cut short among them
       '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\trtt\tquery\tqclass\tqclass_name\tqtype\tqtype_name\trcode\trcode_name\tAA\tTC\tRD\tRA\tZ\tanswers\tTTLs\trejected',
       '10.0\tC10\t10.0.0.1\t5000\t10.0.0.53\t53\tudp\t1\t0.001\tgood.example.org\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\tgood.example.org,103.41.26.58\t300,300\tF',

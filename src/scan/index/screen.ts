@@ -2,7 +2,7 @@ import type { FieldKind, ValueScreen } from '../record.ts';
 import type { IntelIndex } from './intel-index.ts';
 import { TAG } from './keys.ts';
 import { hashFinish, hashSeed, hashStep, keyShape } from './table.ts';
-import { HTTP, HTTPS, LABEL, digits, hasScheme, ipv4At, isText, startsWith, urlHost, urlPath } from './canonical-bytes.ts';
+import { HTTP, HTTPS, LABEL, PATH, digits, hasScheme, ipv4At, isText, portSuffixAt, startsWith, urlHost, urlPath } from './canonical-bytes.ts';
 
 /**
  * The matcher's lookups answered from raw bytes, with no string built: each
@@ -108,18 +108,14 @@ export class ByteScreen implements ValueScreen {
           if (v4 >= 0) return this.ipNumber(v4, bytes, start, end);
         }
         // an HTTP Host header may carry a port: host:8080 (IPv6 and the rest go the full path)
-        let nameEnd = end;
-        let dotsAndDigits = true;
-        for (let i = start; i < end; i++) {
+        const nameEnd = portSuffixAt(bytes, start, end);
+        if (nameEnd < end && (nameEnd + 1 === end || !digits(bytes, nameEnd + 1, end))) return true;
+        if (bytes[start]! > 57) return this.host(bytes, start, nameEnd); // a letter first: a name, or no canonical value
+        for (let i = start; i < nameEnd; i++) {
           const c = bytes[i]!;
-          if (c === 58) {
-            if (i + 1 === end || !digits(bytes, i + 1, end)) return true;
-            nameEnd = i;
-            break;
-          }
-          if (c !== 46 && (c < 48 || c > 57)) dotsAndDigits = false;
+          if (c !== 46 && (c < 48 || c > 57)) return this.host(bytes, start, nameEnd);
         }
-        return dotsAndDigits ? this.ip(bytes, start, nameEnd) : this.host(bytes, start, nameEnd);
+        return this.ip(bytes, start, nameEnd);
       }
       case 'url':
         return this.url(bytes, start, end);
@@ -173,14 +169,7 @@ export class ByteScreen implements ValueScreen {
     if (hostEnd === hostStart) return false; // no host: no URL is composed
     if (hasScheme(bytes, pathStart, pathEnd)) return this.url(bytes, pathStart, pathEnd); // a proxy request carries the whole URL
     // a Host header with its own port (host:8080) keeps it; else the connection's port is written unless it is 80 or 443
-    let nameEnd = hostEnd;
-    for (let i = hostStart; i < hostEnd; i++) {
-      if (bytes[i] === 58) {
-        nameEnd = i;
-        break;
-      }
-    }
-    if (!urlHost(bytes, hostStart, nameEnd) || !urlPath(bytes, pathStart, pathEnd)) return true;
+    const nameEnd = portSuffixAt(bytes, hostStart, hostEnd);
     const https = portStart >= 0 && isText(bytes, portStart, portEnd, '443');
     let writtenPort = -1;
     let writtenEnd = -1;
@@ -198,21 +187,40 @@ export class ByteScreen implements ValueScreen {
       const length = writtenEnd - writtenPort;
       if (length < 1 || length > 5 || bytes[writtenPort] === 48 || !digits(bytes, writtenPort, writtenEnd)) return true;
     }
-    // the key `scheme://host[:port]/path`, hashed from its last byte
+    // the key `scheme://host[:port]/path`, hashed from its last byte; the path and host are checked as they are hashed
     let h = hashSeed(TAG.url);
-    for (let i = pathEnd - 1; i >= pathStart; i--) h = hashStep(h, bytes[i]!);
+    for (let i = pathEnd - 1; i >= pathStart; i--) {
+      const c = bytes[i]!;
+      if (PATH[c] === 0) return true;
+      h = hashStep(h, c);
+    }
     const slash = pathEnd === pathStart || bytes[pathStart] !== 47 ? 1 : 0;
     if (slash === 1) h = hashStep(h, 47);
     if (writtenPort >= 0) {
       for (let i = writtenEnd - 1; i >= writtenPort; i--) h = hashStep(h, bytes[i]!);
       h = hashStep(h, 58);
     }
-    for (let i = nameEnd - 1; i >= hostStart; i--) h = hashStep(h, bytes[i]!);
+    // the host as urlHost has it, hashed at once into the URL's key and into its own (the weak host-only match)
+    let hostHash = hashSeed(TAG.urlHost);
+    let label = 0;
+    let dots = 0;
+    for (let i = nameEnd - 1; i >= hostStart; i--) {
+      const c = bytes[i]!;
+      if (c === 46) {
+        if (label === 0) return true;
+        dots++;
+        label = 0;
+      } else if (LABEL[c] === 1) label++;
+      else return true;
+      h = hashStep(h, c);
+      hostHash = hashStep(hostHash, c);
+    }
+    if (dots === 0 || label === 0) return true;
     const scheme = https ? HTTPS : HTTP;
     for (let i = scheme.length - 1; i >= 0; i--) h = hashStep(h, scheme[i]!);
     const length = scheme.length + nameEnd - hostStart + (writtenPort >= 0 ? 1 + writtenEnd - writtenPort : 0) + slash + pathEnd - pathStart;
     const shape = keyShape(length, pathEnd > pathStart ? bytes[pathEnd - 1]! : 47);
-    return this.probe(hashFinish(h), shape, -1) || this.holds(TAG.urlHost, bytes, hostStart, nameEnd);
+    return this.probe(hashFinish(h), shape, -1) || this.probe(hashFinish(hostHash), keyShape(nameEnd - hostStart, bytes[nameEnd - 1]!), -1);
   }
 
   private holds(tag: number, bytes: Uint8Array, start: number, end: number, ipv4 = -1): boolean {

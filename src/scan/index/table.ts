@@ -82,6 +82,10 @@ export class CompactTable {
   private readonly buckets: number;
   /** 0xffff when fingerprints fold in shapes, else 0: a shape is masked with it. */
   private readonly shapeMask: number;
+  /** mayHoldMany's scratch: which values passed the filter, and their buckets' bounds. */
+  private passedAt = new Int32Array(1024);
+  private firstAt = new Int32Array(1024);
+  private lastAt = new Int32Array(1024);
 
   constructor(readonly arrays: TableArrays) {
     this.buckets = (arrays.dir.length >>> 1) - 1;
@@ -119,7 +123,31 @@ export class CompactTable {
   /** `mayHold` for `count` hashes and shapes at once, into `out` (1: may hold): the filter is read for all of them first (see filterMayHoldMany). */
   mayHoldMany(hashes: Uint32Array, shapes: Uint16Array, count: number, out: Uint8Array): void {
     filterMayHoldMany(this.arrays.filter, hashes, count, out);
-    for (let n = 0; n < count; n++) if (out[n] === 1 && !this.inBucket(hashes[n]!, shapes[n]!)) out[n] = 0;
+    // as the filter's words, the buckets are read in loops where no read waits on the one before: first the
+    // bounds of every bucket wanted, then their fingerprints
+    if (this.passedAt.length < count) [this.passedAt, this.firstAt, this.lastAt] = [new Int32Array(count * 2), new Int32Array(count * 2), new Int32Array(count * 2)];
+    const { passedAt, firstAt, lastAt } = this;
+    const { fingerprints, dir } = this.arrays;
+    let passed = 0;
+    for (let n = 0; n < count; n++) if (out[n] === 1) passedAt[passed++] = n;
+    for (let k = 0; k < passed; k++) {
+      const bucket = this.shift === 32 ? 0 : hashes[passedAt[k]!]! >>> this.shift;
+      firstAt[k] = dir[bucket * 2]!;
+      lastAt[k] = dir[bucket * 2 + 2]!;
+    }
+    for (let k = 0; k < passed; k++) {
+      const n = passedAt[k]!;
+      const fingerprint = (hashes[n]! ^ (shapes[n]! & this.shapeMask)) & 0xffff;
+      const last = lastAt[k]!;
+      let found = 0;
+      for (let i = firstAt[k]!; i < last; i++) {
+        if (fingerprints[i] === fingerprint) {
+          found = 1;
+          break;
+        }
+      }
+      out[n] = found;
+    }
   }
 
   /** Whether the bucket of the finished hash `h` holds its fingerprint. */
