@@ -63,6 +63,9 @@ export class CompiledPlan {
   readonly slotEnds: Int32Array;
   private readonly pairs: Array<[ip: number, port: number, field: string]>;
   private readonly urls: Array<{ host: number; path: number; port: number; hostName: string; pathName: string }>;
+  /** The slots of the pairs (ip, port) and URLs (host, path, port or -1), flat, for screenComposed. */
+  private readonly pairSlots: Int32Array;
+  private readonly urlSlots: Int32Array;
 
   constructor(plan: FieldPlan) {
     for (const [name, kind] of plan.singles) this.uses.set(name, { kind });
@@ -77,6 +80,8 @@ export class CompiledPlan {
     };
     this.pairs = plan.pairs.map(([ip, port]) => [slot(ip), slot(port), `${ip}:${port}`]);
     this.urls = plan.urls.map((spec) => ({ host: slot(spec.host), path: slot(spec.path), port: spec.port ? slot(spec.port) : -1, hostName: spec.host, pathName: spec.path }));
+    this.pairSlots = Int32Array.from(this.pairs.flatMap(([ip, port]) => [ip, port]));
+    this.urlSlots = Int32Array.from(this.urls.flatMap((spec) => [spec.host, spec.path, spec.port]));
     this.slots = new Array<string | undefined>(this.slotNames.length).fill(undefined);
     this.slotStarts = new Int32Array(this.slotNames.length).fill(-1);
     this.slotEnds = new Int32Array(this.slotNames.length);
@@ -87,17 +92,24 @@ export class CompiledPlan {
     const starts = this.slotStarts;
     const ends = this.slotEnds;
     let may = false;
-    for (const [ipSlot, portSlot] of this.pairs) {
+    const pairs = this.pairSlots;
+    for (let k = 0; k < pairs.length; k += 2) {
+      const ipSlot = pairs[k]!;
+      const portSlot = pairs[k + 1]!;
       const ip = starts[ipSlot]!;
       const port = starts[portSlot]!;
       if (ip >= 0 && port >= 0 && ends[ipSlot]! > ip && ends[portSlot]! > port && screen.ipPort(bytes, ip, ends[ipSlot]!, port, ends[portSlot]!)) may = true;
     }
-    for (const spec of this.urls) {
-      const host = starts[spec.host]!;
-      const path = starts[spec.path]!;
-      if (may || host < 0 || ends[spec.host]! === host || path < 0) continue;
-      const port = spec.port >= 0 ? starts[spec.port]! : -1;
-      if (screen.composedUrl(bytes, host, ends[spec.host]!, path, ends[spec.path]!, port, port >= 0 ? ends[spec.port]! : -1)) may = true;
+    const urls = this.urlSlots;
+    for (let k = 0; k < urls.length && !may; k += 3) {
+      const hostSlot = urls[k]!;
+      const pathSlot = urls[k + 1]!;
+      const portSlot = urls[k + 2]!;
+      const host = starts[hostSlot]!;
+      const path = starts[pathSlot]!;
+      if (host < 0 || ends[hostSlot]! === host || path < 0) continue;
+      const port = portSlot >= 0 ? starts[portSlot]! : -1;
+      if (screen.composedUrl(bytes, host, ends[hostSlot]!, path, ends[pathSlot]!, port, port >= 0 ? ends[portSlot]! : -1)) may = true;
     }
     starts.fill(-1);
     return may;
