@@ -65,31 +65,9 @@ export function hasScheme(bytes: Uint8Array, start: number, end: number): boolea
 export const LABEL = new Uint8Array(256);
 for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789-_') LABEL[c.charCodeAt(0)] = 1;
 
-/** A URL host as the canonical form has it: lowercase labels of [a-z0-9_-], at least two, none empty. */
-export function urlHost(bytes: Uint8Array, start: number, end: number): boolean {
-  let dots = 0;
-  let label = 0;
-  for (let i = start; i < end; i++) {
-    const c = bytes[i]!;
-    if (c === 46) {
-      if (label === 0) return false;
-      dots++;
-      label = 0;
-    } else if (LABEL[c] === 1) label++;
-    else return false;
-  }
-  return dots > 0 && label > 0;
-}
-
 /** 1 for the bytes a URL path the canonical form keeps as it is may hold: printable ASCII but space, quote, angle brackets and backslash. */
 export const PATH = new Uint8Array(256);
 for (let c = 33; c < 127; c++) if (c !== 34 && c !== 60 && c !== 62 && c !== 92) PATH[c] = 1;
-
-/** A URL path the canonical form keeps as it is (every byte in PATH). */
-export function urlPath(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (PATH[bytes[i]!] === 0) return false;
-  return true;
-}
 
 /**
  * Where the name of `host[:port]` ends: the colon before the digits that end

@@ -2,7 +2,7 @@ import type { FieldKind, ValueScreen } from '../record.ts';
 import type { IntelIndex } from './intel-index.ts';
 import { TAG } from './keys.ts';
 import { hashFinish, hashSeed, hashStep, keyShape } from './table.ts';
-import { HTTP, HTTPS, LABEL, PATH, digits, hasScheme, ipv4At, isText, portSuffixAt, startsWith, urlHost, urlPath } from './canonical-bytes.ts';
+import { HTTP, HTTPS, LABEL, PATH, digits, hasScheme, ipv4At, isText, portSuffixAt, startsWith } from './canonical-bytes.ts';
 
 /**
  * The matcher's lookups answered from raw bytes, with no string built: each
@@ -54,6 +54,9 @@ export class ByteScreen implements ValueScreen {
   private pendingSlots = new Uint16Array(1024);
   private pendingIpv4 = new Float64Array(1024);
   private settled = new Uint8Array(1024);
+  /** What hashUrlPath and hashUrlHost leave: the URL's key hashed so far, and the host-only key. */
+  private urlHash = 0;
+  private hostHash = 0;
 
   constructor(private readonly index: IntelIndex) {
     const { cidr, info } = index.parts;
@@ -188,39 +191,62 @@ export class ByteScreen implements ValueScreen {
       if (length < 1 || length > 5 || bytes[writtenPort] === 48 || !digits(bytes, writtenPort, writtenEnd)) return true;
     }
     // the key `scheme://host[:port]/path`, hashed from its last byte; the path and host are checked as they are hashed
-    let h = hashSeed(TAG.url);
-    for (let i = pathEnd - 1; i >= pathStart; i--) {
-      const c = bytes[i]!;
-      if (PATH[c] === 0) return true;
-      h = hashStep(h, c);
-    }
+    if (!this.hashUrlPath(hashSeed(TAG.url), bytes, pathStart, pathEnd)) return true;
+    let h = this.urlHash;
     const slash = pathEnd === pathStart || bytes[pathStart] !== 47 ? 1 : 0;
     if (slash === 1) h = hashStep(h, 47);
     if (writtenPort >= 0) {
       for (let i = writtenEnd - 1; i >= writtenPort; i--) h = hashStep(h, bytes[i]!);
       h = hashStep(h, 58);
     }
-    // the host as urlHost has it, hashed at once into the URL's key and into its own (the weak host-only match)
-    let hostHash = hashSeed(TAG.urlHost);
-    let label = 0;
-    let dots = 0;
-    for (let i = nameEnd - 1; i >= hostStart; i--) {
-      const c = bytes[i]!;
-      if (c === 46) {
-        if (label === 0) return true;
-        dots++;
-        label = 0;
-      } else if (LABEL[c] === 1) label++;
-      else return true;
-      h = hashStep(h, c);
-      hostHash = hashStep(hostHash, c);
-    }
-    if (dots === 0 || label === 0) return true;
+    if (!this.hashUrlHost(h, bytes, hostStart, nameEnd)) return true;
+    h = this.urlHash;
     const scheme = https ? HTTPS : HTTP;
     for (let i = scheme.length - 1; i >= 0; i--) h = hashStep(h, scheme[i]!);
     const length = scheme.length + nameEnd - hostStart + (writtenPort >= 0 ? 1 + writtenEnd - writtenPort : 0) + slash + pathEnd - pathStart;
     const shape = keyShape(length, pathEnd > pathStart ? bytes[pathEnd - 1]! : 47);
-    return this.probe(hashFinish(h), shape, -1) || this.probe(hashFinish(hostHash), keyShape(nameEnd - hostStart, bytes[nameEnd - 1]!), -1);
+    return this.probe(hashFinish(h), shape, -1) || this.probe(hashFinish(this.hostHash), keyShape(nameEnd - hostStart, bytes[nameEnd - 1]!), -1);
+  }
+
+  /**
+   * A URL's path, if the canonical form keeps it as it is (every byte in
+   * PATH), hashed from its last byte on from `h` into `urlHash`; false if not.
+   */
+  private hashUrlPath(h: number, bytes: Uint8Array, start: number, end: number): boolean {
+    for (let i = end - 1; i >= start; i--) {
+      const c = bytes[i]!;
+      if (PATH[c] === 0) return false;
+      h = hashStep(h, c);
+    }
+    this.urlHash = h;
+    return true;
+  }
+
+  /**
+   * A URL's host, if it is as the canonical form has it (lowercase labels of
+   * LABEL's bytes, at least two, none empty), hashed from its last byte on
+   * from `h` into `urlHash` and, at once, as the host-only key (the weak
+   * match) into `hostHash`; false if not.
+   */
+  private hashUrlHost(h: number, bytes: Uint8Array, start: number, end: number): boolean {
+    let hostHash = hashSeed(TAG.urlHost);
+    let label = 0;
+    let dots = 0;
+    for (let i = end - 1; i >= start; i--) {
+      const c = bytes[i]!;
+      if (c === 46) {
+        if (label === 0) return false;
+        dots++;
+        label = 0;
+      } else if (LABEL[c] === 1) label++;
+      else return false;
+      h = hashStep(h, c);
+      hostHash = hashStep(hostHash, c);
+    }
+    if (dots === 0 || label === 0) return false;
+    this.urlHash = h;
+    this.hostHash = hostHash;
+    return true;
   }
 
   private holds(tag: number, bytes: Uint8Array, start: number, end: number, ipv4 = -1): boolean {
@@ -348,7 +374,6 @@ export class ByteScreen implements ValueScreen {
     const hostStart = start + (https ? HTTPS.length : HTTP.length);
     let hostEnd = hostStart;
     while (hostEnd < end && bytes[hostEnd] !== 47 && bytes[hostEnd] !== 58) hostEnd++;
-    if (!urlHost(bytes, hostStart, hostEnd)) return true;
     let pathStart = hostEnd;
     if (bytes[hostEnd] === 58) {
       pathStart = hostEnd + 1;
@@ -358,8 +383,15 @@ export class ByteScreen implements ValueScreen {
       // a default port is dropped by normalisation: the full path
       if (https ? length === 3 && bytes[hostEnd + 1] === 52 && bytes[hostEnd + 2] === 52 && bytes[hostEnd + 3] === 51 : length === 2 && bytes[hostEnd + 1] === 56 && bytes[hostEnd + 2] === 48) return true;
     }
-    if (pathStart >= end || bytes[pathStart] !== 47 || !urlPath(bytes, pathStart, end)) return true;
-    return this.holds(TAG.url, bytes, start, end) || this.holds(TAG.urlHost, bytes, hostStart, hostEnd);
+    if (pathStart >= end || bytes[pathStart] !== 47) return true;
+    // the whole text is the key: path, port, host and scheme hashed from the last byte, the path and host checked on the way
+    if (!this.hashUrlPath(hashSeed(TAG.url), bytes, pathStart, end)) return true;
+    let h = this.urlHash;
+    for (let i = pathStart - 1; i >= hostEnd; i--) h = hashStep(h, bytes[i]!);
+    if (!this.hashUrlHost(h, bytes, hostStart, hostEnd)) return true;
+    h = this.urlHash;
+    for (let i = hostStart - 1; i >= start; i--) h = hashStep(h, bytes[i]!);
+    return this.probe(hashFinish(h), keyShape(end - start, bytes[end - 1]!), -1) || this.probe(hashFinish(this.hostHash), keyShape(hostEnd - hostStart, bytes[hostEnd - 1]!), -1);
   }
 
   private hex(tag: number, bytes: Uint8Array, start: number, end: number, length: number): boolean {
