@@ -38,17 +38,24 @@ export interface CidrArrays {
 }
 
 /**
- * One bit per IPv4 /16 (2,048 words, 8 KB each): set where some IPv4
- * indicator, or the address of some ip:port indicator, lies. Small enough to
- * stay in the CPU caches, they turn away the internal addresses most log
- * lines carry (a client in 10.0.0.0/8) before the table is probed for them.
+ * One bit per IPv4 block: set where some IPv4 indicator, or the address of
+ * some ip:port indicator, lies. A block is a /16 to a /24, the finest that
+ * leaves about eight bits per address (BLOCK_BITS_PER_ADDRESS), so most bits
+ * stay clear: the array's length says which (2^(prefix - 5) words). They
+ * turn away the internal addresses most log lines carry (a client in
+ * 10.0.0.0/8), and most outside ones, before the table is probed for them.
  */
 export interface AddressBlocks {
   ipv4: Uint32Array<ArrayBufferLike>;
   ipPort: Uint32Array<ArrayBufferLike>;
 }
 
+/** Blocks as snapshots before version 4 wrote them: one bit per /16. */
 export const BLOCK_WORDS = 2048;
+/** The coarsest and finest blocks: a /16 (8 KB) and a /24 (2 MB). */
+export const BLOCK_PREFIXES = { min: 16, max: 24 } as const;
+/** Bits per address the blocks are sized to: about one bit in nine set, where addresses spread. */
+const BLOCK_BITS_PER_ADDRESS = 8;
 
 export interface IndexParts {
   table: TableArrays;
@@ -62,15 +69,41 @@ export function allBlocks(): AddressBlocks {
   return { ipv4: new Uint32Array(BLOCK_WORDS).fill(0xffffffff), ipPort: new Uint32Array(BLOCK_WORDS).fill(0xffffffff) };
 }
 
-const setBlock = (blocks: Uint32Array<ArrayBufferLike>, ip: number): void => {
-  const block = ip >>> 16;
-  blocks[block >>> 5]! |= 1 << (block & 31);
-};
+/** The prefix length of blocks with this many words, or undefined if no blocks have that many. */
+export function blockPrefix(words: number): number | undefined {
+  const prefix = Math.log2(words) + 5;
+  return Number.isInteger(prefix) && prefix >= BLOCK_PREFIXES.min && prefix <= BLOCK_PREFIXES.max ? prefix : undefined;
+}
 
-const inBlock = (blocks: Uint32Array<ArrayBufferLike>, ip: number): boolean => {
-  const block = ip >>> 16;
-  return (blocks[block >>> 5]! & (1 << (block & 31))) !== 0;
-};
+/** Blocks for these addresses, as fine as BLOCK_BITS_PER_ADDRESS allows. */
+function blocksOf(addresses: Uint32Array, make: (bytes: number) => ArrayBufferLike): Uint32Array<ArrayBufferLike> {
+  const wanted = Math.ceil(Math.log2(Math.max(1, addresses.length * BLOCK_BITS_PER_ADDRESS)));
+  const prefix = Math.min(BLOCK_PREFIXES.max, Math.max(BLOCK_PREFIXES.min, wanted));
+  const blocks = new Uint32Array(make(2 ** (prefix - 3)));
+  const shift = 32 - prefix;
+  for (const ip of addresses) {
+    const block = ip >>> shift;
+    blocks[block >>> 5]! |= 1 << (block & 31);
+  }
+  return blocks;
+}
+
+/** IPv4 addresses as numbers, in a typed array that grows. */
+class AddressList {
+  private items = new Uint32Array(1024);
+  private length = 0;
+  push(ip: number): void {
+    if (this.length === this.items.length) {
+      const grown = new Uint32Array(this.items.length * 2);
+      grown.set(this.items);
+      this.items = grown;
+    }
+    this.items[this.length++] = ip;
+  }
+  get values(): Uint32Array {
+    return this.items.subarray(0, this.length);
+  }
+}
 
 export type { MatchVia } from '../report-wire.ts';
 
@@ -89,8 +122,8 @@ export class IntelIndexBuilder {
   private readonly metaIds = new Map<string, number>();
   private readonly v6Prefixes = new Set<number>();
   private readonly urlHosts = new Set<string>();
-  private readonly ipv4Blocks = new Uint32Array(BLOCK_WORDS);
-  private readonly ipPortBlocks = new Uint32Array(BLOCK_WORDS);
+  private readonly ipv4Addresses = new AddressList();
+  private readonly ipPortAddresses = new AddressList();
   private readonly patterns: PatternIndicator[] = [];
   readonly counts: Partial<Record<IndicatorType, number>> = {};
   readonly skipped: Record<string, number> = {};
@@ -121,10 +154,10 @@ export class IntelIndexBuilder {
       this.table.add(tag, value, id);
       if (tag === TAG.ip) {
         const ip = ipv4Number(value);
-        if (ip >= 0) setBlock(this.ipv4Blocks, ip);
+        if (ip >= 0) this.ipv4Addresses.push(ip);
       } else if (tag === TAG.ipPort) {
         const ip = ipv4Number(value, 0, value.lastIndexOf(':'));
-        if (ip >= 0) setBlock(this.ipPortBlocks, ip);
+        if (ip >= 0) this.ipPortAddresses.push(ip);
       } else if (tag === TAG.url) {
         const host = urlHost(value);
         if (host && !this.urlHosts.has(host)) {
@@ -170,18 +203,19 @@ export class IntelIndexBuilder {
     });
     const groupArray = new Uint32Array(make(groups.length * 4));
     groupArray.set(groups);
-    const blocks = (from: Uint32Array): Uint32Array<ArrayBufferLike> => {
-      const to = new Uint32Array(make(BLOCK_WORDS * 4));
-      to.set(from);
-      return to;
-    };
     return {
       table: this.table.build(make),
       cidr: { groups: groupArray, nets, values },
-      blocks: { ipv4: blocks(this.ipv4Blocks), ipPort: blocks(this.ipPortBlocks) },
+      blocks: { ipv4: blocksOf(this.ipv4Addresses.values, make), ipPort: blocksOf(this.ipPortAddresses.values, make) },
       info: { metas: this.metas, v6Prefixes: [...this.v6Prefixes].sort((a, b) => b - a), counts: this.counts, skipped: this.skipped, patterns: this.patterns },
     };
   }
+}
+
+function blockPrefixOrThrow(words: number): number {
+  const prefix = blockPrefix(words);
+  if (prefix === undefined) throw new Error(`address blocks of ${words} words are not blocks of a /${BLOCK_PREFIXES.min} to a /${BLOCK_PREFIXES.max}`);
+  return prefix;
 }
 
 /** Lookups over IndexParts; canonical values in, the indicator behind a hit out. */
@@ -189,9 +223,18 @@ export class IntelIndex {
   readonly table: CompactTable;
   /** One bit per IPv4 /20: set when some CIDR indicator covers part of it. Most addresses are turned away here, before any search. */
   private readonly cidrBlocks = new Uint32Array(1 << 15);
+  private readonly ipv4Blocks: Uint32Array<ArrayBufferLike>;
+  private readonly ipPortBlocks: Uint32Array<ArrayBufferLike>;
+  /** How far an address is shifted to the right to give its block's number, in each. */
+  private readonly ipv4Shift: number;
+  private readonly ipPortShift: number;
 
   constructor(readonly parts: IndexParts) {
     this.table = new CompactTable(parts.table);
+    this.ipv4Blocks = parts.blocks.ipv4;
+    this.ipPortBlocks = parts.blocks.ipPort;
+    this.ipv4Shift = 32 - blockPrefixOrThrow(this.ipv4Blocks.length);
+    this.ipPortShift = 32 - blockPrefixOrThrow(this.ipPortBlocks.length);
     const { groups, nets } = parts.cidr;
     for (let g = 0; g < groups.length; g += 3) {
       const prefix = groups[g]!;
@@ -233,14 +276,16 @@ export class IntelIndex {
     return this.cidr6(value);
   }
 
-  /** False when no IPv4 indicator lies in ip's /16 (CIDRs aside: see nearCidr4). */
+  /** False when no IPv4 indicator lies in ip's block (CIDRs aside: see nearCidr4). */
   nearIpv4(ip: number): boolean {
-    return inBlock(this.parts.blocks.ipv4, ip);
+    const block = ip >>> this.ipv4Shift;
+    return (this.ipv4Blocks[block >>> 5]! & (1 << (block & 31))) !== 0;
   }
 
-  /** False when no ip:port indicator's address lies in ip's /16. */
+  /** False when no ip:port indicator's address lies in ip's block. */
   nearIpPort(ip: number): boolean {
-    return inBlock(this.parts.blocks.ipPort, ip);
+    const block = ip >>> this.ipPortShift;
+    return (this.ipPortBlocks[block >>> 5]! & (1 << (block & 31))) !== 0;
   }
 
   /** False when no IPv4 CIDR indicator covers any address of ip's /20: a test of one bit in 128 KB. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FieldKind } from '../record.ts';
-import { IntelIndex, IntelIndexBuilder } from './intel-index.ts';
+import { IntelIndex, IntelIndexBuilder, type ReportMeta } from './intel-index.ts';
 import { ByteScreen } from './screen.ts';
 import { decodeSnapshot, encodeSections, encodeSnapshot, sectionsOf } from './snapshot.ts';
 import { hashBytes, tableEntries } from './table.ts';
@@ -26,6 +26,12 @@ function roundTrip(builder: IntelIndexBuilder): { index: IntelIndex; bytes: Uint
   return { index: new IntelIndex(decoded.parts), bytes, id };
 }
 
+const popcount = (word: number): number => {
+  let n = 0;
+  for (let w = word >>> 0; w; w &= w - 1) n++;
+  return n;
+};
+
 describe('intel snapshot', () => {
   it('round-trips the index, its metadata and warninglists (16-bit numbers)', () => {
     const { index } = roundTrip(build(10));
@@ -49,6 +55,52 @@ describe('intel snapshot', () => {
     assert.equal(index.nearIpv4(0xc0098749), true);
     assert.equal(index.nearIpv4(0xc00a0001), false, '192.10.0.1');
     assert.equal(index.nearIpPort(0x2d090001), true, '45.9.0.1');
+  });
+
+  it('sizes the address blocks to the addresses: finer blocks for more of them, down to a /24', () => {
+    const meta: ReportMeta = { sources: ['feed'], tlp: 'clear', malware: [], threatTypes: ['c2'] };
+    const builder = build(1);
+    // 100,000 addresses spread over the space (and 192.9.135.73): about 8 bits each is 2^20 bits, a bit per /20
+    const twenties = new Set([0xc0098749 >>> 12]);
+    for (let i = 0; i < 100_000; i++) {
+      const ip = (Math.imul(i + 1, 0x9e3779b1) >>> 0) | 1;
+      twenties.add(ip >>> 12);
+      builder.add('ipv4', `${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}`, meta);
+    }
+    builder.add('ip-port', '45.9.148.10:4444', meta);
+    const { index, bytes } = roundTrip(builder);
+    const header = JSON.parse(Buffer.from(bytes.subarray(16, 16 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true))).toString('utf8')) as { version: number };
+    assert.equal(header.version, 4);
+    assert.equal(index.parts.blocks.ipv4.length, 2 ** 15, 'one bit per /20');
+    assert.equal(index.parts.blocks.ipPort.length, 2 ** 11, 'one ip:port address: a bit per /16');
+    const set = [...index.parts.blocks.ipv4].reduce((sum, word) => sum + popcount(word), 0);
+    assert.equal(set, twenties.size, 'a bit for each /20 that holds an address');
+    for (const twenty of [...twenties].slice(0, 1000)) assert.equal(index.nearIpv4(twenty << 12), true);
+    assert.equal(index.nearIpv4(0xc0098749), true, '192.9.135.73');
+    // 192.9.135.73's /16 holds it; its other /20s are turned away unless a spread address lies there too
+    const sameSixteen = Array.from({ length: 16 }, (_, k) => 0xc0090001 + (k << 12)).filter((ip) => !index.nearIpv4(ip));
+    assert.ok(sameSixteen.length >= 10, `${sameSixteen.length} of the 16 /20s of 192.9.0.0/16 turned away`);
+    for (const ip of sameSixteen) assert.equal(index.ip(`${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}`), undefined);
+    const screen = new ByteScreen(index);
+    const text = '192.9.135.73';
+    assert.equal(screen.value('ip', new TextEncoder().encode(text), 0, text.length), true);
+    // blocks finer than a /24 are never made: 2 MB at most
+    const many = new IntelIndexBuilder();
+    for (let i = 0; i < 5_000_000; i += 2) many.add('ipv4', `${(i >>> 16) + 1}.${(i >>> 8) & 255}.${i & 255}.1`, meta);
+    assert.equal(many.build().blocks.ipv4.length, 2 ** 19);
+  });
+
+  it('refuses address blocks of a size no writer makes, and /16 blocks alone before version 4', () => {
+    const parts = build(10).build();
+    const load = (version: 3 | 4, words: number): unknown => {
+      const sections = sectionsOf(parts, facts, []).map(([name, data]): [string, Uint8Array] => [name, name === 'ipv4Blocks' ? new Uint8Array(words * 4) : data]);
+      return decodeSnapshot(new Uint8Array(Buffer.concat(encodeSections(sections, version).chunks)), `v${version}.tixsnap`);
+    };
+    assert.ok(load(3, 2048), 'a version-3 snapshot with its /16 blocks');
+    assert.ok(load(4, 2 ** 19), 'a version-4 snapshot with /24 blocks');
+    assert.throws(() => load(3, 4096), /section ipv4Blocks is 16384 bytes, not the blocks of a \/16$/);
+    assert.throws(() => load(4, 3000), /section ipv4Blocks is 12000 bytes, not the blocks of a \/16 to a \/24/);
+    assert.throws(() => load(4, 2 ** 20), /not the blocks of a \/16 to a \/24/);
   });
 
   it('round-trips 32-bit numbers when more than 65,535 metadata records are shared', () => {

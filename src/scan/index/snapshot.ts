@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../../errors.ts';
 import type { Warninglist } from '../../enrich/warninglists.ts';
-import { allBlocks, BLOCK_WORDS, type IndexInfo, type IndexParts } from './intel-index.ts';
+import { allBlocks, BLOCK_PREFIXES, BLOCK_WORDS, blockPrefix, type IndexInfo, type IndexParts } from './intel-index.ts';
 import { fromWholeHashes, type TableArrays } from './table.ts';
 
 /**
@@ -12,10 +12,11 @@ import { fromWholeHashes, type TableArrays } from './table.ts';
  *   "TIXSNAP\x01"  u32 header length  u32 0  header JSON  padding to 8
  *   body: sections, each padded to 8 (so typed arrays view them in place)
  *
- * Version 3 folds each key's shape into its fingerprint (table.ts); version 2
- * keeps the table's 16-bit fingerprints of the hash alone and its filter;
- * version 1 kept whole 32-bit hashes, from which both are derived on load.
- * All three load.
+ * Version 4 sizes its address blocks to the addresses (a /16 to a /24 each,
+ * see AddressBlocks), where version 3 kept a /16 each. Version 3 folds each
+ * key's shape into its fingerprint (table.ts); version 2 keeps the table's
+ * 16-bit fingerprints of the hash alone and its filter; version 1 kept whole
+ * 32-bit hashes, from which both are derived on load. All four load.
  *
  * The header names each section's offset and length within the body and the
  * body's SHA-256; the body holds everything else, the JSON facts included, so
@@ -40,7 +41,7 @@ export interface SnapshotFacts {
 
 interface SnapshotHeader {
   format: 'tix-snapshot';
-  version: 1 | 2 | 3;
+  version: 1 | 2 | 3 | 4;
   sha256: string;
   sections: Array<{ name: string; offset: number; length: number }>;
 }
@@ -87,7 +88,7 @@ export function sectionsOf(parts: IndexParts, facts: SnapshotFacts, warninglists
 
 /** The snapshot as a list of buffers to write one after the other, and its id (the body's SHA-256). */
 export function encodeSnapshot(parts: IndexParts, facts: SnapshotFacts, warninglists: readonly Warninglist[] = []): { chunks: Uint8Array[]; id: string } {
-  return encodeSections(sectionsOf(parts, facts, warninglists), 3);
+  return encodeSections(sectionsOf(parts, facts, warninglists), 4);
 }
 
 /** Named sections laid out as a snapshot of a given version (the older version only to test that it still loads). */
@@ -136,7 +137,7 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   } catch {
     throw bad('the header is not JSON');
   }
-  if (header.format !== 'tix-snapshot' || ![1, 2, 3].includes(header.version) || !Array.isArray(header.sections)) throw bad('an unknown snapshot version');
+  if (header.format !== 'tix-snapshot' || ![1, 2, 3, 4].includes(header.version) || !Array.isArray(header.sections)) throw bad('an unknown snapshot version');
   const bodyStart = bytes.byteOffset + pad8(16 + headerLength);
   const body = new Uint8Array(bytes.buffer, bodyStart, Math.max(0, bytes.byteOffset + bytes.byteLength - bodyStart));
   const layout = layoutProblem(header.sections, body.byteLength);
@@ -186,7 +187,10 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   // snapshots written before the address blocks have none: every bit set turns nothing away
   const hasBlocks = header.sections.some((s) => s.name === 'ipv4Blocks');
   const blocks = hasBlocks ? { ipv4: u32('ipv4Blocks'), ipPort: u32('ipPortBlocks') } : allBlocks();
-  if (blocks.ipv4.length !== BLOCK_WORDS || blocks.ipPort.length !== BLOCK_WORDS) throw bad(`the address blocks are not ${BLOCK_WORDS * 4} bytes`);
+  for (const [name, words] of [['ipv4Blocks', blocks.ipv4.length], ['ipPortBlocks', blocks.ipPort.length]] as const) {
+    const sized = header.version >= 4 ? blockPrefix(words) !== undefined : words === BLOCK_WORDS;
+    if (!sized) throw bad(`section ${name} is ${words * 4} bytes, not the blocks of a /${header.version >= 4 ? `${BLOCK_PREFIXES.min} to a /${BLOCK_PREFIXES.max}` : BLOCK_PREFIXES.min}`);
+  }
   return {
     warninglists,
     parts: {
