@@ -76,7 +76,7 @@ export function blockPrefix(words: number): number | undefined {
 }
 
 /** Blocks for these addresses, as fine as BLOCK_BITS_PER_ADDRESS allows. */
-function blocksOf(addresses: Uint32Array, make: (bytes: number) => ArrayBufferLike): Uint32Array<ArrayBufferLike> {
+export function blocksOf(addresses: Uint32Array, make: (bytes: number) => ArrayBufferLike = (bytes) => new ArrayBuffer(bytes)): Uint32Array<ArrayBufferLike> {
   const wanted = Math.ceil(Math.log2(Math.max(1, addresses.length * BLOCK_BITS_PER_ADDRESS)));
   const prefix = Math.min(BLOCK_PREFIXES.max, Math.max(BLOCK_PREFIXES.min, wanted));
   const blocks = new Uint32Array(make(2 ** (prefix - 3)));
