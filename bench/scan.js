@@ -316,7 +316,6 @@ function oneThreadAtLength(snapshot, files) {
  * the disk) scanned by one `tix scan DIR` on every core.
  */
 async function largeSet(snapshot, files, values, start) {
-  const grepStartMs = start.ms;
   if (LARGE_GB <= 0) return;
   const logs = files.filter((f) => /\/(conn|eve)-/.test(f));
   const dir = join(DIR, `large-${LARGE_GB}gb`);
@@ -335,8 +334,7 @@ async function largeSet(snapshot, files, values, start) {
   spawnSync('sh', ['-c', `cat ${logs.map((f) => `"${f}"`).join(' ')} > /dev/null`]);
   const grepSample = grepOver(values, sample, GREP_SET_SECONDS);
   const grepFinished = grepSample.finished && start.finished;
-  const grepMs = grepStartMs + Math.max(0, grepSample.ms - grepStartMs) * (bytes / sampleBytes);
-  spawnSync('sh', ['-c', `cat ${logs.map((f) => `"${f}"`).join(' ')} > /dev/null`]);
+  const grepMs = start.ms + Math.max(0, grepSample.ms - start.ms) * (bytes / sampleBytes);
   const { ms, cpuMs, run } = time(process.execPath, [TIX, 'scan', '--intel', snapshot, '--threads', String(availableParallelism()), '--report', 'jsonl', '-o', '/dev/null', dir]);
   rmSync(dir, { recursive: true, force: true });
   if (run.status !== 0 && run.status !== 1) throw new Error(`tix scan failed: ${run.stderr}`);

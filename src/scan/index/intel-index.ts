@@ -4,7 +4,7 @@ import type { IndicatorType, ThreatType, Tlp } from '../../model/index.ts';
 import { urlHost } from '../../normalise/index.ts';
 import type { PatternIndicator } from '../patterns.ts';
 import { TAG, TYPE_TAG, ipv4Number, numberToIpv4 } from './keys.ts';
-import { CompactTable, TableBuilder, hashFinish, hashSeed, hashStep, keyShape, type TableArrays } from './table.ts';
+import { CompactTable, TableBuilder, grow, hashFinish, hashSeed, hashStep, keyShape, type TableArrays } from './table.ts';
 import type { MatchVia } from '../report-wire.ts';
 
 /** What a report says about the indicator behind a hit; shared by every indicator that says the same. */
@@ -88,16 +88,15 @@ export function blocksOf(addresses: Uint32Array, make: (bytes: number) => ArrayB
   return blocks;
 }
 
+/** Whether bit `block` is set. */
+const inBlock = (blocks: Uint32Array<ArrayBufferLike>, block: number): boolean => (blocks[block >>> 5]! & (1 << (block & 31))) !== 0;
+
 /** IPv4 addresses as numbers, in a typed array that grows. */
 class AddressList {
   private items = new Uint32Array(1024);
   private length = 0;
   push(ip: number): void {
-    if (this.length === this.items.length) {
-      const grown = new Uint32Array(this.items.length * 2);
-      grown.set(this.items);
-      this.items = grown;
-    }
+    if (this.length === this.items.length) this.items = grow(this.items);
     this.items[this.length++] = ip;
   }
   get values(): Uint32Array {
@@ -278,20 +277,17 @@ export class IntelIndex {
 
   /** False when no IPv4 indicator lies in ip's block (CIDRs aside: see nearCidr4). */
   nearIpv4(ip: number): boolean {
-    const block = ip >>> this.ipv4Shift;
-    return (this.ipv4Blocks[block >>> 5]! & (1 << (block & 31))) !== 0;
+    return inBlock(this.ipv4Blocks, ip >>> this.ipv4Shift);
   }
 
   /** False when no ip:port indicator's address lies in ip's block. */
   nearIpPort(ip: number): boolean {
-    const block = ip >>> this.ipPortShift;
-    return (this.ipPortBlocks[block >>> 5]! & (1 << (block & 31))) !== 0;
+    return inBlock(this.ipPortBlocks, ip >>> this.ipPortShift);
   }
 
   /** False when no IPv4 CIDR indicator covers any address of ip's /20: a test of one bit in 128 KB. */
   nearCidr4(ip: number): boolean {
-    const block = ip >>> 12;
-    return (this.cidrBlocks[block >>> 5]! & (1 << (block & 31))) !== 0;
+    return inBlock(this.cidrBlocks, ip >>> 12);
   }
 
   private cidr4(ip: number): IndexHit | undefined {

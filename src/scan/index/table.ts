@@ -131,33 +131,31 @@ export class CompactTable {
     let passed = 0;
     for (let n = 0; n < count; n++) if (out[n] === 1) passedAt[passed++] = n;
     for (let k = 0; k < passed; k++) {
-      const bucket = this.shift === 32 ? 0 : hashes[passedAt[k]!]! >>> this.shift;
+      const bucket = this.bucketOf(hashes[passedAt[k]!]!);
       firstAt[k] = dir[bucket * 2]!;
       lastAt[k] = dir[bucket * 2 + 2]!;
     }
     for (let k = 0; k < passed; k++) {
       const n = passedAt[k]!;
-      const fingerprint = (hashes[n]! ^ (shapes[n]! & this.shapeMask)) & 0xffff;
-      const last = lastAt[k]!;
-      let found = 0;
-      for (let i = firstAt[k]!; i < last; i++) {
-        if (fingerprints[i] === fingerprint) {
-          found = 1;
-          break;
-        }
-      }
-      out[n] = found;
+      out[n] = holdsFingerprint(fingerprints, firstAt[k]!, lastAt[k]!, this.fingerprintOf(hashes[n]!, shapes[n]!)) ? 1 : 0;
     }
   }
 
   /** Whether the bucket of the finished hash `h` holds its fingerprint. */
   private inBucket(h: number, shape: number): boolean {
     const { fingerprints, dir } = this.arrays;
-    const bucket = this.shift === 32 ? 0 : h >>> this.shift;
-    const last = dir[bucket * 2 + 2]!;
-    const fingerprint = (h ^ (shape & this.shapeMask)) & 0xffff;
-    for (let i = dir[bucket * 2]!; i < last; i++) if (fingerprints[i] === fingerprint) return true;
-    return false;
+    const bucket = this.bucketOf(h);
+    return holdsFingerprint(fingerprints, dir[bucket * 2]!, dir[bucket * 2 + 2]!, this.fingerprintOf(h, shape));
+  }
+
+  /** The bucket of finished hash `h`: its top bits. */
+  private bucketOf(h: number): number {
+    return this.shift === 32 ? 0 : h >>> this.shift;
+  }
+
+  /** The 16-bit fingerprint a key of finished hash `h` and shape `shape` is stored under. */
+  private fingerprintOf(h: number, shape: number): number {
+    return (h ^ (shape & this.shapeMask)) & 0xffff;
   }
 
   /**
@@ -168,10 +166,10 @@ export class CompactTable {
   probe(tag: number, h: number, shape: number, text: string, start: number, bytes?: Uint8Array): number {
     const { fingerprints, dir, arena, filter } = this.arrays;
     if (!filterMayHold(filter, h)) return -1;
-    const bucket = this.shift === 32 ? 0 : h >>> this.shift;
+    const bucket = this.bucketOf(h);
     const first = dir[bucket * 2]!;
     const last = dir[bucket * 2 + 2]!;
-    const fingerprint = (h ^ (shape & this.shapeMask)) & 0xffff;
+    const fingerprint = this.fingerprintOf(h, shape);
     let at = dir[bucket * 2 + 1]!;
     for (let i = first; i < last; i++) {
       // keys before a matching fingerprint are skipped in the arena by their lengths
@@ -384,7 +382,14 @@ export class TableBuilder {
   }
 }
 
-function grow(array: Uint32Array): Uint32Array<ArrayBuffer> {
+/** Whether fingerprints [first, last) (a bucket) hold `fingerprint`. */
+function holdsFingerprint(fingerprints: Uint16Array<ArrayBufferLike>, first: number, last: number, fingerprint: number): boolean {
+  for (let i = first; i < last; i++) if (fingerprints[i] === fingerprint) return true;
+  return false;
+}
+
+/** A copy of `array` twice as long: room for a growing list of numbers. */
+export function grow(array: Uint32Array): Uint32Array<ArrayBuffer> {
   const grown = new Uint32Array(array.length * 2);
   grown.set(array);
   return grown;
