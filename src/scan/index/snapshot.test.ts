@@ -114,6 +114,11 @@ describe('intel snapshot', () => {
     assert.throws(() => decodeSnapshot(changed, 'x.tixsnap'), (error: Error & { code?: string }) => error.code === 'TIX_SNAPSHOT_INVALID' && /content hash mismatch/.test(error.message));
     assert.throws(() => decodeSnapshot(new TextEncoder().encode('{"type":"bundle"}'), 'x.json'), /not a tix intel snapshot/);
     assert.throws(() => decodeSnapshot(bytes.subarray(0, 20), 'x.tixsnap'), /cut short/);
+    const newer = Buffer.from(bytes);
+    const at = newer.indexOf('"version":4');
+    newer.write('"version":9', at);
+    assert.throws(() => decodeSnapshot(new Uint8Array(newer), 'newer.tixsnap'), (error: Error & { code?: string }) =>
+      error.code === 'TIX_SNAPSHOT_INVALID' && error.message === 'newer.tixsnap: snapshot version 9 is not one this tix reads (1 to 4); a newer tix may have written it');
   });
 
   it('refuses a header that lays the hashed sections out otherwise, though the content hash still matches', () => {

@@ -46,6 +46,9 @@ interface SnapshotHeader {
   sections: Array<{ name: string; offset: number; length: number }>;
 }
 
+/** The versions this tix reads; it writes the last. */
+const SNAPSHOT_VERSIONS: ReadonlyArray<SnapshotHeader['version']> = [1, 2, 3, 4];
+
 const pad8 = (n: number): number => (n + 7) & ~7;
 
 /** Every section a snapshot of any version may hold, in the order writers lay them out. */
@@ -88,7 +91,7 @@ export function sectionsOf(parts: IndexParts, facts: SnapshotFacts, warninglists
 
 /** The snapshot as a list of buffers to write one after the other, and its id (the body's SHA-256). */
 export function encodeSnapshot(parts: IndexParts, facts: SnapshotFacts, warninglists: readonly Warninglist[] = []): { chunks: Uint8Array[]; id: string } {
-  return encodeSections(sectionsOf(parts, facts, warninglists), 4);
+  return encodeSections(sectionsOf(parts, facts, warninglists), SNAPSHOT_VERSIONS.at(-1)!);
 }
 
 /** Named sections laid out as a snapshot of a given version (the older version only to test that it still loads). */
@@ -137,7 +140,10 @@ export function decodeSnapshot(bytes: Uint8Array, file: string, verify = true): 
   } catch {
     throw bad('the header is not JSON');
   }
-  if (header.format !== 'tix-snapshot' || ![1, 2, 3, 4].includes(header.version) || !Array.isArray(header.sections)) throw bad('an unknown snapshot version');
+  if (header.format !== 'tix-snapshot' || !Array.isArray(header.sections)) throw bad('the header is not a tix snapshot header');
+  if (!SNAPSHOT_VERSIONS.includes(header.version)) {
+    throw bad(`snapshot version ${JSON.stringify(header.version)} is not one this tix reads (${SNAPSHOT_VERSIONS[0]} to ${SNAPSHOT_VERSIONS.at(-1)}); a newer tix may have written it`);
+  }
   const bodyStart = bytes.byteOffset + pad8(16 + headerLength);
   const body = new Uint8Array(bytes.buffer, bodyStart, Math.max(0, bytes.byteOffset + bytes.byteLength - bodyStart));
   const layout = layoutProblem(header.sections, body.byteLength);
